@@ -1,0 +1,380 @@
+// GEMM driver: cache blocking (the three outer loops of the BLIS/GotoBLAS scheme), the choice
+// between packing an operand and reading it in place, and the split of work over threads.
+#include "gemm.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+
+#include "gemm_isa.h"
+#include "threadpool.h"
+
+namespace tl {
+
+namespace {
+
+struct Tuning {
+  int MC, KC, NC;
+};
+
+template <typename T>
+struct State {
+  const IsaOps<T>* ops;
+  Tuning tune;
+};
+
+State<float> g_f32;
+State<double> g_f64;
+std::string g_isa;
+
+bool cpu_has(const char* isa) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (std::strcmp(isa, "avx512") == 0) return __builtin_cpu_supports("avx512f");
+  if (std::strcmp(isa, "avx2") == 0)
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+  return std::strcmp(isa, "generic") == 0;
+}
+
+template <typename T>
+void select(State<T>& s, const IsaOps<T>& ops) {
+  s.ops = &ops;
+  s.tune = {ops.MC, ops.KC, ops.NC};
+}
+
+bool use_isa(const char* name) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (std::strcmp(name, "avx512") == 0 && cpu_has(name)) {
+    select(g_f32, kAvx512F32);
+    select(g_f64, kAvx512F64);
+  } else if (std::strcmp(name, "avx2") == 0 && cpu_has(name)) {
+    select(g_f32, kAvx2F32);
+    select(g_f64, kAvx2F64);
+  } else
+#endif
+      if (std::strcmp(name, "generic") == 0) {
+    select(g_f32, kGenericF32);
+    select(g_f64, kGenericF64);
+  } else {
+    return false;
+  }
+  g_isa = name;
+  return true;
+}
+
+struct Init {
+  Init() {
+    if (!use_isa("avx512") && !use_isa("avx2")) use_isa("generic");
+  }
+} g_init;
+
+int g_threads = 0;  // 0: not yet set, use the pool's default
+
+// Products below this many multiply-adds run on the calling thread: waking a worker and
+// splitting the work costs a few microseconds (see native/README.md).
+constexpr int64_t kParallelMinFma = int64_t(1) << 20;
+
+// Aligned scratch owned by one calling thread; workers receive slices of the caller's.
+struct Scratch {
+  void* p = nullptr;
+  size_t cap = 0;
+  void* get(size_t bytes) {
+    if (bytes <= cap) return p;
+    std::free(p);
+    cap = 0;
+    p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+    if (p) cap = bytes;
+    return p;
+  }
+  ~Scratch() { std::free(p); }
+};
+thread_local Scratch t_scratch;
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
+
+template <typename T>
+struct Plan {
+  const IsaOps<T>* ops;
+  int64_t MR, NR, MC, KC, NC;
+  bool rawA, rawB;
+};
+
+// Whether to read an operand in place instead of packing it. Packing costs one pass over
+// the operand per outer block; it pays off when the packed block is reused many times.
+// Small products (the makemore MLP's) are dominated by the packing pass, so they read both
+// operands directly (A with any strides through scalar broadcasts, B only when its rows are
+// contiguous).
+template <typename T>
+void choose_raw(Plan<T>& p, const GemmArgs<T>& g) {
+  const int64_t fma = g.M * g.N * g.K;
+  p.rawB = g.bCS == 1 && (fma <= (int64_t(1) << 21) || g.M <= 2 * p.MR);
+  p.rawA = fma <= (int64_t(1) << 21) || g.N <= p.NR;
+}
+
+template <typename T>
+Plan<T> make_plan(const State<T>& s, const GemmArgs<T>& g) {
+  Plan<T> p;
+  p.ops = s.ops;
+  p.MR = s.ops->MR;
+  p.NR = s.ops->NR;
+  p.MC = std::max<int64_t>(p.MR, s.tune.MC / p.MR * p.MR);
+  p.KC = std::max(1, s.tune.KC);
+  p.NC = std::max<int64_t>(p.NR, s.tune.NC / p.NR * p.NR);
+  choose_raw(p, g);
+  return p;
+}
+
+template <typename T>
+size_t a_buf_elems(const Plan<T>& p, const GemmArgs<T>& g) {
+  if (p.rawA) return 0;
+  return (size_t)(round_up(std::min(g.M, p.MC), p.MR) * std::min(g.K, p.KC));
+}
+template <typename T>
+size_t b_buf_elems(const Plan<T>& p, const GemmArgs<T>& g, int64_t n) {
+  if (p.rawB) return 0;
+  return (size_t)(round_up(std::min(n, p.NC), p.NR) * std::min(g.K, p.KC));
+}
+
+// One thread computes C[m0:m1, n0:n1] of one batch item.
+template <typename T>
+void gemm_block(const Plan<T>& p, const GemmArgs<T>& g, const T* A, const T* B, T* C,
+                int64_t m0, int64_t m1, int64_t n0, int64_t n1, T* abuf, T* bbuf) {
+  const IsaOps<T>& ops = *p.ops;
+  for (int64_t jc = n0; jc < n1; jc += p.NC) {
+    const int64_t nc = std::min(p.NC, n1 - jc);
+    for (int64_t pc = 0; pc < g.K; pc += p.KC) {
+      const int64_t kc = std::min(p.KC, g.K - pc);
+      const bool acc = g.accumulate || pc > 0;
+      const T* bsrc = B + pc * g.bRS + jc * g.bCS;
+      const T* bp;
+      int64_t rsB, bPanel;
+      if (p.rawB) {
+        bp = bsrc, rsB = g.bRS, bPanel = p.NR;
+      } else {
+        ops.pack_b(bsrc, g.bRS, g.bCS, kc, nc, bbuf);
+        bp = bbuf, rsB = p.NR, bPanel = kc * p.NR;
+      }
+      for (int64_t ic = m0; ic < m1; ic += p.MC) {
+        const int64_t mc = std::min(p.MC, m1 - ic);
+        const T* asrc = A + ic * g.aRS + pc * g.aCS;
+        T* c = C + ic * g.cRS + jc;
+        if (p.rawA) {
+          ops.macro(mc, nc, kc, asrc, g.aRS, g.aCS, p.MR * g.aRS, false, bp, rsB, bPanel,
+                    !p.rawB, c, g.cRS, acc);
+        } else {
+          ops.pack_a(asrc, g.aRS, g.aCS, mc, kc, abuf);
+          ops.macro(mc, nc, kc, abuf, 1, p.MR, kc * p.MR, true, bp, rsB, bPanel, !p.rawB, c,
+                    g.cRS, acc);
+        }
+      }
+    }
+  }
+}
+
+enum class Mode { kBatch, kSplitN, kSplitM, kSplitMSharedB };
+
+template <typename T>
+struct Job {
+  const Plan<T>* plan;
+  const GemmArgs<T>* g;
+  Mode mode;
+  int nt;
+  T* abuf;  // nt slices of aStride elements
+  T* bbuf;  // per-thread slices of bStride, or the shared double buffer (2 x bStride)
+  size_t aStride, bStride;
+  std::atomic<int64_t> next{0};
+  SpinBarrier* barrier;
+};
+
+template <typename T>
+void split(int64_t total, int64_t unit, int tid, int nt, int64_t& lo, int64_t& hi) {
+  const int64_t units = ceil_div(total, unit);
+  const int64_t per = units / nt, extra = units % nt;
+  const int64_t u0 = tid * per + std::min<int64_t>(tid, extra);
+  const int64_t u1 = u0 + per + (tid < extra ? 1 : 0);
+  lo = std::min(total, u0 * unit);
+  hi = std::min(total, u1 * unit);
+}
+
+template <typename T>
+void run_job(void* ctx, int tid, int poolSize) {
+  Job<T>& j = *static_cast<Job<T>*>(ctx);
+  if (tid >= j.nt) return;
+  (void)poolSize;
+  const Plan<T>& p = *j.plan;
+  const GemmArgs<T>& g = *j.g;
+  T* abuf = j.abuf + tid * j.aStride;
+  if (j.mode == Mode::kBatch) {
+    T* bbuf = j.bbuf + tid * j.bStride;
+    for (int64_t b; (b = j.next.fetch_add(1, std::memory_order_relaxed)) < g.batch;)
+      gemm_block(p, g, g.A + b * g.aBS, g.B + b * g.bBS, g.C + b * g.cBS, 0, g.M, 0, g.N, abuf,
+                 bbuf);
+    return;
+  }
+  int64_t m0 = 0, m1 = g.M, n0 = 0, n1 = g.N;
+  if (j.mode == Mode::kSplitN)
+    split<T>(g.N, p.NR, tid, j.nt, n0, n1);
+  else
+    split<T>(g.M, p.MR, tid, j.nt, m0, m1);
+  if (j.mode != Mode::kSplitMSharedB) {
+    T* bbuf = j.bbuf + tid * j.bStride;
+    for (int64_t b = 0; b < g.batch; ++b)
+      if (m0 < m1 && n0 < n1)
+        gemm_block(p, g, g.A + b * g.aBS, g.B + b * g.bBS, g.C + b * g.cBS, m0, m1, n0, n1,
+                   abuf, bbuf);
+    return;
+  }
+  // All threads share each packed KC x NC block of B: each packs a share of its panels, a
+  // barrier publishes it, then each multiplies its own rows. Two buffers alternate, so the
+  // next block can be packed while a slower thread still reads the previous one; one
+  // barrier per block suffices because every thread has finished with block i-1 before any
+  // passes barrier i.
+  const IsaOps<T>& ops = *p.ops;
+  int64_t iter = 0;
+  for (int64_t b = 0; b < g.batch; ++b) {
+    const T* A = g.A + b * g.aBS;
+    const T* B = g.B + b * g.bBS;
+    T* C = g.C + b * g.cBS;
+    for (int64_t jc = 0; jc < g.N; jc += p.NC) {
+      const int64_t nc = std::min(p.NC, g.N - jc);
+      for (int64_t pc = 0; pc < g.K; pc += p.KC, ++iter) {
+        const int64_t kc = std::min(p.KC, g.K - pc);
+        const bool acc = g.accumulate || pc > 0;
+        T* bp = j.bbuf + (iter & 1) * j.bStride;
+        int64_t q0, q1;
+        split<T>(ceil_div(nc, p.NR), 1, tid, j.nt, q0, q1);
+        if (q0 < q1) {
+          const int64_t c0 = q0 * p.NR, c1 = std::min(nc, q1 * p.NR);
+          ops.pack_b(B + pc * g.bRS + (jc + c0) * g.bCS, g.bRS, g.bCS, kc, c1 - c0,
+                     bp + q0 * kc * p.NR);
+        }
+        j.barrier->wait();
+        for (int64_t ic = m0; ic < m1; ic += p.MC) {
+          const int64_t mc = std::min(p.MC, m1 - ic);
+          const T* asrc = A + ic * g.aRS + pc * g.aCS;
+          T* c = C + ic * g.cRS + jc;
+          if (p.rawA) {
+            ops.macro(mc, nc, kc, asrc, g.aRS, g.aCS, p.MR * g.aRS, false, bp, p.NR,
+                      kc * p.NR, true, c, g.cRS, acc);
+          } else {
+            ops.pack_a(asrc, g.aRS, g.aCS, mc, kc, abuf);
+            ops.macro(mc, nc, kc, abuf, 1, p.MR, kc * p.MR, true, bp, p.NR, kc * p.NR, true, c,
+                      g.cRS, acc);
+          }
+        }
+      }
+    }
+  }
+}
+
+template <typename T>
+bool gemm(const State<T>& s, const GemmArgs<T>& g) {
+  if (g.batch <= 0 || g.M <= 0 || g.N <= 0) return true;
+  if (g.K <= 0) {
+    if (!g.accumulate)
+      for (int64_t b = 0; b < g.batch; ++b)
+        for (int64_t i = 0; i < g.M; ++i) std::fill_n(g.C + b * g.cBS + i * g.cRS, g.N, T(0));
+    return true;
+  }
+  Plan<T> p = make_plan(s, g);
+  const int64_t fma = g.batch * g.M * g.N * g.K;
+  int nt = get_num_threads();
+  if (fma < kParallelMinFma) nt = 1;
+
+  Mode mode = Mode::kBatch;
+  if (nt > 1) {
+    if (g.batch >= nt && (g.batch % nt == 0 || g.batch >= 4 * nt)) {
+      mode = Mode::kBatch;
+    } else if (g.M >= 2 * nt * p.MR) {
+      mode = p.rawB ? Mode::kSplitM : Mode::kSplitMSharedB;
+    } else if (g.N >= 2 * nt * p.NR) {
+      mode = Mode::kSplitN;
+    } else if (g.batch >= nt) {
+      mode = Mode::kBatch;
+    } else {
+      nt = 1;
+    }
+  }
+
+  const size_t aStride = round_up(a_buf_elems(p, g), 64 / sizeof(T));
+  if (nt == 1) {
+    const size_t bElems = round_up(b_buf_elems(p, g, g.N), 64 / sizeof(T));
+    T* buf = static_cast<T*>(t_scratch.get((aStride + bElems) * sizeof(T)));
+    if (!buf) return false;
+    for (int64_t b = 0; b < g.batch; ++b)
+      gemm_block(p, g, g.A + b * g.aBS, g.B + b * g.bBS, g.C + b * g.cBS, 0, g.M, 0, g.N, buf,
+                 buf + aStride);
+    return true;
+  }
+
+  size_t bStride, bTotal;
+  if (mode == Mode::kSplitMSharedB) {
+    bStride = round_up(b_buf_elems(p, g, g.N), 64 / sizeof(T));
+    bTotal = 2 * bStride;
+  } else {
+    const int64_t n = mode == Mode::kSplitN ? round_up(ceil_div(g.N, nt), p.NR) : g.N;
+    bStride = round_up(b_buf_elems(p, g, n), 64 / sizeof(T));
+    bTotal = bStride * nt;
+  }
+  T* buf = static_cast<T*>(t_scratch.get((aStride * nt + bTotal) * sizeof(T)));
+  if (!buf) return false;
+  SpinBarrier barrier(nt);
+  Job<T> job;
+  job.plan = &p;
+  job.g = &g;
+  job.mode = mode;
+  job.nt = nt;
+  job.abuf = buf;
+  job.aStride = aStride;
+  job.bbuf = buf + aStride * nt;
+  job.bStride = bStride;
+  job.barrier = &barrier;
+  if (!ThreadPool::instance().try_run(&run_job<T>, &job)) {
+    // Another JS thread holds the pool: do the whole product here, alone.
+    job.nt = 1;
+    if (mode == Mode::kSplitMSharedB) barrier.~SpinBarrier(), new (&barrier) SpinBarrier(1);
+    run_job<T>(&job, 0, 1);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool sgemm(const GemmArgs<float>& a) { return gemm(g_f32, a); }
+bool dgemm(const GemmArgs<double>& a) { return gemm(g_f64, a); }
+
+void set_num_threads(int n) {
+  if (n < 1) n = 1;
+  ThreadPool::instance().resize(n);
+  g_threads = ThreadPool::instance().size();
+}
+int get_num_threads() { return g_threads > 0 ? g_threads : ThreadPool::instance().size(); }
+int default_num_threads() { return available_cpus(); }
+
+const char* isa_name() { return g_isa.c_str(); }
+bool isa_supported(const char* name) { return cpu_has(name); }
+bool force_isa(const char* name) { return use_isa(name); }
+
+Blocking blocking_f32() {
+  return {g_f32.ops->MR, g_f32.ops->NR, g_f32.tune.MC, g_f32.tune.KC, g_f32.tune.NC};
+}
+Blocking blocking_f64() {
+  return {g_f64.ops->MR, g_f64.ops->NR, g_f64.tune.MC, g_f64.tune.KC, g_f64.tune.NC};
+}
+void set_blocking_f32(int MC, int KC, int NC) {
+  if (MC > 0) g_f32.tune.MC = MC;
+  if (KC > 0) g_f32.tune.KC = KC;
+  if (NC > 0) g_f32.tune.NC = NC;
+}
+void set_blocking_f64(int MC, int KC, int NC) {
+  if (MC > 0) g_f64.tune.MC = MC;
+  if (KC > 0) g_f64.tune.KC = KC;
+  if (NC > 0) g_f64.tune.NC = NC;
+}
+
+}  // namespace tl

@@ -1,0 +1,87 @@
+// Stand-alone tuning harness for the GEMM core (no Node): correctness spot checks and
+// GFLOP/s for square and makemore-sized products under different blockings.
+//   g++ -O3 -std=c++17 -pthread -I../src ../src/*.cc gemm_bench.cc -o /tmp/gemm_bench
+//   /tmp/gemm_bench [isa] [threads] [MC KC NC]
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <algorithm>
+#include <vector>
+
+#include "gemm.h"
+
+using clk = std::chrono::steady_clock;
+
+template <typename T>
+double check(int64_t M, int64_t N, int64_t K, bool ta, bool tb) {
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> d(-1, 1);
+  std::vector<T> A(M * K), B(K * N), C(M * N);
+  for (auto& x : A) x = d(rng);
+  for (auto& x : B) x = d(rng);
+  tl::GemmArgs<T> g{1, M, N, K, A.data(), 0, ta ? 1 : K, ta ? M : 1,
+                    B.data(), 0, tb ? 1 : N, tb ? K : 1, C.data(), 0, N, false};
+  if constexpr (sizeof(T) == 4) tl::sgemm(g); else tl::dgemm(g);
+  double maxerr = 0;
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      double s = 0;
+      for (int64_t k = 0; k < K; ++k)
+        s += (double)A[ta ? k * M + i : i * K + k] * (double)B[tb ? j * K + k : k * N + j];
+      maxerr = std::max(maxerr, std::fabs(s - C[i * N + j]) / (1 + std::fabs(s)));
+    }
+  return maxerr;
+}
+
+double bench(int64_t M, int64_t N, int64_t K, bool ta = false, bool tb = false) {
+  std::vector<float> A(M * K, 0.5f), B(K * N, 0.25f), C(M * N);
+  tl::GemmArgs<float> g{1, M, N, K, A.data(), 0, ta ? 1 : K, ta ? M : 1,
+                        B.data(), 0, tb ? 1 : N, tb ? K : 1, C.data(), 0, N, false};
+  const double flop = 2.0 * M * N * K;
+  int reps = std::max<int>(3, (int)(3e8 / flop));
+  for (int i = 0; i < 2; ++i) tl::sgemm(g);
+  double best = 1e30;
+  for (int trial = 0; trial < 5; ++trial) {
+    auto t0 = clk::now();
+    for (int i = 0; i < reps; ++i) tl::sgemm(g);
+    best = std::min(best, std::chrono::duration<double>(clk::now() - t0).count() / reps);
+  }
+  return best;
+}
+
+int main(int argc, char** argv) {
+  if (argc > 1 && !tl::force_isa(argv[1])) { std::printf("isa %s unsupported\n", argv[1]); return 1; }
+  if (argc > 2) tl::set_num_threads(std::atoi(argv[2]));
+  if (argc > 5) tl::set_blocking_f32(std::atoi(argv[3]), std::atoi(argv[4]), std::atoi(argv[5]));
+  auto b = tl::blocking_f32();
+  std::printf("isa=%s threads=%d MR=%d NR=%d MC=%d KC=%d NC=%d\n", tl::isa_name(),
+              tl::get_num_threads(), b.MR, b.NR, b.MC, b.KC, b.NC);
+  double e = 0;
+  for (int64_t s : {1, 7, 15, 33, 100, 257})
+    for (int t = 0; t < 4; ++t)
+    {
+      double e1 = check<float>(s, s + 3, s + 1, t & 1, t & 2), e2 = check<double>(s + 2, s, s + 5, t & 1, t & 2);
+      if (e1 > 1e-5 || e2 > 1e-12) std::printf("BAD s=%lld t=%d f32 %.3g f64 %.3g\n", (long long)s, t, e1, e2);
+      e = std::max({e, e1, e2});
+    }
+  std::printf("max rel err %.3g\n", e);
+  for (int64_t n : {64, 128, 256, 512, 1024, 2048}) {
+    double t = bench(n, n, n);
+    std::printf("n=%5lld  %8.1f GFLOP/s  %9.1f us\n", (long long)n, 2.0 * n * n * n / t / 1e9, t * 1e6);
+  }
+  struct S { int64_t m, n, k; bool ta, tb; const char* name; } shapes[] = {
+      {32, 200, 30, false, false, "[32,30]@[30,200]"},
+      {32, 27, 200, false, false, "[32,200]@[200,27]"},
+      {30, 200, 32, true, false, "[30,32]^T.. dW1 = X^T@dH"},
+      {32, 30, 200, false, true, "dX = dH@W1^T"},
+      {200, 27, 32, true, false, "dW2 = H^T@dL"},
+      {32, 200, 27, false, true, "dH = dL@W2^T"},
+  };
+  for (auto& s : shapes) {
+    double t = bench(s.m, s.n, s.k, s.ta, s.tb);
+    std::printf("%-28s %8.1f GFLOP/s  %7.2f us\n", s.name, 2.0 * s.m * s.n * s.k / t / 1e9, t * 1e6);
+  }
+}

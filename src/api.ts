@@ -1,0 +1,75 @@
+// Everything the `torch` namespace exports (src/index.ts re-exports it, plus a default export).
+import "./ops/pointwise.js";
+import "./ops/view.js";
+import "./ops/reduction.js";
+import "./ops/linalg.js";
+import "./ops/join.js";
+import "./ops/convert.js";
+import "./ops/creation.js";
+import * as pointwise from "./ops/pointwise.js";
+import * as view from "./ops/view.js";
+import * as reduction from "./ops/reduction.js";
+import * as linalg from "./ops/linalg.js";
+import * as join from "./ops/join.js";
+import * as creation from "./ops/creation.js";
+import { Tensor } from "./tensor.js";
+import { Size } from "./shape.js";
+import * as dt from "./dtype.js";
+import { set_printoptions, get_printoptions, printoptions } from "./printing.js";
+import { no_grad, enable_grad, is_grad_enabled, set_grad_enabled } from "./autograd/grad_mode.js";
+import { resultType, wrap } from "./ops/util.js";
+import type { TensorLike } from "./tensor.js";
+
+export { Tensor, Size };
+export { RuntimeError, IndexError, ValueError, TypeError, NotImplementedError } from "./errors.js";
+export { DType as dtype } from "./dtype.js";
+export const { float32, float64, int64, int32, int16, int8, uint8, bool } = dt.dtypes;
+export const { float, double, long, int, short } = dt.aliases;
+export const half = undefined;
+export { get_default_dtype, set_default_dtype, promoteTypes as promote_types } from "./dtype.js";
+export { set_printoptions, get_printoptions, printoptions };
+export { no_grad, enable_grad, is_grad_enabled, set_grad_enabled };
+
+export function result_type(a: TensorLike, b: TensorLike): dt.DType {
+  return resultType(wrap(a), wrap(b));
+}
+export function is_tensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
+export function numel(x: Tensor): number {
+  return x.numel();
+}
+
+export const {
+  neg, negative, abs, sign, exp, exp2, log, log2, log10, log1p, expm1, sqrt, rsqrt, sin, cos, tan, asin, acos, atan,
+  sinh, cosh, tanh, sigmoid, relu, floor, ceil, round, trunc, frac, reciprocal, square, erf, isnan, isinf, isfinite,
+  logical_not, bitwise_not, add, sub, rsub, mul, div, true_divide, floor_divide, remainder, fmod, pow, maximum, minimum,
+  atan2, eq, ne, lt, le, gt, ge, greater, greater_equal, less, less_equal, not_equal, logical_and, logical_or,
+  logical_xor, bitwise_and, bitwise_or, bitwise_xor, where, clamp, clip, clamp_min, clamp_max, masked_fill, lerp,
+} = { ...pointwise, negative: pointwise.neg };
+export const subtract = pointwise.sub, multiply = pointwise.mul, divide = pointwise.div;
+
+export const {
+  view: _view, reshape, flatten, unflatten, squeeze, unsqueeze, permute, transpose, swapaxes, swapdims, t, expand_copy: _unused,
+  narrow, select, as_strided, diagonal, movedim, moveaxis, clone, detach, flip, contiguous: _contig,
+} = { ...view, expand_copy: undefined };
+export function broadcast_to(x: Tensor, shape: number[]): Tensor {
+  return x.expand(shape);
+}
+export function broadcast_shapes(...shapes: number[][]): Size {
+  let s: number[] = [];
+  for (const sh of shapes) s = broadcastShapesFn(s, sh);
+  return Size.from_(s);
+}
+import { broadcastShapes as broadcastShapesFn } from "./shape.js";
+
+export const { sum, nansum, mean, prod, max, min, amax, amin, argmax, argmin, all, any, std, logsumexp, cumsum, cumprod, norm, var_mean, std_mean } = reduction;
+export const var_ = reduction.var_;
+export { var_ as var };
+export const { matmul, mm, bmm, dot, mv, outer, ger, addmm } = linalg;
+export const { cat, concat, concatenate, stack, hstack, vstack, split, chunk, unbind } = join;
+export const {
+  tensor, empty, zeros, ones, full, empty_like, zeros_like, ones_like, full_like, scalar_tensor, arange, linspace,
+  logspace, eye, tril, triu, frombuffer, as_tensor, from_numpy,
+} = creation;
+

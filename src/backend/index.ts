@@ -1,0 +1,26 @@
+// The backend table: every kernel call in src/ops goes through `backend`. The TypeScript backend
+// runs everywhere; the native addon (src/backend/native.ts) replaces entries when it loads.
+import type { DType } from "../dtype.js";
+import type { Tensor } from "../tensor.js";
+import { elementwise } from "./js_elementwise.js";
+import { matmul } from "./js_matmul.js";
+import { reduce, type ReduceOp } from "./js_reduce.js";
+
+export interface Backend {
+  name: string;
+  /** out = op(inputs) elementwise; inputs expanded to out's shape (stride 0 where broadcast) */
+  elementwise(op: string, out: Tensor, inputs: readonly Tensor[], compute: DType, params?: ArrayLike<number>): void;
+  /** out (contiguous, the kept dims) = op over dims of x; idxOut gets arg indices for amax/amin */
+  reduce(op: ReduceOp, x: Tensor, dims: readonly number[], out: Tensor, idxOut?: Tensor): void;
+  /** out[..., M, N] = a[..., M, K] @ b[..., K, N]; batch dims already broadcast; out contiguous */
+  matmul(a: Tensor, b: Tensor, out: Tensor): void;
+}
+
+export const jsBackend: Backend = { name: "js", elementwise, reduce, matmul };
+
+/** The active kernels. Ops read `backend.x` at call time, so swapping entries takes effect at once. */
+export const backend: Backend = { ...jsBackend };
+
+export function useBackend(b: Partial<Backend> & { name: string }): void {
+  Object.assign(backend, jsBackend, b);
+}

@@ -1,0 +1,272 @@
+// Element-wise kernels of the TypeScript backend. Each op is one JS expression over the
+// operands `a`, `b`, `c` (already converted to the compute dtype) and parameters `P[i]`; a loop is
+// generated once per (op, operand conversions) so every op runs its own monomorphic loop.
+import type { DType } from "../dtype.js";
+import type { Tensor } from "../tensor.js";
+import { layoutOf } from "./strided.js";
+
+type Expr = string | { f: string; i: string }; // float compute / integer-or-bool compute
+
+/** glibc-compatible helpers the expressions call (names are in scope of the generated code). */
+const helpers = {
+  sign: (x: number) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
+  // Python/ATen round: half to even
+  roundEven: (x: number) => {
+    if (!Number.isFinite(x)) return x;
+    const r = Math.round(x);
+    return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  },
+  // torch.remainder: result has the sign of the divisor
+  fmod: (a: number, b: number) => a % b,
+  remainder: (a: number, b: number) => {
+    const m = a % b;
+    return m !== 0 && m < 0 !== b < 0 ? m + b : m;
+  },
+  idiv: (a: number, b: number) => {
+    if (b === 0) throw new (zeroDiv())("ZeroDivisionError");
+    return Math.floor(a / b);
+  },
+  itrunc: (a: number, b: number) => {
+    if (b === 0) throw new (zeroDiv())("ZeroDivisionError");
+    return Math.trunc(a / b);
+  },
+  ipow: (a: number, b: number) => {
+    if (b < 0) {
+      if (a === 1) return 1;
+      if (a === -1) return b % 2 === 0 ? 1 : -1;
+      throw new (zeroDiv())("Integers to negative integer powers are not allowed.");
+    }
+    let r = 1;
+    let base = a;
+    let e = b;
+    while (e > 0) {
+      if (e & 1) r *= base;
+      base *= base;
+      e = Math.floor(e / 2);
+    }
+    return r;
+  },
+  gelu: (x: number) => 0.5 * x * (1 + erf(x * Math.SQRT1_2)),
+  geluTanh: (x: number) => 0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))),
+  erf,
+  log1p: Math.log1p,
+  expm1: Math.expm1,
+};
+let zeroDivCtor: (new (m: string) => Error) | null = null;
+function zeroDiv() {
+  return zeroDivCtor!;
+}
+export function setErrorCtor(c: new (m: string) => Error): void {
+  zeroDivCtor = c;
+}
+
+// erf with ~1e-16 relative error (W. J. Cody's rational approximations)
+function erf(x: number): number {
+  const ax = Math.abs(x);
+  if (ax < 0.5) {
+    const t = x * x;
+    const num = (((0.185777706184603153 * t + 3.16112374387056560) * t + 113.864154151050156) * t + 377.485237685302021) * t + 3209.37758913846947;
+    const den = (((t + 23.6012909523441209) * t + 244.024637934444173) * t + 1282.61652607737228) * t + 2844.23683343917062;
+    return (x * num) / den;
+  }
+  return x < 0 ? -(1 - erfcPos(ax)) : 1 - erfcPos(ax);
+}
+function erfcPos(x: number): number {
+  let r: number;
+  if (x < 4) {
+    const num = (((((((5.64188496988670089e-1 * x + 8.88314979438837594) * x + 66.1191906371416295) * x + 298.635138197400131) * x + 881.952221241769090) * x + 1712.04761263407058) * x + 2051.07837782607147) * x + 1230.33935479799725);
+    const den = (((((((x + 15.7449261107098347) * x + 117.693950891312499) * x + 537.181101862009858) * x + 1621.38957456669019) * x + 3290.79923573345963) * x + 4362.61909014324716) * x + 3439.36767414372164) * x + 1230.33935480374942;
+    r = num / den;
+  } else {
+    const z = 1 / (x * x);
+    const num = ((((1.63153871373020978e-2 * z + 3.05326634961232344e-1) * z + 3.60344899949804439e-1) * z + 1.25781726111229246e-1) * z + 1.60837851487422766e-2) * z + 6.58749161529837803e-4;
+    const den = ((((z + 2.56852019228982242) * z + 1.87295284992346725) * z + 5.27905102951428412e-1) * z + 6.05183413124413191e-2) * z + 2.33520497626869185e-3;
+    r = (0.56418958354775628695 - (z * num) / den) / x;
+  }
+  const xs = Math.floor(x * 16) / 16;
+  const del = (x - xs) * (x + xs);
+  return Math.exp(-xs * xs) * Math.exp(-del) * r;
+}
+
+/** op name -> expression. Float expressions run in double and are rounded on store, which is the
+ * correctly rounded float32 result for + - * / sqrt; transcendental functions may differ from
+ * PyTorch's vectorised (SLEEF) ones by an ulp. */
+export const EXPRS: Record<string, Expr> = {
+  copy: "a",
+  neg: "-a",
+  abs: "Math.abs(a)",
+  sign: "H.sign(a)",
+  exp: "Math.exp(a)",
+  exp2: "Math.pow(2, a)",
+  log: "Math.log(a)",
+  log2: "Math.log2(a)",
+  log10: "Math.log10(a)",
+  log1p: "Math.log1p(a)",
+  expm1: "Math.expm1(a)",
+  sqrt: "Math.sqrt(a)",
+  rsqrt: "1 / Math.sqrt(a)",
+  sin: "Math.sin(a)",
+  cos: "Math.cos(a)",
+  tan: "Math.tan(a)",
+  asin: "Math.asin(a)",
+  acos: "Math.acos(a)",
+  atan: "Math.atan(a)",
+  sinh: "Math.sinh(a)",
+  cosh: "Math.cosh(a)",
+  tanh: "Math.tanh(a)",
+  sigmoid: "1 / (1 + Math.exp(-a))",
+  relu: { f: "(a > 0 ? a : (a === a ? 0 : a))", i: "(a > 0 ? a : 0)" },
+  floor: { f: "Math.floor(a)", i: "a" },
+  ceil: { f: "Math.ceil(a)", i: "a" },
+  round: { f: "H.roundEven(a)", i: "a" },
+  trunc: { f: "Math.trunc(a)", i: "a" },
+  frac: "a - Math.trunc(a)",
+  reciprocal: "1 / a",
+  square: "a * a",
+  erf: "H.erf(a)",
+  gelu: "H.gelu(a)",
+  gelu_tanh: "H.geluTanh(a)",
+  silu: "a / (1 + Math.exp(-a))",
+  isnan: "a !== a",
+  isinf: "(a === Infinity || a === -Infinity)",
+  isfinite: "Number.isFinite(a)",
+  logical_not: "!a",
+  bitwise_not: { f: "~a", i: "~a" },
+  to_bool: "(a !== 0)",
+  to_int: "Math.trunc(a)",
+  add: "a + b",
+  sub: "a - b",
+  mul: "a * b",
+  add_alpha: "a + P[0] * b",
+  div: "a / b",
+  div_floor: { f: "Math.floor(a / b)", i: "H.idiv(a, b)" },
+  div_trunc: { f: "Math.trunc(a / b)", i: "H.itrunc(a, b)" },
+  remainder: { f: "H.remainder(a, b)", i: "H.remainder(a, b)" },
+  fmod: "a % b",
+  pow: { f: "Math.pow(a, b)", i: "H.ipow(a, b)" },
+  atan2: "Math.atan2(a, b)",
+  maximum: { f: "(a !== a || b !== b ? NaN : a > b ? a : b)", i: "(a > b ? a : b)" },
+  minimum: { f: "(a !== a || b !== b ? NaN : a < b ? a : b)", i: "(a < b ? a : b)" },
+  fmax: "(a !== a ? b : b !== b ? a : a > b ? a : b)",
+  fmin: "(a !== a ? b : b !== b ? a : a < b ? a : b)",
+  eq: "a === b",
+  ne: "a !== b",
+  lt: "a < b",
+  le: "a <= b",
+  gt: "a > b",
+  ge: "a >= b",
+  logical_and: "(a !== 0 && b !== 0)",
+  logical_or: "(a !== 0 || b !== 0)",
+  logical_xor: "((a !== 0) !== (b !== 0))",
+  bitwise_and: "a & b",
+  bitwise_or: "a | b",
+  bitwise_xor: "a ^ b",
+  clamp: "(a !== a ? a : a < P[0] ? P[0] : a > P[1] ? P[1] : a)",
+  clamp_min: "(a !== a ? a : a < P[0] ? P[0] : a)",
+  clamp_max: "(a !== a ? a : a > P[0] ? P[0] : a)",
+  clamp_t: "(a !== a ? a : b !== b ? b : c !== c ? c : Math.min(Math.max(a, b), c))",
+  where: "(a ? b : c)",
+  lerp: "(b - a) * c + a",
+  mul_scalar_add: "a * P[0] + P[1]",
+  pow_scalar: "Math.pow(a, P[0])",
+  rpow_scalar: "Math.pow(P[0], a)",
+  threshold_backward: "(b <= P[0] ? 0 : a)",
+  tanh_backward: "a * (1 - b * b)",
+  sigmoid_backward: "a * b * (1 - b)",
+  masked_fill: "(b ? P[0] : a)",
+};
+
+type Kernel = (
+  shape: number[],
+  st: number[][],
+  off: number[],
+  P: ArrayLike<number>,
+  O: ArrayLike<number> & { [i: number]: number },
+  ...I: ArrayLike<number>[]
+) => void;
+
+const cache = new Map<string, Kernel>();
+
+function castExpr(v: string, from: DType, to: DType): string {
+  if (from === to) return v;
+  if (to.kind === "f") return to.name === "float32" && !(from.kind === "f" && from.itemsize < 4) ? `Math.fround(${v})` : v;
+  if (to.kind === "b") return `(${v} !== 0 ? 1 : 0)`;
+  // float -> int truncates, int -> narrower int wraps
+  const t = from.kind === "f" ? `Math.trunc(${v})` : v;
+  switch (to.name) {
+    case "int32":
+      return `(${t} | 0)`;
+    case "int16":
+      return `((${t} << 16) >> 16)`;
+    case "int8":
+      return `((${t} << 24) >> 24)`;
+    case "uint8":
+      return `(${t} & 255)`;
+    default:
+      return t;
+  }
+}
+
+function compile(op: string, inDtypes: DType[], compute: DType, out: DType): Kernel {
+  const e = EXPRS[op];
+  if (e === undefined) throw new Error(`no TypeScript kernel for ${op}`);
+  let expr = typeof e === "string" ? e : compute.kind === "f" ? e.f : e.i;
+  if (compute.name === "int32" && op === "mul") expr = "Math.imul(a, b)";
+  const names = ["a", "b", "c"].slice(0, inDtypes.length);
+  const n = names.length;
+  // int64 outputs are Float64Array: truncate float results explicitly
+  const store = out.name === "int64" && compute.kind === "f" ? `Math.trunc(${expr})` : expr;
+  const load = (i: number, p: string) => `const ${names[i]} = ${castExpr(`I${i}[${p}]`, inDtypes[i], compute)};`;
+  const args = names.map((_, i) => `I${i}`).join(", ");
+  const src = `
+"use strict";
+return function kernel(shape, st, off, P, O, ${args}) {
+  const nd = shape.length, n = shape[nd - 1];
+  const so = st[0][nd - 1]${names.map((_, i) => `, s${i} = st[${i + 1}][nd - 1]`).join("")};
+  let po = off[0]${names.map((_, i) => `, p${i} = off[${i + 1}]`).join("")};
+  if (nd === 1 && so === 1${names.map((_, i) => ` && s${i} === 1`).join("")}) {
+    ${names.map((_, i) => `const q${i} = p${i} - po;`).join(" ")}
+    const end = po + n;
+    for (let j = po; j < end; j++) {
+      ${names.map((_, i) => load(i, `j + q${i}`)).join(" ")}
+      O[j] = ${store};
+    }
+    return;
+  }
+  let outer = 1;
+  for (let d = 0; d < nd - 1; d++) outer *= shape[d];
+  const idx = new Int32Array(nd);
+  for (let o = 0; o < outer; o++) {
+    let qo = po${names.map((_, i) => `, q${i} = p${i}`).join("")};
+    for (let j = 0; j < n; j++) {
+      ${names.map((_, i) => load(i, `q${i}`)).join(" ")}
+      O[qo] = ${store};
+      qo += so;${names.map((_, i) => ` q${i} += s${i};`).join("")}
+    }
+    for (let d = nd - 2; d >= 0; d--) {
+      po += st[0][d];${names.map((_, i) => ` p${i} += st[${i + 1}][d];`).join("")}
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
+      po -= st[0][d] * shape[d];${names.map((_, i) => ` p${i} -= st[${i + 1}][d] * shape[d];`).join("")}
+    }
+  }
+};`;
+  const outer = new Function("H", src) as (h: typeof helpers) => Kernel;
+  void n;
+  return outer(helpers);
+}
+
+/** out[...] = op(inputs[...]) elementwise; inputs are already expanded to out's shape. */
+export function elementwise(op: string, out: Tensor, inputs: readonly Tensor[], compute: DType, params: ArrayLike<number> = EMPTY): void {
+  if (out.numel() === 0) return;
+  let key = op + "|" + compute.name + "|" + out.dtype.name;
+  for (const t of inputs) key += "|" + t.dtype.name;
+  let k = cache.get(key);
+  if (k === undefined) {
+    k = compile(op, inputs.map((t) => t.dtype), compute, out.dtype);
+    cache.set(key, k);
+  }
+  const lay = layoutOf(out, inputs);
+  k(lay.shape, lay.strides, lay.offsets, params, out._storage.data, ...inputs.map((t) => t._storage.data));
+}
+const EMPTY = new Float64Array(0);

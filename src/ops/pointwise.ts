@@ -1,0 +1,736 @@
+// Element-wise ops: dtype rule, kernel call and backward formula side by side.
+import { backend } from "../backend/index.js";
+import { bool, DType, get_default_dtype, int64, promoteTypes } from "../dtype.js";
+import { RuntimeError, TypeError } from "../errors.js";
+import { broadcastShapes, sameShape } from "../shape.js";
+import { empty, Tensor, type TensorLike } from "../tensor.js";
+import { needsGrad, record, resultType, wrap, isWrapped } from "./util.js";
+import { expandTo, sumTo } from "./shape_helpers.js";
+import { typeName } from "./dtype_names.js";
+
+// ---------------------------------------------------------------------------------------------
+// generic drivers
+
+/** Result written to a fresh tensor: inputs broadcast to the common shape. */
+function run(op: string, inputs: Tensor[], outDtype: DType, compute: DType, params?: ArrayLike<number>): Tensor {
+  let shape = inputs[0]._shape;
+  for (let i = 1; i < inputs.length; i++) if (!sameShape(shape, inputs[i]._shape)) shape = broadcastShapes(shape, inputs[i]._shape);
+  const out = empty(shape.slice(), outDtype);
+  backend.elementwise(op, out, inputs.map((t) => expandTo(t, shape)), compute, params);
+  return out;
+}
+
+/** In-place: self = op(self, ...others). Others broadcast to self's shape; dtype must be castable. */
+function runInPlace(op: string, self: Tensor, inputs: Tensor[], resultDtype: DType, compute: DType, params?: ArrayLike<number>): Tensor {
+  checkCast(resultDtype, self.dtype);
+  let shape = self._shape;
+  for (const t of inputs) shape = broadcastShapes(shape, t._shape);
+  if (!sameShape(shape, self._shape)) {
+    throw new RuntimeError(
+      `output with shape [${self._shape.join(", ")}] doesn't match the broadcast shape [${shape.join(", ")}]`,
+    );
+  }
+  backend.elementwise(op, self, inputs.map((t) => expandTo(t, shape)), compute, params);
+  self._bump();
+  return self;
+}
+
+export function checkCast(from: DType, to: DType): void {
+  const order = { b: 0, i: 1, f: 2 };
+  if (order[from.kind] > order[to.kind]) {
+    throw new RuntimeError(`result type ${typeName(from)} can't be cast to the desired output type ${typeName(to)}`);
+  }
+}
+
+/** In-place op on a tensor that takes part in autograd: compute out of place, then write the
+ * values into self and move self's history to the new node (PyTorch's rebase_history). */
+export function inPlaceWithGrad(self: Tensor, result: Tensor): Tensor {
+  if (self.is_leaf && self._requires_grad) {
+    throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.");
+  }
+  checkCast(result.dtype, self.dtype);
+  if (self._base !== null && (result._requires_grad || self._base._requires_grad)) {
+    return copySlices(self, result);
+  }
+  backend.elementwise("copy", self, [expandTo(result, self._shape)], self.dtype);
+  self._bump();
+  self.grad_fn = result.grad_fn;
+  self._requires_grad = result._requires_grad;
+  return self;
+}
+
+/** Writing into a view of a base that takes part in autograd: the base gets a CopySlices node
+ * whose backward routes the view's part of the gradient to `src` and the rest to the old base. */
+function copySlices(view: Tensor, src: Tensor): Tensor {
+  const base = view._base!;
+  if (base.is_leaf && base._requires_grad) {
+    throw new RuntimeError(
+      "a view of a leaf Variable that requires grad is being used in an in-place operation.",
+    );
+  }
+  const oldBase = base.detach();
+  const oldEdgeHolder = new Tensor(base._storage, base._shape, base._strides, base._offset, base.dtype);
+  oldEdgeHolder.grad_fn = base.grad_fn;
+  oldEdgeHolder._requires_grad = base._requires_grad;
+  const shape = view._shape.slice(), strides = view._strides.slice(), offset = view._offset;
+  backend.elementwise("copy", view, [expandTo(src, view._shape)], view.dtype);
+  view._bump();
+  void oldBase;
+  const srcShape = src._shape.slice();
+  record(base, "CopySlices", [oldEdgeHolder, src], (g) => {
+    const gBase = g.clone();
+    const region = gBase._alias(shape, strides, offset - base._offset + gBase._offset, false);
+    const gSrc = sumTo(region.clone(), srcShape);
+    region.zero_();
+    return [gBase, gSrc];
+  });
+  // the view now reads through the base's new history
+  view.grad_fn = base.grad_fn;
+  view._requires_grad = base._requires_grad;
+  return view;
+}
+
+function floatOf(d: DType): DType {
+  return d.kind === "f" ? d : get_default_dtype();
+}
+
+// ---------------------------------------------------------------------------------------------
+// unary ops
+
+type UnaryGrad = (g: Tensor, x: Tensor, out: Tensor) => Tensor;
+interface UnaryDef {
+  op: string;
+  node: string;
+  /** "float": ints promote to the default float dtype; "same": keep dtype; "bool": bool output */
+  kind: "float" | "same" | "bool";
+  grad?: UnaryGrad;
+  /** save the output (not the input) for backward */
+  savesOut?: boolean;
+}
+
+function unary(def: UnaryDef) {
+  return function (xIn: TensorLike): Tensor {
+    const x = wrap(xIn);
+    if (def.op === "neg" && x.dtype === bool) {
+      throw new RuntimeError(
+        "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.",
+      );
+    }
+    const outDt = def.kind === "float" ? floatOf(x.dtype) : def.kind === "bool" ? bool : x.dtype;
+    const compute = def.kind === "bool" ? x.dtype : outDt;
+    const out = run(def.op, [x], outDt, compute);
+    if (def.grad && needsGrad(x)) {
+      const grad = def.grad;
+      record(out, def.node, [x], (g) => [grad(g, x, out)], [def.savesOut ? out : x]);
+    }
+    return out;
+  };
+}
+
+function unaryInPlace(def: UnaryDef, outOfPlace: (x: Tensor) => Tensor) {
+  return function (self: Tensor): Tensor {
+    if (needsGrad(self)) return inPlaceWithGrad(self, outOfPlace(self));
+    const outDt = def.kind === "float" ? floatOf(self.dtype) : self.dtype;
+    return runInPlace(def.op, self, [self], outDt, outDt);
+  };
+}
+
+const zerosGrad: UnaryGrad = (g) => g.mul(0);
+
+export const UNARY: Record<string, UnaryDef> = {
+  neg: { op: "neg", node: "NegBackward0", kind: "same", grad: (g) => g.neg() },
+  abs: { op: "abs", node: "AbsBackward0", kind: "same", grad: (g, x) => g.mul(x.sign()) },
+  sign: { op: "sign", node: "SignBackward0", kind: "same", grad: zerosGrad },
+  exp: { op: "exp", node: "ExpBackward0", kind: "float", grad: (g, _x, out) => g.mul(out), savesOut: true },
+  exp2: { op: "exp2", node: "Exp2Backward0", kind: "float", grad: (g, _x, out) => g.mul(out).mul(Math.LN2), savesOut: true },
+  log: { op: "log", node: "LogBackward0", kind: "float", grad: (g, x) => g.div(x) },
+  log2: { op: "log2", node: "Log2Backward0", kind: "float", grad: (g, x) => g.div(x.mul(Math.LN2)) },
+  log10: { op: "log10", node: "Log10Backward0", kind: "float", grad: (g, x) => g.div(x.mul(Math.LN10)) },
+  log1p: { op: "log1p", node: "Log1PBackward0", kind: "float", grad: (g, x) => g.div(x.add(1)) },
+  expm1: { op: "expm1", node: "Expm1Backward0", kind: "float", grad: (g, _x, out) => g.mul(out.add(1)), savesOut: true },
+  sqrt: { op: "sqrt", node: "SqrtBackward0", kind: "float", grad: (g, _x, out) => g.div(out.mul(2)), savesOut: true },
+  rsqrt: { op: "rsqrt", node: "RsqrtBackward0", kind: "float", grad: (g, _x, out) => g.mul(out.pow(3).mul(-0.5)), savesOut: true },
+  sin: { op: "sin", node: "SinBackward0", kind: "float", grad: (g, x) => g.mul(x.cos()) },
+  cos: { op: "cos", node: "CosBackward0", kind: "float", grad: (g, x) => g.mul(x.sin().neg()) },
+  tan: { op: "tan", node: "TanBackward0", kind: "float", grad: (g, _x, out) => g.mul(out.mul(out).add(1)), savesOut: true },
+  asin: { op: "asin", node: "AsinBackward0", kind: "float", grad: (g, x) => g.mul(x.mul(x).neg().add(1).rsqrt()) },
+  acos: { op: "acos", node: "AcosBackward0", kind: "float", grad: (g, x) => g.mul(x.mul(x).neg().add(1).rsqrt()).neg() },
+  atan: { op: "atan", node: "AtanBackward0", kind: "float", grad: (g, x) => g.div(x.mul(x).add(1)) },
+  sinh: { op: "sinh", node: "SinhBackward0", kind: "float", grad: (g, x) => g.mul(x.cosh()) },
+  cosh: { op: "cosh", node: "CoshBackward0", kind: "float", grad: (g, x) => g.mul(x.sinh()) },
+  tanh: {
+    op: "tanh",
+    node: "TanhBackward0",
+    kind: "float",
+    grad: (g, _x, out) => (needsGrad(g, out) ? g.mul(out.mul(out).neg().add(1)) : run("tanh_backward", [g, out], g.dtype, g.dtype)),
+    savesOut: true,
+  },
+  sigmoid: {
+    op: "sigmoid",
+    node: "SigmoidBackward0",
+    kind: "float",
+    grad: (g, _x, out) => (needsGrad(g, out) ? g.mul(out).mul(out.neg().add(1)) : run("sigmoid_backward", [g, out], g.dtype, g.dtype)),
+    savesOut: true,
+  },
+  relu: { op: "relu", node: "ReluBackward0", kind: "same", grad: (g, _x, out) => g.mul(out.gt(0)), savesOut: true },
+  floor: { op: "floor", node: "FloorBackward0", kind: "same", grad: zerosGrad },
+  ceil: { op: "ceil", node: "CeilBackward0", kind: "same", grad: zerosGrad },
+  round: { op: "round", node: "RoundBackward0", kind: "same", grad: zerosGrad },
+  trunc: { op: "trunc", node: "TruncBackward0", kind: "same", grad: zerosGrad },
+  frac: { op: "frac", node: "FracBackward0", kind: "same", grad: (g) => g },
+  reciprocal: { op: "reciprocal", node: "ReciprocalBackward0", kind: "float", grad: (g, _x, out) => g.mul(out.mul(out).neg()), savesOut: true },
+  erf: { op: "erf", node: "ErfBackward0", kind: "float", grad: (g, x) => g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI))) },
+  isnan: { op: "isnan", node: "", kind: "bool" },
+  isinf: { op: "isinf", node: "", kind: "bool" },
+  isfinite: { op: "isfinite", node: "", kind: "bool" },
+  logical_not: { op: "logical_not", node: "", kind: "bool" },
+};
+
+export const neg = unary(UNARY.neg);
+export const abs = unary(UNARY.abs);
+export const sign = unary(UNARY.sign);
+export const exp = unary(UNARY.exp);
+export const exp2 = unary(UNARY.exp2);
+export const log = unary(UNARY.log);
+export const log2 = unary(UNARY.log2);
+export const log10 = unary(UNARY.log10);
+export const log1p = unary(UNARY.log1p);
+export const expm1 = unary(UNARY.expm1);
+export const sqrt = unary(UNARY.sqrt);
+export const rsqrt = unary(UNARY.rsqrt);
+export const sin = unary(UNARY.sin);
+export const cos = unary(UNARY.cos);
+export const tan = unary(UNARY.tan);
+export const asin = unary(UNARY.asin);
+export const acos = unary(UNARY.acos);
+export const atan = unary(UNARY.atan);
+export const sinh = unary(UNARY.sinh);
+export const cosh = unary(UNARY.cosh);
+export const tanh = unary(UNARY.tanh);
+export const sigmoid = unary(UNARY.sigmoid);
+export const relu = unary(UNARY.relu);
+export const floor = unary(UNARY.floor);
+export const ceil = unary(UNARY.ceil);
+export const trunc = unary(UNARY.trunc);
+export const frac = unary(UNARY.frac);
+export const reciprocal = unary(UNARY.reciprocal);
+export const erf = unary(UNARY.erf);
+export const isnan = unary(UNARY.isnan);
+export const isinf = unary(UNARY.isinf);
+export const isfinite = unary(UNARY.isfinite);
+export const logical_not = unary(UNARY.logical_not);
+
+export function round(x: TensorLike, opts?: { decimals?: number }): Tensor {
+  const d = opts?.decimals ?? 0;
+  if (d === 0) return unary(UNARY.round)(x);
+  const s = Math.pow(10, d);
+  return unary(UNARY.round)(wrap(x).mul(s)).div(s);
+}
+
+export function square(x: TensorLike): Tensor {
+  const t = wrap(x);
+  if (t.dtype === bool) return pow(t.to(int64), 2);
+  return pow(t, 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// binary ops
+
+function binary(op: string, a: Tensor, b: Tensor, outDt: DType, compute: DType, params?: ArrayLike<number>): Tensor {
+  return run(op, [a, b], outDt, compute, params);
+}
+
+function checkBoolSub(a: Tensor, b: Tensor): void {
+  if (a.dtype === bool && b.dtype === bool)
+    throw new RuntimeError(
+      "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.",
+    );
+  if (a.dtype === bool || b.dtype === bool)
+    throw new RuntimeError(
+      "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.",
+    );
+}
+
+export function add(aIn: TensorLike, bIn: TensorLike, opts?: { alpha?: number }): Tensor {
+  const a = wrap(aIn), b = wrap(bIn);
+  const alpha = opts?.alpha ?? 1;
+  const dt = resultType(a, b);
+  const out = alpha === 1 ? binary("add", a, b, dt, dt) : binary("add_alpha", a, b, dt, dt, [alpha]);
+  if (needsGrad(a, b)) {
+    const as = a._shape, bs = b._shape;
+    record(out, "AddBackward0", [a, b], (g) => [sumTo(g, as), sumTo(alpha === 1 ? g : g.mul(alpha), bs)]);
+  }
+  return out;
+}
+
+export function sub(aIn: TensorLike, bIn: TensorLike, opts?: { alpha?: number }): Tensor {
+  const a = wrap(aIn), b = wrap(bIn);
+  checkBoolSub(a, b);
+  const alpha = opts?.alpha ?? 1;
+  const dt = resultType(a, b);
+  const out = binary("add_alpha", a, b, dt, dt, [-alpha]);
+  if (needsGrad(a, b)) {
+    const as = a._shape, bs = b._shape;
+    // `1 - x` (a JS number first) is Python's rsub
+    const name = isWrapped(a) ? "RsubBackward1" : "SubBackward0";
+    record(out, name, [a, b], (g) => [sumTo(g, as), sumTo(g.mul(-alpha), bs)]);
+  }
+  return out;
+}
+
+export function rsub(a: TensorLike, b: TensorLike, opts?: { alpha?: number }): Tensor {
+  return sub(b, a, opts);
+}
+
+export function mul(aIn: TensorLike, bIn: TensorLike): Tensor {
+  const a = wrap(aIn), b = wrap(bIn);
+  const dt = resultType(a, b);
+  const out = binary(dt === bool ? "logical_and" : "mul", a, b, dt, dt);
+  if (needsGrad(a, b)) {
+    const as = a._shape, bs = b._shape;
+    record(
+      out,
+      "MulBackward0",
+      [a, b],
+      (g) => [a._requires_grad ? sumTo(g.mul(b), as) : null, b._requires_grad ? sumTo(g.mul(a), bs) : null],
+      [a, b],
+    );
+  }
+  return out;
+}
+
+export function div(aIn: TensorLike, bIn: TensorLike, opts?: { rounding_mode?: "floor" | "trunc" | null }): Tensor {
+  const a = wrap(aIn), b = wrap(bIn);
+  const mode = opts?.rounding_mode ?? null;
+  if (mode !== null && mode !== "floor" && mode !== "trunc") {
+    throw new RuntimeError(
+      `div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${mode}'`,
+    );
+  }
+  const rt = resultType(a, b);
+  if (mode === null) {
+    const dt = floatOf(rt);
+    const out = binary("div", a, b, dt, dt);
+    if (needsGrad(a, b)) {
+      const as = a._shape, bs = b._shape;
+      record(
+        out,
+        "DivBackward0",
+        [a, b],
+        (g) => [a._requires_grad ? sumTo(g.div(b), as) : null, b._requires_grad ? sumTo(g.neg().mul(a).div(b.mul(b)), bs) : null],
+        [a, b],
+      );
+    }
+    return out;
+  }
+  const out = binary(mode === "floor" ? "div_floor" : "div_trunc", a, b, rt, rt);
+  if (needsGrad(a, b)) {
+    const as = a._shape, bs = b._shape;
+    record(out, "DivBackward1", [a, b], (g) => [sumTo(g.mul(0), as), sumTo(g.mul(0), bs)]);
+  }
+  return out;
+}
+export const true_divide = (a: TensorLike, b: TensorLike) => div(a, b);
+
+export function floor_divide(a: TensorLike, b: TensorLike): Tensor {
+  return div(a, b, { rounding_mode: "floor" });
+}
+
+export function remainder(aIn: TensorLike, bIn: TensorLike): Tensor {
+  const a = wrap(aIn), b = wrap(bIn);
+  const dt = resultType(a, b);
+  const out = binary("remainder", a, b, dt, dt);
+  if (needsGrad(a, b)) {
+    const as = a._shape, bs = b._shape;
+    record(out, "RemainderBackward0", [a, b], (g) => [sumTo(g, as), sumTo(g.mul(div(a, b, { rounding_mode: "floor" })).neg(), bs)], [a, b]);
+  }
+  return out;
+}
+
+export function fmod(aIn: TensorLike, bIn: TensorLike): Tensor {
+  const a = wrap(aIn), b = wrap(bIn);
+  const dt = resultType(a, b);
+  const out = binary("fmod", a, b, dt, dt);
+  if (needsGrad(a, b)) {
+    const as = a._shape, bs = b._shape;
+    record(out, "FmodBackward0", [a, b], (g) => [sumTo(g, as), sumTo(g.mul(div(a, b, { rounding_mode: "trunc" })).neg(), bs)], [a, b]);
+  }
+  return out;
+}
+
+export function pow(aIn: TensorLike, bIn: TensorLike): Tensor {
+  const scalarExp = typeof bIn === "number";
+  const scalarBase = typeof aIn === "number";
+  const a = wrap(aIn), b = wrap(bIn);
+  const dt = resultType(a, b);
+  if (dt.kind !== "f" && b.dtype.kind !== "f") {
+    // integer powers: negative exponents are an error unless the base is +-1
+    const bv = b._values();
+    for (let i = 0; i < bv.length; i++)
+      if (bv[i] < 0) {
+        const av = a._values();
+        let ok = true;
+        for (let j = 0; j < av.length; j++) if (av[j] !== 1 && av[j] !== -1) ok = false;
+        if (!ok) throw new RuntimeError("Integers to negative integer powers are not allowed.");
+      }
+  }
+  let out: Tensor;
+  if (scalarExp) out = run("pow_scalar", [a], dt, dt, [bIn as number]);
+  else if (scalarBase) out = run("rpow_scalar", [b], dt, dt, [aIn as number]);
+  else out = binary("pow", a, b, dt, dt);
+  if (needsGrad(a, b)) {
+    const as = a._shape, bs = b._shape;
+    if (scalarExp) {
+      const e = bIn as number;
+      record(out, "PowBackward0", [a], (g) => [e === 0 ? g.mul(0) : g.mul(a.pow(e - 1).mul(e))], [a]);
+    } else if (scalarBase) {
+      const base = aIn as number;
+      record(out, "PowBackward2", [null, b], (g) => [null, g.mul(out).mul(Math.log(base))], [out]);
+    } else {
+      record(
+        out,
+        "PowBackward1",
+        [a, b],
+        (g) => [
+          a._requires_grad ? sumTo(g.mul(b.mul(a.pow(b.sub(1)))), as) : null,
+          b._requires_grad ? sumTo(g.mul(out.mul(where(a.eq(0), 0, a.log()))), bs) : null,
+        ],
+        [a, b, out],
+      );
+    }
+  }
+  return out;
+}
+
+function minmax(op: "maximum" | "minimum", node: string) {
+  return function (aIn: TensorLike, bIn: TensorLike): Tensor {
+    const a = wrap(aIn), b = wrap(bIn);
+    const dt = resultType(a, b);
+    const out = binary(op, a, b, dt, dt);
+    if (needsGrad(a, b)) {
+      const as = a._shape, bs = b._shape;
+      record(
+        out,
+        node,
+        [a, b],
+        (g) => {
+          // ties split the gradient in half, as PyTorch does
+          const pick = op === "maximum" ? a.gt(b) : a.lt(b);
+          const tie = a.eq(b);
+          const wa = pick.to(g.dtype).add(tie.to(g.dtype).mul(0.5));
+          return [sumTo(g.mul(wa), as), sumTo(g.mul(wa.neg().add(1)), bs)];
+        },
+        [a, b],
+      );
+    }
+    return out;
+  };
+}
+export const maximum = minmax("maximum", "MaximumBackward0");
+export const minimum = minmax("minimum", "MinimumBackward0");
+
+export function atan2(aIn: TensorLike, bIn: TensorLike): Tensor {
+  const a = wrap(aIn), b = wrap(bIn);
+  const dt = floatOf(resultType(a, b));
+  const out = binary("atan2", a, b, dt, dt);
+  if (needsGrad(a, b)) {
+    const as = a._shape, bs = b._shape;
+    record(out, "Atan2Backward0", [a, b], (g) => {
+      const r = a.mul(a).add(b.mul(b));
+      return [sumTo(g.mul(b).div(r), as), sumTo(g.mul(a.neg()).div(r), bs)];
+    }, [a, b]);
+  }
+  return out;
+}
+
+function comparison(op: string) {
+  return function (aIn: TensorLike, bIn: TensorLike): Tensor {
+    const a = wrap(aIn), b = wrap(bIn);
+    const dt = resultType(a, b);
+    return binary(op, a, b, bool, dt);
+  };
+}
+export const eq = comparison("eq");
+export const ne = comparison("ne");
+export const lt = comparison("lt");
+export const le = comparison("le");
+export const gt = comparison("gt");
+export const ge = comparison("ge");
+export const greater = gt, greater_equal = ge, less = lt, less_equal = le, not_equal = ne;
+
+function logical(op: string) {
+  return function (aIn: TensorLike, bIn: TensorLike): Tensor {
+    const a = wrap(aIn), b = wrap(bIn);
+    return binary(op, a, b, bool, resultType(a, b));
+  };
+}
+export const logical_and = logical("logical_and");
+export const logical_or = logical("logical_or");
+export const logical_xor = logical("logical_xor");
+
+function bitwise(op: string) {
+  return function (aIn: TensorLike, bIn: TensorLike): Tensor {
+    const a = wrap(aIn), b = wrap(bIn);
+    const dt = resultType(a, b);
+    if (dt.kind === "f") throw new RuntimeError(`"${op}_cpu" not implemented for '${typeName(dt, true)}'`);
+    if (dt === bool) return binary(op === "bitwise_and" ? "logical_and" : op === "bitwise_or" ? "logical_or" : "logical_xor", a, b, bool, bool);
+    return binary(op, a, b, dt, dt);
+  };
+}
+export const bitwise_and = bitwise("bitwise_and");
+export const bitwise_or = bitwise("bitwise_or");
+export const bitwise_xor = bitwise("bitwise_xor");
+
+export function bitwise_not(xIn: TensorLike): Tensor {
+  const x = wrap(xIn);
+  if (x.dtype.kind === "f") throw new RuntimeError(`"bitwise_not_cpu" not implemented for '${typeName(x.dtype, true)}'`);
+  if (x.dtype === bool) return logical_not(x);
+  return run("bitwise_not", [x], x.dtype, x.dtype);
+}
+
+// ---------------------------------------------------------------------------------------------
+// ternary and parameterised ops
+
+export function where(cond: Tensor, aIn: TensorLike, bIn: TensorLike): Tensor {
+  if (cond.dtype !== bool && cond.dtype.name !== "uint8") {
+    throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${typeName(cond.dtype, true)}`);
+  }
+  const a = wrap(aIn), b = wrap(bIn);
+  const dt = resultType(a, b);
+  const out = run("where", [cond, a, b], dt, dt);
+  if (needsGrad(a, b)) {
+    const as = a._shape, bs = b._shape;
+    record(out, "WhereBackward0", [null, a, b], (g) => {
+      const z = g.mul(0);
+      return [null, sumTo(where(cond, g, z), as), sumTo(where(cond, z, g), bs)];
+    }, [cond]);
+  }
+  return out;
+}
+
+export function clamp(xIn: TensorLike, minIn?: TensorLike | null | { min?: TensorLike | null; max?: TensorLike | null }, maxIn?: TensorLike | null): Tensor {
+  let min = minIn as TensorLike | null | undefined;
+  let max = maxIn;
+  if (min !== null && typeof min === "object" && !(min instanceof Tensor)) {
+    const o = min as { min?: TensorLike | null; max?: TensorLike | null };
+    min = o.min;
+    max = o.max;
+  }
+  const x = wrap(xIn);
+  if ((min === undefined || min === null) && (max === undefined || max === null)) {
+    throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
+  }
+  if (min instanceof Tensor || max instanceof Tensor) {
+    const lo = min === undefined || min === null ? wrap(-Infinity) : wrap(min);
+    const hi = max === undefined || max === null ? wrap(Infinity) : wrap(max);
+    const dt = resultType(x, lo, hi);
+    const out = run("clamp_t", [x, lo, hi], dt, dt);
+    if (needsGrad(x, lo, hi)) {
+      const xs = x._shape;
+      record(out, "ClampBackward0", [x], (g) => [sumTo(g.mul(x.ge(lo).logical_and(x.le(hi))), xs)], [x]);
+    }
+    return out;
+  }
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  const dt = resultType(x, ...(min !== undefined && min !== null ? [wrap(min as number)] : []), ...(max !== undefined && max !== null ? [wrap(max as number)] : []));
+  const out = run("clamp", [x], dt, dt, [lo as number, hi as number]);
+  if (needsGrad(x)) {
+    const name = max === undefined || max === null ? "ClampMinBackward0" : min === undefined || min === null ? "ClampMaxBackward0" : "ClampBackward1";
+    record(out, name, [x], (g) => [g.mul(x.ge(lo as number).logical_and(x.le(hi as number)))], [x]);
+  }
+  return out;
+}
+export const clip = clamp;
+export function clamp_min(x: TensorLike, min: TensorLike): Tensor {
+  return clamp(x, min, null);
+}
+export function clamp_max(x: TensorLike, max: TensorLike): Tensor {
+  return clamp(x, null, max);
+}
+
+export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
+  if (mask.dtype !== bool) {
+    throw new RuntimeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${typeName(mask.dtype, true)}`);
+  }
+  const v = value instanceof Tensor ? value : null;
+  if (v && v.dim() !== 0) {
+    throw new RuntimeError(
+      `masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${v.dim()} dimension(s).`,
+    );
+  }
+  const fill = v ? Number(v.item()) : Number(value);
+  const shape = broadcastShapes(x._shape, mask._shape);
+  const out = run("masked_fill", [expandTo(x, shape), mask], x.dtype, x.dtype, [fill]);
+  if (needsGrad(x)) {
+    const xs = x._shape;
+    record(out, "MaskedFillBackward0", [x], (g) => [sumTo(where(mask, 0, g), xs)], [mask]);
+  }
+  return out;
+}
+
+export function lerp(start: TensorLike, end: TensorLike, weight: TensorLike): Tensor {
+  const a = wrap(start), b = wrap(end), w = wrap(weight);
+  return a.add(w.mul(b.sub(a)));
+}
+
+// in-place forms: the cheap kernel path without autograd, rebase_history with it
+type BinFn = (a: TensorLike, b: TensorLike, opts?: never) => Tensor;
+export function inPlaceBinary(fn: BinFn, op: string) {
+  return function (self: Tensor, other: TensorLike, opts?: { alpha?: number; rounding_mode?: "floor" | "trunc" | null }): Tensor {
+    const o = wrap(other);
+    if (needsGrad(self, o) || (self._base !== null && self._base._requires_grad)) return inPlaceWithGrad(self, (fn as (a: TensorLike, b: TensorLike, opts?: unknown) => Tensor)(self, o, opts));
+    let rt = resultType(self, o);
+    if (op === "div" && !opts?.rounding_mode) rt = floatOf(rt);
+    let kop = op;
+    const params: number[] = [];
+    if (op === "add" && opts?.alpha !== undefined && opts.alpha !== 1) {
+      kop = "add_alpha";
+      params.push(opts.alpha);
+    } else if (op === "sub") {
+      checkBoolSub(self, o);
+      kop = "add_alpha";
+      params.push(-(opts?.alpha ?? 1));
+    } else if (op === "div" && opts?.rounding_mode) kop = opts.rounding_mode === "floor" ? "div_floor" : "div_trunc";
+    else if (op === "mul" && rt === bool) kop = "logical_and";
+    checkCast(rt, self.dtype);
+    return runInPlace(kop, self, [self, o], rt, rt, params);
+  };
+}
+
+export function unaryInPlaceOf(name: keyof typeof UNARY, fn: (x: Tensor) => Tensor) {
+  return unaryInPlace(UNARY[name], fn);
+}
+
+export { promoteTypes, TypeError };
+
+// ---------------------------------------------------------------------------------------------
+// Tensor methods
+
+type T = TensorLike;
+declare module "../tensor.js" {
+  interface Tensor {
+    neg(): Tensor; negative(): Tensor; abs(): Tensor; sign(): Tensor; exp(): Tensor; exp2(): Tensor; log(): Tensor;
+    log2(): Tensor; log10(): Tensor; log1p(): Tensor; expm1(): Tensor; sqrt(): Tensor; rsqrt(): Tensor;
+    sin(): Tensor; cos(): Tensor; tan(): Tensor; asin(): Tensor; acos(): Tensor; atan(): Tensor; sinh(): Tensor;
+    cosh(): Tensor; tanh(): Tensor; sigmoid(): Tensor; relu(): Tensor; floor(): Tensor; ceil(): Tensor;
+    round(opts?: { decimals?: number }): Tensor; trunc(): Tensor; frac(): Tensor; reciprocal(): Tensor; square(): Tensor; erf(): Tensor;
+    isnan(): Tensor; isinf(): Tensor; isfinite(): Tensor; logical_not(): Tensor; bitwise_not(): Tensor;
+    add(other: T, opts?: { alpha?: number }): Tensor; sub(other: T, opts?: { alpha?: number }): Tensor;
+    subtract(other: T, opts?: { alpha?: number }): Tensor; rsub(other: T, opts?: { alpha?: number }): Tensor;
+    mul(other: T): Tensor; multiply(other: T): Tensor;
+    div(other: T, opts?: { rounding_mode?: "floor" | "trunc" | null }): Tensor; divide(other: T, opts?: { rounding_mode?: "floor" | "trunc" | null }): Tensor;
+    true_divide(other: T): Tensor; floor_divide(other: T): Tensor; remainder(other: T): Tensor; fmod(other: T): Tensor;
+    pow(other: T): Tensor; maximum(other: T): Tensor; minimum(other: T): Tensor; atan2(other: T): Tensor;
+    eq(other: T): Tensor; ne(other: T): Tensor; lt(other: T): Tensor; le(other: T): Tensor; gt(other: T): Tensor; ge(other: T): Tensor;
+    greater(other: T): Tensor; greater_equal(other: T): Tensor; less(other: T): Tensor; less_equal(other: T): Tensor; not_equal(other: T): Tensor;
+    logical_and(other: T): Tensor; logical_or(other: T): Tensor; logical_xor(other: T): Tensor;
+    bitwise_and(other: T): Tensor; bitwise_or(other: T): Tensor; bitwise_xor(other: T): Tensor;
+    where(cond: Tensor, other: T): Tensor;
+    clamp(min?: T | null | { min?: T | null; max?: T | null }, max?: T | null): Tensor; clip(min?: T | null | { min?: T | null; max?: T | null }, max?: T | null): Tensor;
+    clamp_min(min: T): Tensor; clamp_max(max: T): Tensor;
+    masked_fill(mask: Tensor, value: T): Tensor; lerp(end: T, weight: T): Tensor;
+    // in place
+    add_(other: T, opts?: { alpha?: number }): Tensor; sub_(other: T, opts?: { alpha?: number }): Tensor; mul_(other: T): Tensor;
+    div_(other: T, opts?: { rounding_mode?: "floor" | "trunc" | null }): Tensor; pow_(other: T): Tensor;
+    remainder_(other: T): Tensor; clamp_(min?: T | null | { min?: T | null; max?: T | null }, max?: T | null): Tensor; masked_fill_(mask: Tensor, value: T): Tensor;
+    neg_(): Tensor; abs_(): Tensor; exp_(): Tensor; log_(): Tensor; sqrt_(): Tensor; tanh_(): Tensor; sigmoid_(): Tensor; relu_(): Tensor;
+    floor_(): Tensor; ceil_(): Tensor; round_(): Tensor; reciprocal_(): Tensor; sin_(): Tensor; cos_(): Tensor;
+    zero_(): Tensor; fill_(value: T): Tensor; copy_(src: Tensor | T): Tensor; lerp_(end: T, weight: T): Tensor;
+    maximum_(other: T): Tensor;
+  }
+}
+
+const P = Tensor.prototype as unknown as Record<string, unknown>;
+const unaryNames = ["neg", "abs", "sign", "exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid", "relu", "floor", "ceil", "trunc", "frac", "reciprocal", "erf", "isnan", "isinf", "isfinite", "logical_not"] as const;
+const fns = { neg, abs, sign, exp, exp2, log, log2, log10, log1p, expm1, sqrt, rsqrt, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, sigmoid, relu, floor, ceil, trunc, frac, reciprocal, erf, isnan, isinf, isfinite, logical_not };
+for (const n of unaryNames) {
+  const f = fns[n];
+  P[n] = function (this: Tensor) {
+    return f(this);
+  };
+}
+for (const n of ["neg", "abs", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "floor", "ceil", "reciprocal", "sin", "cos"] as const) {
+  P[n + "_"] = unaryInPlaceOf(n, fns[n]);
+}
+P.round_ = unaryInPlaceOf("round", (x) => round(x));
+P.negative = P.neg;
+P.round = function (this: Tensor, o?: { decimals?: number }) {
+  return round(this, o);
+};
+P.square = function (this: Tensor) {
+  return square(this);
+};
+P.bitwise_not = function (this: Tensor) {
+  return bitwise_not(this);
+};
+const binaries = { add, sub, subtract: sub, rsub, mul, multiply: mul, div, divide: div, true_divide, floor_divide, remainder, fmod, pow, maximum, minimum, atan2, eq, ne, lt, le, gt, ge, greater, greater_equal, less, less_equal, not_equal, logical_and, logical_or, logical_xor, bitwise_and, bitwise_or, bitwise_xor, clamp_min, clamp_max };
+for (const [n, f] of Object.entries(binaries)) {
+  P[n] = function (this: Tensor, o: T, opts?: never) {
+    return (f as (a: T, b: T, o?: never) => Tensor)(this, o, opts);
+  };
+}
+P.add_ = inPlaceBinary(add as BinFn, "add");
+P.sub_ = inPlaceBinary(sub as BinFn, "sub");
+P.mul_ = inPlaceBinary(mul as BinFn, "mul");
+P.div_ = inPlaceBinary(div as BinFn, "div");
+P.pow_ = inPlaceBinary(pow as BinFn, "pow");
+P.remainder_ = inPlaceBinary(remainder as BinFn, "remainder");
+P.maximum_ = inPlaceBinary(maximum as BinFn, "maximum");
+P.where = function (this: Tensor, cond: Tensor, other: T) {
+  return where(cond, this, other);
+};
+P.clamp = function (this: Tensor, a?: never, b?: never) {
+  return clamp(this, a, b);
+};
+P.clip = P.clamp;
+P.clamp_ = function (this: Tensor, a?: never, b?: never) {
+  const r = clamp(this, a, b);
+  if (needsGrad(this)) return inPlaceWithGrad(this, r);
+  return this.copy_(r);
+};
+P.masked_fill = function (this: Tensor, m: Tensor, v: T) {
+  return masked_fill(this, m, v);
+};
+P.masked_fill_ = function (this: Tensor, m: Tensor, v: T) {
+  const r = masked_fill(this, m, v);
+  if (!sameShape(r._shape, this._shape))
+    throw new RuntimeError(`output with shape [${this._shape.join(", ")}] doesn't match the broadcast shape [${r._shape.join(", ")}]`);
+  if (needsGrad(this, v instanceof Tensor ? v : null)) return inPlaceWithGrad(this, r);
+  return this.copy_(r);
+};
+P.lerp = function (this: Tensor, e: T, w: T) {
+  return lerp(this, e, w);
+};
+P.lerp_ = function (this: Tensor, e: T, w: T) {
+  const r = lerp(this, e, w);
+  if (needsGrad(this, e instanceof Tensor ? e : null)) return inPlaceWithGrad(this, r);
+  return this.copy_(r);
+};
+P.zero_ = function (this: Tensor) {
+  return this.fill_(0);
+};
+P.fill_ = function (this: Tensor, v: T) {
+  const val = wrap(v);
+  if (val.dim() !== 0)
+    throw new RuntimeError(`fill_ only supports 0-dimension value tensor but got tensor with ${val.dim()} dimensions.`);
+  if (needsGrad(this, val)) return inPlaceWithGrad(this, val.expand(this._shape).to(this.dtype));
+  backend.elementwise("copy", this, [expandTo(val, this._shape)], this.dtype);
+  this._bump();
+  return this;
+};
+P.copy_ = function (this: Tensor, src: Tensor | T) {
+  const s = wrap(src);
+  const shape = broadcastShapes(this._shape, s._shape);
+  if (!sameShape(shape, this._shape))
+    throw new RuntimeError(
+      `output with shape [${this._shape.join(", ")}] doesn't match the broadcast shape [${shape.join(", ")}]`,
+    );
+  if (needsGrad(this, s) || (this._base !== null && this._base._requires_grad && s._requires_grad)) {
+    const r = s.to(this.dtype).expand(this._shape);
+    return inPlaceWithGrad(this, needsGrad(s) ? r : r.detach());
+  }
+  backend.elementwise("copy", this, [expandTo(s, this._shape)], this.dtype);
+  this._bump();
+  return this;
+};

@@ -1,0 +1,117 @@
+// Shared plumbing of the op layer: argument parsing, scalars as tensors, type promotion, and
+// autograd recording.
+import { Node, type BackwardFn, type Edge } from "../autograd/node.js";
+import { is_grad_enabled } from "../autograd/grad_mode.js";
+import { bool, DType, float32, get_default_dtype, int64, promoteTypes } from "../dtype.js";
+import { TypeError } from "../errors.js";
+import { Storage } from "../storage.js";
+import { Tensor, type TensorLike } from "../tensor.js";
+
+/** Marks a 0-dim tensor made from a JS number (PyTorch's "wrapped number"): it takes part in
+ * type promotion with the lowest priority. */
+export const WRAPPED = Symbol("wrapped");
+type Wrapped = Tensor & { [WRAPPED]?: true };
+
+export function scalarTensor(v: number | boolean, dtype?: DType): Tensor {
+  const dt = dtype ?? (typeof v === "boolean" ? bool : Number.isInteger(v) ? int64 : get_default_dtype());
+  const t = new Tensor(new Storage(new dt.ArrayType(1), dt), []);
+  t._storage.data[0] = typeof v === "boolean" ? (v ? 1 : 0) : v;
+  return t;
+}
+
+export function wrap(x: TensorLike): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === "number" || typeof x === "boolean") {
+    const t = scalarTensor(x) as Wrapped;
+    t[WRAPPED] = true;
+    return t;
+  }
+  throw new TypeError(`expected Tensor or Number as argument, but got ${describe(x)}`);
+}
+
+export function isWrapped(t: Tensor): boolean {
+  return (t as Wrapped)[WRAPPED] === true;
+}
+
+function describe(x: unknown): string {
+  if (x === null) return "NoneType";
+  if (Array.isArray(x)) return "list";
+  return typeof x;
+}
+
+/** torch.result_type over operands: dim>0 tensors, then 0-dim tensors, then wrapped scalars. */
+export function resultType(...ts: Tensor[]): DType {
+  let dimR: DType | null = null;
+  let zeroR: DType | null = null;
+  let wrapR: DType | null = null;
+  for (const t of ts) {
+    if (isWrapped(t)) {
+      const d = t.dtype.kind === "f" ? get_default_dtype() : t.dtype;
+      wrapR = wrapR ? promoteTypes(wrapR, d) : d;
+    } else if (t._shape.length === 0) zeroR = zeroR ? promoteTypes(zeroR, t.dtype) : t.dtype;
+    else dimR = dimR ? promoteTypes(dimR, t.dtype) : t.dtype;
+  }
+  return combine(dimR, combine(zeroR, wrapR));
+}
+
+const ORDER = { b: 0, i: 1, f: 2 };
+function combine(higher: DType | null, lower: DType | null): DType {
+  if (higher === null) return lower ?? float32;
+  if (lower === null) return higher;
+  if (ORDER[lower.kind] > ORDER[higher.kind]) return promoteTypes(higher, lower);
+  return higher;
+}
+
+/** Trailing `{...}` options object (a plain object, not a tensor/array) after positional args. */
+export function splitOpts<T extends object>(args: unknown[]): [unknown[], Partial<T>] {
+  const last = args[args.length - 1];
+  if (
+    last !== null &&
+    typeof last === "object" &&
+    !(last instanceof Tensor) &&
+    !Array.isArray(last) &&
+    !ArrayBuffer.isView(last) &&
+    !(last instanceof DType) &&
+    Object.getPrototypeOf(last) === Object.prototype
+  ) {
+    return [args.slice(0, -1), last as Partial<T>];
+  }
+  return [args, {}];
+}
+
+/** Merge positional args into named options in PyTorch's parameter order. */
+export function params<T extends Record<string, unknown>>(args: unknown[], names: (keyof T)[]): Partial<T> {
+  const [pos, kw] = splitOpts<T>(args);
+  const out: Partial<T> = { ...kw };
+  for (let i = 0; i < pos.length; i++) {
+    if (pos[i] === undefined) continue;
+    if (i >= names.length) throw new TypeError(`too many positional arguments`);
+    out[names[i]] = pos[i] as T[keyof T];
+  }
+  return out;
+}
+
+// ---- autograd recording ----
+
+export function needsGrad(...ts: (Tensor | null | undefined)[]): boolean {
+  if (!is_grad_enabled()) return false;
+  for (const t of ts) if (t && t._requires_grad) return true;
+  return false;
+}
+
+function edgeOf(t: Tensor | null | undefined): Edge {
+  if (!t || !t._requires_grad) return { fn: null, leaf: null };
+  return t.grad_fn ? { fn: t.grad_fn, leaf: null } : { fn: null, leaf: t };
+}
+
+/**
+ * Attach a backward node to `out` if any input requires grad. `backward(g)` returns one
+ * gradient per input (null where none flows). `saved` are tensors whose in-place modification
+ * must invalidate this node (PyTorch's version counter check).
+ */
+export function record(out: Tensor, name: string, inputs: (Tensor | null | undefined)[], backward: BackwardFn, saved: Tensor[] = []): Tensor {
+  if (!needsGrad(...inputs)) return out;
+  out.grad_fn = new Node(name, inputs.map(edgeOf), backward, saved, out._shape);
+  out._requires_grad = true;
+  return out;
+}
