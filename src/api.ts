@@ -73,3 +73,10 @@ export const {
   logspace, eye, tril, triu, frombuffer, as_tensor, from_numpy,
 } = creation;
 
+
+import * as engine from "./autograd/engine.js";
+export const autograd = { grad: engine.grad, backward: (t: Tensor | Tensor[], g?: Tensor | Tensor[]) => {
+  const ts = Array.isArray(t) ? t : [t];
+  const gs = g === undefined ? [] : Array.isArray(g) ? g : [g];
+  ts.forEach((x, i) => engine.backward(x, gs[i] ?? null));
+} };

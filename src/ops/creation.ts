@@ -73,7 +73,10 @@ export function tensor(data: unknown, opts: CreateOpts = {}): Tensor {
     flat.push(x as number | boolean);
   };
   walk(data, 0);
-  const dtype = opts.dtype ?? inferred ?? (flat.length > 0 && allBool ? bool : allInt && flat.length > 0 ? int64 : get_default_dtype());
+  // JS cannot tell `2.0` from `2`: an all-integer list is int64 as in PyTorch, except when the
+  // caller asks for requires_grad, which PyTorch only allows on floats (so `[2.0, 3.0]` was meant)
+  const intDefault = opts.requires_grad ? get_default_dtype() : int64;
+  const dtype = opts.dtype ?? inferred ?? (flat.length > 0 && allBool ? bool : allInt && flat.length > 0 ? intDefault : get_default_dtype());
   const t = emptyOf(shape, dtype);
   const d = t._storage.data;
   if (dtype === int64) for (let i = 0; i < flat.length; i++) d[i] = Math.trunc(Number(flat[i]));

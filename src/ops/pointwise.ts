@@ -128,7 +128,8 @@ function unary(def: UnaryDef) {
 }
 
 function unaryInPlace(def: UnaryDef, outOfPlace: (x: Tensor) => Tensor) {
-  return function (self: Tensor): Tensor {
+  return function (this: Tensor): Tensor {
+    const self = this;
     if (needsGrad(self)) return inPlaceWithGrad(self, outOfPlace(self));
     const outDt = def.kind === "float" ? floatOf(self.dtype) : self.dtype;
     return runInPlace(def.op, self, [self], outDt, outDt);
@@ -577,7 +578,8 @@ export function lerp(start: TensorLike, end: TensorLike, weight: TensorLike): Te
 // in-place forms: the cheap kernel path without autograd, rebase_history with it
 type BinFn = (a: TensorLike, b: TensorLike, opts?: never) => Tensor;
 export function inPlaceBinary(fn: BinFn, op: string) {
-  return function (self: Tensor, other: TensorLike, opts?: { alpha?: number; rounding_mode?: "floor" | "trunc" | null }): Tensor {
+  return function (this: Tensor, other: TensorLike, opts?: { alpha?: number; rounding_mode?: "floor" | "trunc" | null }): Tensor {
+    const self = this;
     const o = wrap(other);
     if (needsGrad(self, o) || (self._base !== null && self._base._requires_grad)) return inPlaceWithGrad(self, (fn as (a: TensorLike, b: TensorLike, opts?: unknown) => Tensor)(self, o, opts));
     let rt = resultType(self, o);

@@ -1,0 +1,200 @@
+// Reverse-mode execution: topologically sort the graph once from the roots, then run each node
+// after all gradients flowing into it have been summed (micrograd's scheme, on grad_fn nodes).
+import { RuntimeError } from "../errors.js";
+import { Tensor } from "../tensor.js";
+import { set_grad_enabled, is_grad_enabled } from "./grad_mode.js";
+import type { Node } from "./node.js";
+
+interface RunOpts {
+  retain_graph?: boolean;
+  create_graph?: boolean;
+  /** autograd.grad: collect gradients for these tensors instead of accumulating into .grad */
+  inputs?: Tensor[];
+  accumulate: boolean;
+  allow_unused?: boolean;
+}
+
+function topoOrder(roots: Node[]): Node[] {
+  const order: Node[] = [];
+  const seen = new Set<Node>();
+  // iterative DFS: deep graphs (long training unrolls) would overflow a recursive one
+  for (const root of roots) {
+    if (seen.has(root)) continue;
+    const stack: [Node, number][] = [[root, 0]];
+    seen.add(root);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const [node, i] = top;
+      if (i < node.edges.length) {
+        top[1]++;
+        const next = node.edges[i].fn;
+        if (next && !seen.has(next)) {
+          seen.add(next);
+          stack.push([next, 0]);
+        }
+      } else {
+        order.push(node);
+        stack.pop();
+      }
+    }
+  }
+  return order.reverse();
+}
+
+function accumulateInto(map: Map<unknown, Tensor>, key: unknown, g: Tensor): void {
+  const prev = map.get(key);
+  map.set(key, prev === undefined ? g : prev.add(g));
+}
+
+function setLeafGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
+  if (g.dtype !== t.dtype) g = g.to(t.dtype);
+  if (t.grad === null) {
+    // the gradient tensor may be shared with other consumers: store a private copy
+    t.grad = createGraph ? g : g.detach().clone();
+    if (!createGraph) t.grad.grad_fn = null;
+  } else if (createGraph) {
+    t.grad = t.grad.add(g);
+  } else {
+    t.grad.add_(g.detach());
+  }
+}
+
+function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> {
+  const retain = o.retain_graph ?? o.create_graph ?? false;
+  const prevMode = is_grad_enabled();
+  set_grad_enabled(o.create_graph ?? false);
+  const captured = new Map<Tensor, Tensor>();
+  const wanted = new Set(o.inputs ?? []);
+  try {
+    const nodeGrads = new Map<unknown, Tensor>();
+    const rootNodes: Node[] = [];
+    for (let i = 0; i < roots.length; i++) {
+      const r = roots[i];
+      if (r.grad_fn) {
+        accumulateInto(nodeGrads, r.grad_fn, grads[i]);
+        rootNodes.push(r.grad_fn);
+      } else if (r._requires_grad) {
+        if (o.accumulate) setLeafGrad(r, grads[i], !!o.create_graph);
+        else if (wanted.has(r)) captured.set(r, grads[i]);
+      }
+    }
+    // autograd.grad on a non-leaf input: its gradient is the gradient flowing into its node
+    const nonLeafWanted = new Map<Node, Tensor>();
+    for (const t of wanted) if (t.grad_fn) nonLeafWanted.set(t.grad_fn, t);
+    for (const node of topoOrder(rootNodes)) {
+      let g = nodeGrads.get(node);
+      if (g === undefined) continue;
+      nodeGrads.delete(node);
+      for (const h of node.hooks) {
+        const r = h(g);
+        if (r instanceof Tensor) g = r;
+      }
+      if (o.accumulate) for (const t of node.retained) setLeafGrad(t, g, !!o.create_graph);
+      const target = nonLeafWanted.get(node);
+      if (target) captured.set(target, g);
+      const ins = node.apply(g, retain);
+      for (let i = 0; i < node.edges.length; i++) {
+        const gi = ins[i];
+        if (gi === null || gi === undefined) continue;
+        const e = node.edges[i];
+        if (e.fn) accumulateInto(nodeGrads, e.fn, gi);
+        else if (e.leaf) {
+          if (o.accumulate) setLeafGrad(e.leaf, gi, !!o.create_graph);
+          else if (wanted.has(e.leaf)) {
+            const prev = captured.get(e.leaf);
+            captured.set(e.leaf, prev ? prev.add(gi) : gi);
+          }
+        }
+      }
+    }
+  } finally {
+    set_grad_enabled(prevMode);
+  }
+  return captured;
+}
+
+function defaultGrad(t: Tensor, given: Tensor | null | undefined, what: string): Tensor {
+  if (given !== null && given !== undefined) {
+    if (given._shape.length !== t._shape.length || given._shape.some((s, i) => s !== t._shape[i])) {
+      throw new RuntimeError(
+        `Mismatch in shape: grad_output[0] has a shape of torch.Size([${given._shape.join(", ")}]) and output[0] has a shape of torch.Size([${t._shape.join(", ")}]).`,
+      );
+    }
+    return given;
+  }
+  if (t.numel() !== 1) throw new RuntimeError(`grad can be implicitly created only for scalar outputs`);
+  void what;
+  return t.detach().mul(0).add(1).to(t.dtype);
+}
+
+export function backward(
+  t: Tensor,
+  gradient?: Tensor | null | { gradient?: Tensor | null; retain_graph?: boolean; create_graph?: boolean; inputs?: Tensor[] },
+  opts: { retain_graph?: boolean; create_graph?: boolean; inputs?: Tensor[] } = {},
+): void {
+  let g: Tensor | null | undefined = gradient as Tensor | null | undefined;
+  if (gradient && !(gradient instanceof Tensor)) {
+    opts = gradient;
+    g = gradient.gradient;
+  }
+  if (!t._requires_grad) {
+    throw new RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn");
+  }
+  run([t], [defaultGrad(t, g, "backward")], { ...opts, accumulate: true });
+}
+
+/** torch.autograd.grad(outputs, inputs, grad_outputs?, {retain_graph, create_graph, allow_unused}) */
+export function grad(
+  outputs: Tensor | Tensor[],
+  inputs: Tensor | Tensor[],
+  grad_outputs?: Tensor | (Tensor | null)[] | null | { grad_outputs?: Tensor | (Tensor | null)[]; retain_graph?: boolean; create_graph?: boolean; allow_unused?: boolean; materialize_grads?: boolean },
+  opts: { retain_graph?: boolean; create_graph?: boolean; allow_unused?: boolean; materialize_grads?: boolean } = {},
+): (Tensor | null)[] {
+  if (grad_outputs && !(grad_outputs instanceof Tensor) && !Array.isArray(grad_outputs)) {
+    opts = grad_outputs;
+    grad_outputs = grad_outputs.grad_outputs;
+  }
+  const outs = Array.isArray(outputs) ? outputs : [outputs];
+  const ins = Array.isArray(inputs) ? inputs : [inputs];
+  const gos = grad_outputs === undefined || grad_outputs === null ? [] : Array.isArray(grad_outputs) ? grad_outputs : [grad_outputs];
+  outs.forEach((o, i) => {
+    if (!o._requires_grad) throw new RuntimeError(`element ${i} of tensors does not require grad and does not have a grad_fn`);
+  });
+  for (const t of ins) {
+    if (!t._requires_grad) throw new RuntimeError("One of the differentiated Tensors does not require grad");
+  }
+  const captured = run(outs, outs.map((o, i) => defaultGrad(o, gos[i], "grad")), { ...opts, inputs: ins, accumulate: false });
+  return ins.map((t, i) => {
+    const g = captured.get(t);
+    if (g === undefined) {
+      if (opts.materialize_grads) return t.detach().mul(0);
+      if (!opts.allow_unused) {
+        throw new RuntimeError(
+          "One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.",
+        );
+      }
+      void i;
+      return null;
+    }
+    return g;
+  });
+}
+
+declare module "../tensor.js" {
+  interface Tensor {
+    backward(gradient?: Tensor | null | { gradient?: Tensor | null; retain_graph?: boolean; create_graph?: boolean; inputs?: Tensor[] }, opts?: { retain_graph?: boolean; create_graph?: boolean }): void;
+    register_hook(hook: (g: Tensor) => Tensor | void): { remove(): void };
+  }
+}
+(Tensor.prototype as unknown as Record<string, unknown>).backward = function (this: Tensor, g?: never, o?: never) {
+  backward(this, g, o);
+};
+(Tensor.prototype as unknown as Record<string, unknown>).register_hook = function (this: Tensor, hook: (g: Tensor) => Tensor | void) {
+  if (!this._requires_grad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
+  if (this.grad_fn) {
+    const node = this.grad_fn;
+    node.hooks.push(hook);
+    return { remove: () => node.hooks.splice(node.hooks.indexOf(hook), 1) };
+  }
+  throw new RuntimeError("register_hook on leaf tensors is not supported by torchlette yet");
+};
