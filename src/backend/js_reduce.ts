@@ -2,7 +2,7 @@
 // each) and reduced dims (walked per output element). Float sums follow PyTorch's accumulation
 // order (see sum_order.ts) so that printed sums agree bit for bit.
 import type { Tensor } from "../tensor.js";
-import { sumLane } from "./sum_order.js";
+import { sumInto } from "./sum_order.js";
 
 export type ReduceOp = "sum" | "prod" | "amax" | "amin" | "all" | "any" | "argmax" | "argmin" | "nansum";
 
@@ -62,11 +62,15 @@ function innerOffsets(shape: number[], strides: number[]): Int32Array | Float64A
  * (flat over the reduced dims). `idxOut` receives indices alongside values for amax/amin.
  */
 export function reduce(op: ReduceOp, x: Tensor, dims: readonly number[], out: Tensor, idxOut?: Tensor): void {
+  if (op === "sum" || op === "nansum") {
+    // any number of reduced dims: the order of additions depends on the whole layout
+    sumInto(x._storage.data, x._offset, x._shape, x._strides, dims, out._storage.data, out._offset, x.dtype, out.dtype, op === "nansum");
+    return;
+  }
   const sp = split(x, dims);
   const X = x._storage.data;
   const O = out._storage.data;
   const I = idxOut?._storage.data;
-  const isFloat = x.dtype.kind === "f";
   const o0 = out._offset;
   const i0 = idxOut?._offset ?? 0;
   let innerN = 1;
@@ -77,26 +81,8 @@ export function reduce(op: ReduceOp, x: Tensor, dims: readonly number[], out: Te
   const offs = single ? null : innerOffsets(sp.innerShape, sp.innerStrides);
   const at = (base: number, j: number) => (single ? base + j * step : base + offs![j]);
 
-  if ((op === "sum" || op === "nansum") && single) {
-    forOuter(sp.outerShape, sp.outerStrides, x._offset, (base, i) => {
-      O[o0 + i] = sumLane(X, base, innerN, step, x.dtype, out.dtype, op === "nansum");
-    });
-    return;
-  }
   forOuter(sp.outerShape, sp.outerStrides, x._offset, (base, i) => {
     switch (op) {
-      case "sum":
-      case "nansum": {
-        // several reduced dims: PyTorch reduces them as one flattened lane when contiguous
-        let acc = 0;
-        for (let j = 0; j < innerN; j++) {
-          const v = X[at(base, j)];
-          if (op === "nansum" && v !== v) continue;
-          acc = isFloat && out.dtype.name === "float32" ? Math.fround(acc + v) : acc + v;
-        }
-        O[o0 + i] = acc;
-        break;
-      }
       case "prod": {
         let acc = 1;
         for (let j = 0; j < innerN; j++) {
