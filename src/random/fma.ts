@@ -17,20 +17,21 @@ export function fma32(a: number, b: number, c: number): number {
   const s = p + c;
   const f = Math.fround(s);
   if (f === s) return f; // a float32 s is the rounding of any value within half a double ulp
-  if (f - f !== 0) {
-    // overflowed (or NaN): the only finite answer is FLT_MAX when s is exactly the overflow
-    // midpoint and the exact value lies below it
-    if (s === 3.4028235677973366e38 || s === -3.4028235677973366e38) {
-      const bv = s - p;
-      const err = p - (s - bv) + (c - bv);
-      if (s > 0 ? err < 0 : err > 0) return s > 0 ? 3.4028234663852886e38 : -3.4028234663852886e38;
-    }
-    return f;
-  }
   const f2 = 2 * s - f; // the other float32 neighbour iff s is the midpoint of (f, f2)
   if (Math.fround(f2) !== f2) return f;
+  return fma32Tie(p, c, s, f, f2);
+}
+
+/** s = fl(p + c) is a float32 midpoint (or overflowed): the exact sum's side decides. */
+function fma32Tie(p: number, c: number, s: number, f: number, f2: number): number {
   const bv = s - p;
   const err = p - (s - bv) + (c - bv);
+  if (f - f !== 0) {
+    // overflow: finite only when s is exactly the midpoint above FLT_MAX and the sum is below it
+    if (s === 3.4028235677973366e38 && err < 0) return 3.4028234663852886e38;
+    if (s === -3.4028235677973366e38 && err > 0) return -3.4028234663852886e38;
+    return f;
+  }
   if (err === 0) return f; // exact tie: fround already rounded half to even
   return err > 0 === f2 > f ? f2 : f;
 }

@@ -1,0 +1,43 @@
+// Compares src/random/libm.ts with glibc values written by scripts/gen_libm_vectors.py.
+// Usage: node --import tsx scripts/check_libm.ts DIR   (DIR holds NAME.bin = inputs ++ outputs)
+// Exits non-zero on any bit difference; writes DIR/v8_disagree.json (indices where V8's Math.*
+// differs from glibc) for the vector selection.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cos, cosf, log, logf, sin, sinf } from "../src/random/libm.js";
+
+const dir = process.argv[2];
+const fns: Record<string, [(x: number) => number, (x: number) => number, boolean]> = {
+  log: [log, Math.log, false],
+  sin: [sin, Math.sin, false],
+  cos: [cos, Math.cos, false],
+  logf: [logf, (x) => Math.fround(Math.log(x)), true],
+  sinf: [sinf, (x) => Math.fround(Math.sin(x)), true],
+  cosf: [cosf, (x) => Math.fround(Math.cos(x)), true],
+};
+const same = (a: number, b: number) => Object.is(a, b) || (a !== a && b !== b);
+let failed = false;
+const v8: Record<string, number[]> = {};
+for (const [name, [fn, v8fn, isF32]] of Object.entries(fns)) {
+  const buf = readFileSync(join(dir, `${name}.bin`));
+  const all = isF32
+    ? new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4)
+    : new Float64Array(buf.buffer, buf.byteOffset, buf.length / 8);
+  const n = all.length / 2;
+  let bad = 0;
+  const dis: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const r = fn(all[i]);
+    if (!same(isF32 ? Math.fround(r) : r, all[n + i])) {
+      if (bad++ < 10) console.log(`MISMATCH ${name}(${all[i]}) = ${r}, glibc ${all[n + i]}`);
+    }
+  }
+  const ns = ((performance.now() - t0) / n) * 1e6;
+  for (let i = 0; i < n; i++) if (!same(v8fn(all[i]), all[n + i])) dis.push(i);
+  v8[name] = dis;
+  console.log(`${name}: ${n - bad}/${n} identical to glibc (${ns.toFixed(0)} ns/call); V8 Math differs on ${dis.length}`);
+  if (bad) failed = true;
+}
+writeFileSync(join(dir, "v8_disagree.json"), JSON.stringify(v8));
+if (failed) process.exit(1);
