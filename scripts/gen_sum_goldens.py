@@ -13,7 +13,7 @@ import hashlib, json, os, subprocess, sys
 import numpy as np
 import torch
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "vectors", "sum", "sum_goldens.json")
+OUT = os.path.join(os.path.dirname(os.path.abspath(globals().get("__file__", "scripts/x"))), "..", "test", "vectors", "sum", "sum_goldens.json")
 M32 = np.uint64(0xFFFFFFFF)
 
 

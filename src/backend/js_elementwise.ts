@@ -267,6 +267,8 @@ export function elementwise(op: string, out: Tensor, inputs: readonly Tensor[], 
     cache.set(key, k);
   }
   const lay = layoutOf(out, inputs);
-  k(lay.shape, lay.strides, lay.offsets, params, out._storage.data, ...inputs.map((t) => t._storage.data));
+  // scalar parameters take the compute dtype first, as PyTorch casts them (alpha, clamp bounds)
+  const P = compute.name === "float32" && params.length ? Float32Array.from(params) : params;
+  k(lay.shape, lay.strides, lay.offsets, P, out._storage.data, ...inputs.map((t) => t._storage.data));
 }
 const EMPTY = new Float64Array(0);

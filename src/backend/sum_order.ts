@@ -53,18 +53,20 @@ function ceilLog2(x: number): number {
  * multi_row_sum: `nrows` groups of `w` lanes (w = 1: scalars, w > 1: one vector load of w
  * contiguous elements); lane (k, l) of row i reads X[base + i*rowStride + k*colStride + l].
  * Leaves the sums in A[k*w + l].
+ *
+ * Levels above the highest one reached are still zero in the C++ code; they are neither cleared
+ * nor added here. That is exact: an accumulator that starts at +0 can never hold -0, so adding
+ * a zero level or assigning into one changes no bit.
  */
 function multiRowSum(
   A: Acc, X: TypedArray, base: number, rowStride: number, colStride: number,
   size: number, nrows: number, w: number, nan: boolean,
 ): void {
   const lanes = nrows * w;
-  for (let j = 0; j < NUM_LEVELS; j++) {
-    const o = j * LEVEL_STRIDE;
-    for (let q = 0; q < lanes; q++) A[o + q] = 0;
-  }
+  for (let q = 0; q < lanes; q++) A[q] = 0;
   const levelPower = Math.max(4, Math.floor(ceilLog2(size) / NUM_LEVELS));
   const levelStep = 2 ** levelPower;
+  let top = 0; // highest level written so far
   let i = 0;
   for (; i + levelStep <= size; ) {
     for (let j = 0; j < levelStep; ++j, ++i) {
@@ -81,9 +83,17 @@ function multiRowSum(
     for (let j = 1; j < NUM_LEVELS; j++) {
       const o = j * LEVEL_STRIDE;
       const p = o - LEVEL_STRIDE;
-      for (let q = 0; q < lanes; q++) {
-        A[o + q] += A[p + q];
-        A[p + q] = 0;
+      if (j > top) {
+        for (let q = 0; q < lanes; q++) {
+          A[o + q] = A[p + q];
+          A[p + q] = 0;
+        }
+        top = j;
+      } else {
+        for (let q = 0; q < lanes; q++) {
+          A[o + q] += A[p + q];
+          A[p + q] = 0;
+        }
       }
       // (i & (level_mask << (j * level_power))) != 0, without 32-bit shift overflow
       if (Math.floor(i / 2 ** (j * levelPower)) % levelStep !== 0) break;
@@ -100,7 +110,7 @@ function multiRowSum(
       }
     }
   }
-  for (let j = 1; j < NUM_LEVELS; j++) {
+  for (let j = 1; j <= top; j++) {
     const o = j * LEVEL_STRIDE;
     for (let q = 0; q < lanes; q++) A[q] += A[o + q];
   }
@@ -109,7 +119,8 @@ function multiRowSum(
 /** row_sum: 4 interleaved partial sums over `size` loads `stride` apart; result in A[0..w). */
 function rowSum(A: Acc, X: TypedArray, base: number, stride: number, size: number, w: number, nan: boolean): void {
   const sizeIlp = Math.floor(size / 4);
-  multiRowSum(A, X, base, stride * 4, stride, sizeIlp, 4, w, nan);
+  if (sizeIlp > 0) multiRowSum(A, X, base, stride * 4, stride, sizeIlp, 4, w, nan);
+  else for (let l = 0; l < w; l++) A[l] = 0; // the other partials stay zero: adding them is a no-op
   for (let i = sizeIlp * 4; i < size; i++) {
     const b = base + i * stride;
     for (let l = 0; l < w; l++) {
@@ -117,9 +128,11 @@ function rowSum(A: Acc, X: TypedArray, base: number, stride: number, size: numbe
       A[l] += nan && v !== v ? 0 : v;
     }
   }
-  for (let k = 1; k < 4; k++) {
-    const o = k * w;
-    for (let l = 0; l < w; l++) A[l] += A[o + l];
+  if (sizeIlp > 0) {
+    for (let k = 1; k < 4; k++) {
+      const o = k * w;
+      for (let l = 0; l < w; l++) A[l] += A[o + l];
+    }
   }
 }
 
@@ -131,6 +144,10 @@ interface Ctx {
   f32: boolean;
   nan: boolean;
 }
+
+// one context per accumulation dtype, refilled by every call (sums never nest)
+const CTX32: Ctx = { X: ACC32, O: ACC32, A: ACC32, W: 8, f32: true, nan: false };
+const CTX64: Ctx = { X: ACC64, O: ACC64, A: ACC64, W: 4, f32: false, nan: false };
 
 /** cascade_sum's loop body for one 2-D block. Strides in elements; output accumulates (+=). */
 function loop2d(
@@ -257,29 +274,36 @@ function serialForEach(
   }
 }
 
-/** TensorIterator's dim order for a reduction: returns dims (tensor indices), fastest first. */
-function reorder(shape: readonly number[], sIn: readonly number[], sOut: readonly number[], keep: readonly number[]): number[] {
-  const n = keep.length;
-  const perm = new Array<number>(n);
-  for (let i = 0; i < n; i++) perm[i] = keep[n - 1 - i];
-  if (n <= 1) return perm;
-  // 1: a goes after b, -1: before, 0: ambiguous (operand 0 is the output)
-  const shouldSwap = (a: number, b: number): number => {
-    for (let arg = 0; arg < 2; arg++) {
-      const s0 = arg === 0 ? sOut[a] : sIn[a];
-      const s1 = arg === 0 ? sOut[b] : sIn[b];
-      if (arg === 0 && (s0 === 0) !== (s1 === 0)) return s1 === 0 ? 1 : -1;
-      if (s0 === 0 || s1 === 0) continue;
-      if (s0 < s1) return -1;
-      if (s0 > s1) return 1;
-      if (shape[a] > shape[b]) return 1;
-    }
-    return 0;
-  };
+/** reorder_dimensions' should_swap: 1 if dim a goes after b, -1 before, 0 ambiguous. */
+function shouldSwap(a: number, b: number, shape: readonly number[], sIn: readonly number[], sOut: readonly number[]): number {
+  // operand 0, the output: reduced dims (stride 0) go first
+  let s0 = sOut[a];
+  let s1 = sOut[b];
+  if ((s0 === 0) !== (s1 === 0)) return s1 === 0 ? 1 : -1;
+  if (s0 !== 0 && s1 !== 0) {
+    if (s0 < s1) return -1;
+    if (s0 > s1) return 1;
+    if (shape[a] > shape[b]) return 1;
+  }
+  // operand 1, the input
+  s0 = sIn[a];
+  s1 = sIn[b];
+  if (s0 !== 0 && s1 !== 0) {
+    if (s0 < s1) return -1;
+    if (s0 > s1) return 1;
+    if (shape[a] > shape[b]) return 1;
+  }
+  return 0;
+}
+
+/** TensorIterator's dim order for a reduction: the dims of `perm` (fastest first), sorted in place. */
+function reorder(perm: number[], shape: readonly number[], sIn: readonly number[], sOut: readonly number[]): void {
+  // perm arrives as n-1, ..., 0; insertion sort that tolerates ambiguous comparisons
+  const n = perm.length;
   for (let i = 1; i < n; i++) {
     let d1 = i;
     for (let d0 = i - 1; d0 >= 0; d0--) {
-      const cmp = shouldSwap(perm[d0], perm[d1]);
+      const cmp = shouldSwap(perm[d0], perm[d1], shape, sIn, sOut);
       if (cmp > 0) {
         const t = perm[d0];
         perm[d0] = perm[d1];
@@ -288,7 +312,6 @@ function reorder(shape: readonly number[], sIn: readonly number[], sOut: readonl
       } else if (cmp < 0) break;
     }
   }
-  return perm;
 }
 
 /** parallel_reduce's find_split_dim */
@@ -421,9 +444,9 @@ export function sumInto(
   if (numel === 0) return;
 
   // size-1 dims merge into their neighbours when TensorIterator coalesces, so drop them now
-  const live: number[] = [];
-  for (let d = 0; d < nd; d++) if (shape[d] !== 1) live.push(d);
-  const perm = reorder(shape, strides, sOut, live);
+  const perm: number[] = [];
+  for (let d = nd - 1; d >= 0; d--) if (shape[d] !== 1) perm.push(d);
+  reorder(perm, shape, strides, sOut);
   // coalesce_dimensions
   const size: number[] = [];
   const sIn: number[] = [];
@@ -439,8 +462,10 @@ export function sumInto(
     }
   }
 
-  const f32 = outDtype.itemsize === 4;
-  const c: Ctx = { X, O, A: f32 ? ACC32 : ACC64, W: f32 ? 8 : 4, f32, nan: skipNaN };
+  const c = outDtype.itemsize === 4 ? CTX32 : CTX64;
+  c.X = X;
+  c.O = O;
+  c.nan = skipNaN;
   const T = numThreads;
   if (numel < GRAIN_SIZE || T === 1) {
     serialForEach(c, size, sIn, sO, xOff, oOff, 0, numel);
