@@ -186,8 +186,12 @@ cell(100, () => {
 });
 
 // 9. Indexing tensors
-const no_examples = 100;
-const no_classes = 27;
+let no_examples = 0;
+let no_classes = 0;
+cell(101, () => {
+  no_examples = 100;
+  no_classes = 27;
+});
 let ys: torch.Tensor;
 cell(102, () => {
   p = torch.rand(no_examples, no_classes);

@@ -32,6 +32,10 @@ for name in ('log', 'sin', 'cos'):
 for name in ('logf', 'sinf', 'cosf'):
     getattr(libm, name).restype = ctypes.c_float
     getattr(libm, name).argtypes = [ctypes.c_float]
+libm.fma.restype = ctypes.c_double
+libm.fma.argtypes = [ctypes.c_double] * 3
+libm.fmaf.restype = ctypes.c_float
+libm.fmaf.argtypes = [ctypes.c_float] * 3
 
 TWO_PI = 2.0 * math.pi
 
@@ -61,7 +65,7 @@ def random_floats(rng, n, positive=False):
 
 
 def inputs(rng, n):
-    q = n // 8
+    q = n // 6  # every function gets at least n inputs
     d = {}
     # log: the kernels take log(1 - u) for a 53-bit uniform u; also the near-one polynomial
     # range, moderate values, every exponent, and subnormals
@@ -109,10 +113,46 @@ def inputs(rng, n):
     ])
     d['sinf'] = trigf
     d['cosf'] = trigf
+    d['fma'] = fma_inputs(rng, n, False)
+    d['fmaf'] = fma_inputs(rng, n, True)
     return d
 
 
+def fma_inputs(rng, n, f32):
+    """(a, b, c) triples: random magnitudes, raw bit patterns, near-cancellation, and sums that
+    land on (or next to) a rounding midpoint after the product, where a double rounding errs."""
+    ft = np.float32 if f32 else np.float64
+    q = n // 4
+    parts = []
+    parts.append(rng.uniform(-2, 2, (q, 3)))
+    raw = (random_floats(rng, 3 * q) if f32 else random_doubles(rng, 3 * q))
+    raw = raw[:len(raw) // 3 * 3].reshape(-1, 3)
+    parts.append(raw)
+    a = rng.uniform(-1, 1, q).astype(ft)
+    b = rng.uniform(-1, 1, q).astype(ft)
+    parts.append(np.stack([a, b, -(a.astype(np.float64) * b).astype(ft) * (1 + rng.choice([0, 1e-7, -1e-7], q))], 1))
+    p = 24 if f32 else 53
+    bits = 5 if f32 else 20
+    c = rng.choice([-1, 1], q) * (1 + rng.integers(0, 1 << (p - 1), q) * 2.0 ** (1 - p))
+    r1 = rng.integers(0, 1 << bits, q).astype(np.float64)
+    r2 = r1 + rng.integers(-1, 2, q)
+    a = rng.choice([-1, 1], q) * 2.0 ** -p * (1 + r1 * 2.0 ** -(p - 3))
+    b = 1 - r2 * 2.0 ** -(p - 3)
+    parts.append(np.stack([a, b, c], 1))
+    specials = [0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 5e-324 if not f32 else 1e-45,
+                1.7976931348623157e308 if not f32 else 3.4028235e38]
+    grid = np.array([(x, y, z) for x in specials for y in specials for z in specials])
+    tri = np.concatenate(parts + [grid]).astype(ft)
+    return tri
+
+
 def glibc(name, xs):
+    if name in ('fma', 'fmaf'):
+        f = getattr(libm, name)
+        out = np.empty(len(xs), dtype=np.float32 if name == 'fmaf' else np.float64)
+        for i, (a, b, c) in enumerate(xs.tolist()):
+            out[i] = f(a, b, c)
+        return out
     f = getattr(libm, name)
     out = np.empty(len(xs), dtype=np.float32 if name.endswith('f') else np.float64)
     for i, x in enumerate(xs.tolist()):
@@ -129,7 +169,7 @@ def main():
     rng = np.random.default_rng(args.seed)
     data = inputs(rng, args.n)
     tmp = tempfile.mkdtemp()
-    names = ['log', 'sin', 'cos', 'logf', 'sinf', 'cosf']
+    names = ['log', 'sin', 'cos', 'logf', 'sinf', 'cosf', 'fma', 'fmaf']
     for name in names:
         xs = data[name].astype(np.float32 if name.endswith('f') else np.float64)
         ys = glibc(name, xs)
@@ -159,16 +199,17 @@ def main():
         xs, ys = data[name]
         n = len(xs)
         bad = np.array(v8bad[name], dtype=np.int64)
-        bad = bad[:600] if len(bad) > 600 else bad
-        tail = np.arange(n - 40, n)  # the special values are appended last
-        others = sel_rng.choice(n, 400, replace=False)
+        if len(bad) > 400:
+            bad = sel_rng.choice(bad, 400, replace=False)
+        tail = np.arange(max(0, n - (729 if name.startswith('fma') else 40)), n)  # specials come last
+        others = sel_rng.choice(n, 300, replace=False)
         idx = np.unique(np.concatenate([bad, tail, others]))
         if name.endswith('f'):
-            xb = xs[idx].view(np.uint32)
+            xb = xs[idx].reshape(len(idx), -1).view(np.uint32).reshape(-1)
             yb = ys[idx].view(np.uint32)
             fmt = '%08x'
         else:
-            xb = xs[idx].view(np.uint64)
+            xb = xs[idx].reshape(len(idx), -1).view(np.uint64).reshape(-1)
             yb = ys[idx].view(np.uint64)
             fmt = '%016x'
         doc['functions'][name] = dict(

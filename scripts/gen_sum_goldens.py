@@ -5,11 +5,11 @@ Run with Debian's torch 1.13 (the reference):  /usr/bin/python3 scripts/gen_sum_
   --check PY   also run the cases under another interpreter (e.g. /work/.venv-oracle/bin/python,
                torch 2.x) and print where its bits differ from the file's; nothing is written.
 Inputs are not stored: storage element i of a case is derived from (seed, i) by the integer
-hash `value()` below, mirrored in test/sum-order.test.ts. Each case sums
+hash `values()` below, mirrored in test/sum-order.test.ts. Each case sums
 torch.as_strided(storage, shape, strides, offset) over `dims`; results are stored as hex bit
 patterns (or, for long outputs, the sha256 of their little-endian bytes).
 """
-import hashlib, json, os, subprocess, sys
+import hashlib, json, os, random, subprocess, sys
 import numpy as np
 import torch
 
@@ -30,13 +30,17 @@ def fmix32(h):
 def values(seed, n, kind, dtype):
     """kind 0: [0,1) like torch.rand; 1: signed, exponents -8..8; 2: signed, exponents -24..24;
     3: like 1 with NaNs (every index whose hash is 0 mod 7); 4: integers in [-2^39, 2^39);
-    5: negative zeros."""
+    5: negative zeros; 6: integers in [-1000, 1000]; 7: 0 or 1 (for bool)."""
     i = np.arange(n, dtype=np.uint64)
     s = np.uint64(seed)
     h1 = fmix32(i * np.uint64(0x9E3779B1) + s * np.uint64(0x85EBCA77) + np.uint64(1))
     h2 = fmix32(h1 ^ np.uint64(0x27D4EB2F))
     if kind == 5:
         return np.full(n, -0.0)
+    if kind == 6:
+        return (h1 % np.uint64(2001)).astype(np.float64) - 1000.0
+    if kind == 7:
+        return (h1 & np.uint64(1)).astype(np.float64)
     if kind == 4:
         v = (h1.astype(np.float64) * 256.0 + (h2 >> np.uint64(24)).astype(np.float64)) - 2.0**39
         return v
@@ -55,7 +59,8 @@ def values(seed, n, kind, dtype):
     return v
 
 
-TDT = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64, "int32": torch.int32}
+TDT = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64, "int32": torch.int32,
+       "bool": torch.bool}
 
 
 def encode(t):
@@ -187,6 +192,10 @@ def build_cases():
     # integers: exact, int64 out
     for shp, dims in [((100,), [0]), ((27, 100), [0]), ((27, 100), [1]), ((5, 6, 7), [0, 2]), ((50,), None)]:
         C.append(case(f"int64 {shp} dims={dims}", shp, dims, dtype="int64", kind=4, seed=50))
+        C.append(case(f"int32 {shp} dims={dims}", shp, dims, dtype="int32", out_dtype="int64", kind=6, seed=51))
+        C.append(case(f"bool {shp} dims={dims}", shp, dims, dtype="bool", out_dtype="int64", kind=7, seed=52))
+        C.append(case(f"f32->int64 {shp} dims={dims}", shp, dims, out_dtype="int64", kind=2, seed=53))
+        C.append(case(f"int32->f32 {shp} dims={dims}", shp, dims, dtype="int32", out_dtype="float32", kind=6, seed=54))
     # large inputs: thread splits (parallel_reduce) for 1..4 threads
     for t in (1, 2, 3, 4):
         for n in [32767, 32768, 32769, 40000, 65537, 100000, 228146]:
@@ -200,6 +209,27 @@ def build_cases():
         C.append(case(f"big 3d 40x30x50 dims=[0,2] threads={t}", [40, 30, 50], [0, 2], threads=t, seed=7))
         C.append(case(f"big 2d stride3 700x70 dims=[0] threads={t}", [700, 70], [0], strides=[211, 3], threads=t, seed=8))
         C.append(case(f"big mean 1d n=228146 threads={t}", [228146], None, op="mean", kind=0, threads=t, seed=4))
+    # random layouts: permuted, stepped, padded, expanded; any subset of dims (stored, so the
+    # sweep need not be reproducible across Python versions)
+    rnd = random.Random(12345)
+    for k in range(400):
+        nd = rnd.randint(1, 4)
+        shape = [rnd.choice([1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 27, 31, 33, 40]) for _ in range(nd)]
+        order = list(range(nd))
+        rnd.shuffle(order)
+        st, s = [0] * nd, 1
+        for d in reversed(order):
+            step = rnd.choice([1, 1, 1, 2])
+            st[d] = s * step
+            s *= shape[d] * step + rnd.choice([0, 0, 1])
+        if rnd.random() < 0.1:
+            st[rnd.randrange(nd)] = 0
+        dims = [d for d in range(nd) if rnd.random() < 0.5] or None
+        dt = rnd.choice(["float32"] * 4 + ["float64"])
+        op = rnd.choice(["sum"] * 5 + ["nansum"])
+        kind = 3 if op == "nansum" else rnd.choice([0, 1, 2])
+        C.append(case(f"random {k}: {shape} strides {st} dims={dims}", shape, dims, dtype=dt, kind=kind, seed=k,
+                      strides=st, offset=rnd.randint(0, 3), op=op, keepdim=rnd.random() < 0.3))
     return C
 
 

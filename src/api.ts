@@ -6,6 +6,7 @@ import "./ops/linalg.js";
 import "./ops/join.js";
 import "./ops/convert.js";
 import "./ops/creation.js";
+import "./ops/indexing.js";
 import * as pointwise from "./ops/pointwise.js";
 import * as view from "./ops/view.js";
 import * as reduction from "./ops/reduction.js";
@@ -62,6 +63,7 @@ export function broadcast_shapes(...shapes: number[][]): Size {
   return Size.from_(s);
 }
 import { broadcastShapes as broadcastShapesFn } from "./shape.js";
+export { index_select, masked_select, take, put, nonzero, argwhere, index_put, index_put_, index_add, index_fill } from "./ops/indexing.js";
 
 export const { sum, nansum, mean, prod, max, min, amax, amin, argmax, argmin, all, any, std, logsumexp, cumsum, cumprod, norm, var_mean, std_mean } = reduction;
 export const var_ = reduction.var_;
@@ -75,8 +77,21 @@ export const {
 
 
 import * as engine from "./autograd/engine.js";
-export const autograd = { grad: engine.grad, backward: (t: Tensor | Tensor[], g?: Tensor | Tensor[]) => {
-  const ts = Array.isArray(t) ? t : [t];
-  const gs = g === undefined ? [] : Array.isArray(g) ? g : [g];
-  ts.forEach((x, i) => engine.backward(x, gs[i] ?? null));
-} };
+export const autograd = { grad: engine.grad, backward: engine.backwardAll, gradcheck: gradcheckMod.gradcheck, gradgradcheck: gradcheckMod.gradgradcheck };
+import * as gradcheckMod from "./autograd/gradcheck.js";
+export * as functional from "./nn/functional.js";
+export { softmax, log_softmax } from "./nn/functional.js";
+export { save, load, safetensors } from "./io/index.js";
+
+import * as scatterOps from "./ops/scatter.js";
+import * as sortOps from "./ops/sort.js";
+import * as miscOps from "./ops/misc.js";
+export const { gather, scatter, scatter_add, scatter_reduce } = scatterOps;
+export const { sort, argsort, msort, topk, kthvalue, mode, median, unique, bincount, searchsorted, histc } = sortOps;
+export const { repeat_interleave, tile, roll, meshgrid, allclose, isclose, equal, diff, diag, diag_embed, trace, einsum } = miscOps;
+export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";
+
+import "./ops/random.js";
+export { rand, randn, randint, randperm, rand_like, randn_like, randint_like, multinomial, bernoulli, normal, get_rng_state, set_rng_state } from "./ops/random.js";
+export { Generator, default_generator, manual_seed, seed, initial_seed } from "./random/index.js";

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { float32, float64, int64, type DType, type TypedArray } from "../src/dtype.js";
+import { bool, float32, float64, int32, int64, type DType, type TypedArray } from "../src/dtype.js";
 import { getReductionThreads, setReductionThreads, sumInto, sumLane } from "../src/backend/sum_order.js";
 
 interface Case {
@@ -17,11 +17,11 @@ interface Case {
   offset: number;
   storage: number;
   dims: number[] | null;
-  dtype: "float32" | "float64" | "int64";
+  dtype: "float32" | "float64" | "int64" | "int32" | "bool";
   kind: number;
   seed: number;
   op?: "sum" | "nansum" | "mean";
-  out_dtype?: "float32" | "float64";
+  out_dtype?: "float32" | "float64" | "int64";
   threads?: number;
   keepdim?: boolean;
   expect: { hex: string } | { sha256: string; n: number };
@@ -32,7 +32,7 @@ const gold = JSON.parse(readFileSync(join(here, "vectors/sum/sum_goldens.json"),
   cases: Case[];
   lecture: Record<string, string | boolean[]>;
 };
-const DT: Record<string, DType> = { float32, float64, int64 };
+const DT: Record<string, DType> = { float32, float64, int64, int32, bool };
 
 function fmix32(h: number): number {
   h ^= h >>> 16;
@@ -43,8 +43,13 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
+const storages = new Map<string, TypedArray>(); // the big cases reuse storage across thread counts
+
 /** Storage element i of a case (mirror of values() in scripts/gen_sum_goldens.py). */
 function values(seed: number, n: number, kind: number, dtype: DType): TypedArray {
+  const key = `${seed}/${n}/${kind}/${dtype.name}`;
+  const hit = storages.get(key);
+  if (hit) return hit;
   const out = new dtype.ArrayType(n);
   const span = kind === 1 || kind === 3 ? 8 : 24;
   for (let i = 0; i < n; i++) {
@@ -52,6 +57,8 @@ function values(seed: number, n: number, kind: number, dtype: DType): TypedArray
     const h2 = fmix32((h1 ^ 0x27d4eb2f) >>> 0);
     let v: number;
     if (kind === 5) v = -0;
+    else if (kind === 6) v = (h1 % 2001) - 1000;
+    else if (kind === 7) v = h1 & 1;
     else if (kind === 4) v = h1 * 256 + (h2 >>> 24) - 2 ** 39;
     else {
       const m = dtype === float32 ? (h1 >>> 8) / 2 ** 24 : ((h1 >>> 5) * 2 ** 26 + (h2 >>> 6)) / 2 ** 53;
@@ -64,6 +71,7 @@ function values(seed: number, n: number, kind: number, dtype: DType): TypedArray
     }
     out[i] = v;
   }
+  storages.set(key, out);
   return out;
 }
 

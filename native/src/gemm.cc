@@ -83,6 +83,7 @@ struct Scratch {
   void* p = nullptr;
   size_t cap = 0;
   void* get(size_t bytes) {
+    if (bytes == 0) bytes = 64;  // never hand out null for an empty request
     if (bytes <= cap) return p;
     std::free(p);
     cap = 0;

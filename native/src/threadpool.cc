@@ -55,7 +55,7 @@ bool ThreadPool::resize(int n) {
   stop_workers();
   try {
     threads_.reserve(n - 1);
-    for (int t = 1; t < n; ++t) threads_.emplace_back(&ThreadPool::worker, this, t);
+    for (int t = 1; t < n; ++t) threads_.emplace_back(&ThreadPool::worker, this, t, gen_.load());
   } catch (const std::system_error&) {
     // Keep the threads that did start.
   }
@@ -63,19 +63,22 @@ bool ThreadPool::resize(int n) {
   return size_ == n;
 }
 
-void ThreadPool::worker(int tid) {
-  uint64_t seen = gen_.load(std::memory_order_acquire);
+void ThreadPool::worker(int tid, uint64_t seen) {
+  // `seen` is the generation when the thread was created, not when it first runs: a job or
+  // a stop posted in between must still be seen as new.
   for (;;) {
     uint64_t g;
     const auto spin_until = std::chrono::steady_clock::now() +
                             std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed));
     uint32_t i = 0;
-    while ((g = gen_.load(std::memory_order_acquire)) == seen) {
+    while ((g = gen_.load(std::memory_order_acquire)) == seen && !stop_.load()) {
       cpu_relax();
       if ((++i & 63) == 0 && std::chrono::steady_clock::now() > spin_until) {
         std::unique_lock<std::mutex> lk(mu_);
         sleepers_.fetch_add(1, std::memory_order_seq_cst);
-        cv_.wait(lk, [&] { return gen_.load(std::memory_order_seq_cst) != seen; });
+        cv_.wait(lk, [&] {
+          return gen_.load(std::memory_order_seq_cst) != seen || stop_.load();
+        });
         sleepers_.fetch_sub(1, std::memory_order_relaxed);
       }
     }

@@ -34,7 +34,7 @@ class ThreadPool {
 
  private:
   ThreadPool();
-  void worker(int tid);
+  void worker(int tid, uint64_t seen);
   void stop_workers();
 
   std::mutex run_mu_;  // held for the duration of a job and of a resize

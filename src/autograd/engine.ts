@@ -1,9 +1,9 @@
 // Reverse-mode execution: topologically sort the graph once from the roots, then run each node
 // after all gradients flowing into it have been summed (micrograd's scheme, on grad_fn nodes).
 import { RuntimeError } from "../errors.js";
-import { Tensor } from "../tensor.js";
+import { empty, Tensor } from "../tensor.js";
 import { set_grad_enabled, is_grad_enabled } from "./grad_mode.js";
-import type { Node } from "./node.js";
+import { refreshView, type Node } from "./node.js";
 
 interface RunOpts {
   retain_graph?: boolean;
@@ -70,6 +70,7 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
     const rootNodes: Node[] = [];
     for (let i = 0; i < roots.length; i++) {
       const r = roots[i];
+      refreshView(r);
       if (r.grad_fn) {
         accumulateInto(nodeGrads, r.grad_fn, grads[i]);
         rootNodes.push(r.grad_fn);
@@ -124,7 +125,10 @@ function defaultGrad(t: Tensor, given: Tensor | null | undefined, what: string):
   }
   if (t.numel() !== 1) throw new RuntimeError(`grad can be implicitly created only for scalar outputs`);
   void what;
-  return t.detach().mul(0).add(1).to(t.dtype);
+  // ones written directly: t * 0 + 1 would be NaN where the output is NaN or infinite
+  const ones = empty(t._shape.slice(), t.dtype);
+  ones._storage.data.fill(1);
+  return ones;
 }
 
 export function backward(
@@ -141,6 +145,25 @@ export function backward(
     throw new RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn");
   }
   run([t], [defaultGrad(t, g, "backward")], { ...opts, accumulate: true });
+}
+
+/** torch.autograd.backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+ * one pass over the graph of all roots, so roots that share a subgraph need no retain_graph. */
+export function backwardAll(
+  tensors: Tensor | Tensor[],
+  grad_tensors?: Tensor | (Tensor | null)[] | null | { grad_tensors?: Tensor | (Tensor | null)[] | null; retain_graph?: boolean; create_graph?: boolean; inputs?: Tensor[] },
+  opts: { retain_graph?: boolean; create_graph?: boolean; inputs?: Tensor[] } = {},
+): void {
+  if (grad_tensors && !(grad_tensors instanceof Tensor) && !Array.isArray(grad_tensors)) {
+    opts = grad_tensors;
+    grad_tensors = grad_tensors.grad_tensors;
+  }
+  const ts = Array.isArray(tensors) ? tensors : [tensors];
+  const gs = grad_tensors === undefined || grad_tensors === null ? [] : Array.isArray(grad_tensors) ? grad_tensors : [grad_tensors];
+  ts.forEach((t, i) => {
+    if (!t._requires_grad) throw new RuntimeError(`element ${i} of tensors does not require grad and does not have a grad_fn`);
+  });
+  run(ts, ts.map((t, i) => defaultGrad(t, gs[i], "backward")), { ...opts, accumulate: true });
 }
 
 /** torch.autograd.grad(outputs, inputs, grad_outputs?, {retain_graph, create_graph, allow_unused}) */

@@ -4,12 +4,14 @@
 import type { DType } from "../dtype.js";
 import type { Tensor } from "../tensor.js";
 import { layoutOf } from "./strided.js";
+import { RuntimeError } from "../errors.js";
 
 type Expr = string | { f: string; i: string }; // float compute / integer-or-bool compute
 
 /** glibc-compatible helpers the expressions call (names are in scope of the generated code). */
 const helpers = {
-  sign: (x: number) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
+  // ATen: (0 < x) - (x < 0), so sign(NaN) = 0 and sign(-0) = +0
+  sign: (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0),
   // Python/ATen round: half to even
   roundEven: (x: number) => {
     if (!Number.isFinite(x)) return x;
@@ -22,19 +24,31 @@ const helpers = {
     const m = a % b;
     return m !== 0 && m < 0 !== b < 0 ? m + b : m;
   },
+  // integer division by zero is an error in ATen (floats give inf/nan instead)
+  iremainder: (a: number, b: number) => {
+    if (b === 0) throw new RuntimeError("ZeroDivisionError");
+    const m = a % b;
+    return m !== 0 && m < 0 !== b < 0 ? m + b : m;
+  },
+  ifmod: (a: number, b: number) => {
+    if (b === 0) throw new RuntimeError("ZeroDivisionError");
+    return a % b;
+  },
   idiv: (a: number, b: number) => {
-    if (b === 0) throw new (zeroDiv())("ZeroDivisionError");
+    if (b === 0) throw new RuntimeError("ZeroDivisionError");
     return Math.floor(a / b);
   },
   itrunc: (a: number, b: number) => {
-    if (b === 0) throw new (zeroDiv())("ZeroDivisionError");
+    if (b === 0) throw new RuntimeError("ZeroDivisionError");
     return Math.trunc(a / b);
   },
+  // ATen's powi: a negative exponent gives 1 for 1, +-1 for -1 and 0 for any other base (the
+  // "negative integer powers" error is raised by the op for scalar exponents only)
   ipow: (a: number, b: number) => {
     if (b < 0) {
       if (a === 1) return 1;
       if (a === -1) return b % 2 === 0 ? 1 : -1;
-      throw new (zeroDiv())("Integers to negative integer powers are not allowed.");
+      return 0;
     }
     let r = 1;
     let base = a;
@@ -52,17 +66,11 @@ const helpers = {
   log1p: Math.log1p,
   expm1: Math.expm1,
 };
-let zeroDivCtor: (new (m: string) => Error) | null = null;
-function zeroDiv() {
-  return zeroDivCtor!;
-}
-export function setErrorCtor(c: new (m: string) => Error): void {
-  zeroDivCtor = c;
-}
 
 // erf with ~1e-16 relative error (W. J. Cody's rational approximations)
 function erf(x: number): number {
   const ax = Math.abs(x);
+  if (!(ax < 6)) return ax === ax ? (x < 0 ? -1 : 1) : x; // erfc(6) < 2^-54: erf is +-1 in double
   if (ax < 0.5) {
     const t = x * x;
     const num = (((0.185777706184603153 * t + 3.16112374387056560) * t + 113.864154151050156) * t + 377.485237685302021) * t + 3209.37758913846947;
@@ -74,7 +82,7 @@ function erf(x: number): number {
 function erfcPos(x: number): number {
   let r: number;
   if (x < 4) {
-    const num = (((((((5.64188496988670089e-1 * x + 8.88314979438837594) * x + 66.1191906371416295) * x + 298.635138197400131) * x + 881.952221241769090) * x + 1712.04761263407058) * x + 2051.07837782607147) * x + 1230.33935479799725);
+    const num = ((((((((2.15311535474403846e-8 * x + 5.64188496988670089e-1) * x + 8.88314979438837594) * x + 66.1191906371416295) * x + 298.635138197400131) * x + 881.952221241769090) * x + 1712.04761263407058) * x + 2051.07837782607147) * x + 1230.33935479799725);
     const den = (((((((x + 15.7449261107098347) * x + 117.693950891312499) * x + 537.181101862009858) * x + 1621.38957456669019) * x + 3290.79923573345963) * x + 4362.61909014324716) * x + 3439.36767414372164) * x + 1230.33935480374942;
     r = num / den;
   } else {
@@ -130,7 +138,7 @@ export const EXPRS: Record<string, Expr> = {
   isnan: "a !== a",
   isinf: "(a === Infinity || a === -Infinity)",
   isfinite: "Number.isFinite(a)",
-  logical_not: "!a",
+  logical_not: "(a === 0)",
   bitwise_not: { f: "~a", i: "~a" },
   to_bool: "(a !== 0)",
   to_int: "Math.trunc(a)",
@@ -141,8 +149,8 @@ export const EXPRS: Record<string, Expr> = {
   div: "a / b",
   div_floor: { f: "Math.floor(a / b)", i: "H.idiv(a, b)" },
   div_trunc: { f: "Math.trunc(a / b)", i: "H.itrunc(a, b)" },
-  remainder: { f: "H.remainder(a, b)", i: "H.remainder(a, b)" },
-  fmod: "a % b",
+  remainder: { f: "H.remainder(a, b)", i: "H.iremainder(a, b)" },
+  fmod: { f: "a % b", i: "H.ifmod(a, b)" },
   pow: { f: "Math.pow(a, b)", i: "H.ipow(a, b)" },
   atan2: "Math.atan2(a, b)",
   maximum: { f: "(a !== a || b !== b ? NaN : a > b ? a : b)", i: "(a > b ? a : b)" },
@@ -161,15 +169,16 @@ export const EXPRS: Record<string, Expr> = {
   bitwise_and: "a & b",
   bitwise_or: "a | b",
   bitwise_xor: "a ^ b",
-  clamp: "(a !== a ? a : a < P[0] ? P[0] : a > P[1] ? P[1] : a)",
+  // min(max(a, lo), hi): with lo > hi every element becomes hi; NaN anywhere propagates
+  clamp: "Math.min(Math.max(a, P[0]), P[1])",
   clamp_min: "(a !== a ? a : a < P[0] ? P[0] : a)",
   clamp_max: "(a !== a ? a : a > P[0] ? P[0] : a)",
   clamp_t: "(a !== a ? a : b !== b ? b : c !== c ? c : Math.min(Math.max(a, b), c))",
   where: "(a ? b : c)",
   lerp: "(b - a) * c + a",
   mul_scalar_add: "a * P[0] + P[1]",
-  pow_scalar: "Math.pow(a, P[0])",
-  rpow_scalar: "Math.pow(P[0], a)",
+  pow_scalar: { f: "Math.pow(a, P[0])", i: "H.ipow(a, P[0])" },
+  rpow_scalar: { f: "Math.pow(P[0], a)", i: "H.ipow(P[0], a)" },
   threshold_backward: "(b <= P[0] ? 0 : a)",
   tanh_backward: "a * (1 - b * b)",
   sigmoid_backward: "a * b * (1 - b)",
@@ -214,8 +223,11 @@ function compile(op: string, inDtypes: DType[], compute: DType, out: DType): Ker
   if (compute.name === "int32" && op === "mul") expr = "Math.imul(a, b)";
   const names = ["a", "b", "c"].slice(0, inDtypes.length);
   const n = names.length;
-  // int64 outputs are Float64Array: truncate float results explicitly
-  const store = out.name === "int64" && compute.kind === "f" ? `Math.trunc(${expr})` : expr;
+  // int64 outputs are Float64Array: truncate float results explicitly, and `+ 0` turns the -0 of
+  // e.g. -(0) or 0 * -3 into the 0 an integer holds. bool outputs hold 0/1 (True + True = True).
+  let store = expr;
+  if (out.name === "int64") store = compute.kind === "f" ? `(Math.trunc(${expr}) + 0)` : `((${expr}) + 0)`;
+  else if (out.name === "bool" && compute.kind === "b") store = `((${expr}) ? 1 : 0)`;
   const load = (i: number, p: string) => `const ${names[i]} = ${castExpr(`I${i}[${p}]`, inDtypes[i], compute)};`;
   const args = names.map((_, i) => `I${i}`).join(", ");
   const src = `

@@ -182,9 +182,9 @@ function loop2d(
       rowSum(A, X, row, W, vecSize, W, nan);
       let acc = 0;
       for (let k = tail0; k < size0; k++) {
-        const v = X[row + k];
-        if (nan && v !== v) acc += 0;
-        else acc = f32 ? Math.fround(acc + v) : acc + v;
+        let v = X[row + k];
+        if (nan && v !== v) v = 0;
+        acc = f32 ? Math.fround(acc + v) : acc + v;
       }
       for (let l = 0; l < W; l++) acc = f32 ? Math.fround(acc + A[l]) : acc + A[l];
       O[outBase + j * outStride] += acc;
@@ -374,10 +374,13 @@ function convertInput(
   return { X: Y, off: 0, strides: newStrides };
 }
 
-/** Exact integer sums (binary_kernel_reduce_vec): the order cannot change the result. */
+/**
+ * Exact integer sums (binary_kernel_reduce_vec): the order cannot change the result. A float
+ * input summed with an integer dtype is first truncated, as `self.to(dtype)` does.
+ */
 function intSum(
   X: TypedArray, xOff: number, shape: readonly number[], strides: readonly number[],
-  red: boolean[], O: TypedArray, oOff: number,
+  red: boolean[], O: TypedArray, oOff: number, trunc: boolean,
 ): void {
   const nd = shape.length;
   const outStr = new Array<number>(nd).fill(0);
@@ -394,7 +397,7 @@ function intSum(
   let p = xOff;
   let q = oOff;
   for (let i = 0; i < n; i++) {
-    O[q] += X[p];
+    O[q] += trunc ? Math.trunc(X[p]) : X[p];
     for (let d = nd - 1; d >= 0; d--) {
       p += strides[d];
       q += outStr[d];
@@ -421,7 +424,7 @@ export function sumInto(
   const red = new Array<boolean>(nd).fill(false);
   for (const d of dims) red[d] = true;
   if (outDtype.kind !== "f") {
-    intSum(X, xOff, shape, strides, red, O, oOff);
+    intSum(X, xOff, shape, strides, red, O, oOff, inDtype.kind === "f");
     return;
   }
   if (inDtype !== outDtype) {

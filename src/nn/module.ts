@@ -1,7 +1,7 @@
 // nn.Module. Instances are callable (`model(x)` runs `forward`), as in PyTorch. Parameters,
 // buffers and submodules are found on the instance's own properties in assignment order (what
 // PyTorch's __setattr__ records), so `this.weight = new Parameter(...)` registers a parameter.
-import { DType } from "../dtype.js";
+import { DType, float32, float64 } from "../dtype.js";
 import { RuntimeError, TypeError } from "../errors.js";
 import { no_grad } from "../autograd/grad_mode.js";
 import { Tensor } from "../tensor.js";
@@ -18,7 +18,9 @@ export interface Module {
 export type StateDict = Map<string, Tensor> & { [key: string]: unknown };
 
 export class Module {
-  training = true;
+  // set in the constructor: a field initialiser would land on the object `new` allocated, not on
+  // the callable that the constructor returns
+  declare training: boolean;
   declare [BUFFERS]: Set<string>;
   declare [NON_PERSISTENT]: Set<string>;
 
@@ -31,6 +33,7 @@ export class Module {
     Object.defineProperty(self, "length", { value: undefined, writable: true, configurable: true, enumerable: false });
     Object.defineProperty(self, BUFFERS, { value: new Set<string>(), enumerable: false });
     Object.defineProperty(self, NON_PERSISTENT, { value: new Set<string>(), enumerable: false });
+    self.training = true;
     return self;
   }
 
@@ -141,11 +144,13 @@ export class Module {
     });
     return this;
   }
+  /** casts floating-point parameters and buffers to float32 */
   float(): this {
-    return this.to({ dtype: undefined });
+    return this.to(float32);
   }
+  /** casts floating-point parameters and buffers to float64 */
   double(): this {
-    return this;
+    return this.to(float64);
   }
 
   state_dict(opts: { prefix?: string; keep_vars?: boolean } = {}): Map<string, Tensor> {
@@ -204,9 +209,11 @@ export class Module {
     const children = [...this.named_children()];
     const extra = this.extra_repr();
     const name = this.constructor.name;
-    if (children.length === 0) return `${name}(${extra})`;
+    // PyTorch's Module.__repr__: a one-line extra_repr without children stays on one line
+    if (children.length === 0 && !extra.includes("\n")) return `${name}(${extra})`;
     const lines = children.map(([k, m]) => `(${k}): ${String(m).split("\n").join("\n  ")}`);
-    return `${name}(\n${extra ? `  ${extra}\n` : ""}  ${lines.join("\n  ")}\n)`;
+    const all = [...(extra ? extra.split("\n") : []), ...lines];
+    return `${name}(\n  ${all.join("\n  ")}\n)`;
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();

@@ -3,6 +3,7 @@ import { no_grad } from "../autograd/grad_mode.js";
 import { RuntimeError } from "../errors.js";
 import { stack } from "../ops/join.js";
 import { scalarTensor } from "../ops/util.js";
+import { pyFloatRepr } from "../printing.js";
 import { Tensor } from "../tensor.js";
 
 export function clip_grad_norm_(
@@ -23,7 +24,7 @@ export function clip_grad_norm_(
     const total = stack(norms).norm(p);
     if (error_if_nonfinite && !Number.isFinite(Number(total.item()))) {
       throw new RuntimeError(
-        `The total norm of order ${p} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``,
+        `The total norm of order ${pyFloatRepr(p)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``,
       );
     }
     const coef = total.add(1e-6).reciprocal().mul(max_norm).clamp({ max: 1.0 });

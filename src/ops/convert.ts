@@ -2,12 +2,14 @@
 import { backend } from "../backend/index.js";
 import { bool, DType, float32, float64, int16, int32, int64, int8, uint8 } from "../dtype.js";
 import { TypeError } from "../errors.js";
-import { empty, Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
+import { emptyStrided, preserveStrides } from "./shape_helpers.js";
 import { needsGrad, record } from "./util.js";
 
 export function toDtype(x: Tensor, dtype: DType, copy = false): Tensor {
   if (dtype === x.dtype && !copy) return x;
-  const out = empty(x._shape.slice(), dtype);
+  // _to_copy keeps the memory layout (memory_format=torch.preserve_format)
+  const out = emptyStrided(x._shape.slice(), preserveStrides(x), dtype);
   backend.elementwise("copy", out, [x], dtype);
   if (needsGrad(x) && dtype.kind === "f") {
     const src = x.dtype;

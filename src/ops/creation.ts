@@ -3,10 +3,12 @@
 import { backend } from "../backend/index.js";
 import { bool, DType, float32, float64, get_default_dtype, int16, int32, int64, int8, type TypedArray, uint8 } from "../dtype.js";
 import { RuntimeError, TypeError, ValueError } from "../errors.js";
-import { parseSize } from "../shape.js";
+import { parseSize, sameShape } from "../shape.js";
+import { preserveStrides } from "./shape_helpers.js";
 import { Storage } from "../storage.js";
 import { empty as emptyOf, Tensor } from "../tensor.js";
 import { needsGrad, record, splitOpts } from "./util.js";
+import { fma32, fma64 } from "../random/fma.js";
 
 export interface CreateOpts {
   dtype?: DType;
@@ -17,7 +19,11 @@ export interface CreateOpts {
 
 function finish(t: Tensor, o: CreateOpts): Tensor {
   if (o.device !== undefined && o.device !== "cpu") throw new TypeError(`torchlette runs on the CPU only; got device '${o.device}'`);
-  if (o.requires_grad) t.requires_grad_(true);
+  if (o.requires_grad) {
+    // factories check with the tensor-options message, not Tensor.requires_grad_'s
+    if (t.dtype.kind !== "f") throw new RuntimeError("Only Tensors of floating point and complex dtype can require gradients");
+    t.requires_grad_(true);
+  }
   return t;
 }
 
@@ -118,17 +124,24 @@ export function full(size: number[], fill_value: number | boolean, opts: CreateO
 function likeOpts(x: Tensor, o: CreateOpts = {}): CreateOpts {
   return { ...o, dtype: o.dtype ?? x.dtype };
 }
+/** *_like results take x's memory layout (memory_format=torch.preserve_format); every element
+ * holds the same value, so relabelling the strides of the fresh dense tensor is enough. */
+function likeLayout(x: Tensor, t: Tensor): Tensor {
+  const st = preserveStrides(x);
+  if (!sameShape(st, t._strides)) t._setLayout(t._shape, st, 0);
+  return t;
+}
 export function empty_like(x: Tensor, o?: CreateOpts): Tensor {
-  return empty(x._shape.slice(), likeOpts(x, o));
+  return likeLayout(x, empty(x._shape.slice(), likeOpts(x, o)));
 }
 export function zeros_like(x: Tensor, o?: CreateOpts): Tensor {
-  return zeros(x._shape.slice(), likeOpts(x, o));
+  return likeLayout(x, zeros(x._shape.slice(), likeOpts(x, o)));
 }
 export function ones_like(x: Tensor, o?: CreateOpts): Tensor {
-  return ones(x._shape.slice(), likeOpts(x, o));
+  return likeLayout(x, ones(x._shape.slice(), likeOpts(x, o)));
 }
 export function full_like(x: Tensor, v: number | boolean, o?: CreateOpts): Tensor {
-  return full(x._shape.slice(), v, likeOpts(x, o));
+  return likeLayout(x, full(x._shape.slice(), v, likeOpts(x, o)));
 }
 
 export function scalar_tensor(v: number | boolean, o: CreateOpts = {}): Tensor {
@@ -157,23 +170,56 @@ export function arange(...args: unknown[]): Tensor {
   const n = Math.ceil((end - start) / step);
   const t = emptyOf([Math.max(n, 0)], dt);
   const d = t._storage.data;
-  for (let i = 0; i < n; i++) d[i] = start + i * step;
+  // integer dtypes count in int64 from the truncated start and step (ATen's accscalar_t)
+  const s0 = dt.kind === "f" ? start : Math.trunc(start), st = dt.kind === "f" ? step : Math.trunc(step);
+  for (let i = 0; i < n; i++) d[i] = s0 + i * st;
   return finish(t, o);
 }
 
-export function linspace(start: number, end: number, steps: number, o: CreateOpts = {}): Tensor {
+export function linspace(start: number, end: number, stepsArg: number | (CreateOpts & { steps?: number }), o: CreateOpts = {}): Tensor {
+  let steps: number;
+  if (typeof stepsArg === "object") {
+    o = stepsArg;
+    if (stepsArg.steps === undefined) throw new TypeError("linspace() missing required argument 'steps' (pos 3)");
+    steps = stepsArg.steps;
+  } else steps = stepsArg;
   if (steps < 0) throw new RuntimeError("number of steps must be non-negative");
   const dt = o.dtype ?? get_default_dtype();
   const t = emptyOf([steps], dt);
   const d = t._storage.data;
   if (steps === 1) d[0] = start;
-  else if (steps > 1) {
-    // PyTorch fills the two halves from opposite ends so both endpoints are exact
-    const step = (end - start) / (steps - 1);
-    const half = Math.floor(steps / 2);
-    for (let i = 0; i < steps; i++) d[i] = i < half ? start + step * i : end - step * (steps - i - 1);
-  }
+  else if (steps > 1) fillLinspace(d, start, end, steps, dt);
   return finish(t, o);
+}
+
+/**
+ * torch 1.13's linspace kernel (the reference; 2.x differs in the last bit of some elements):
+ * the first half counts up from start, the rest down from end. Runs of 2 vectors (8 floats or
+ * 4 doubles each) compute a base with one fused multiply-add and add k * step to it; the tail
+ * uses the fused form per element. Integer dtypes step in double and truncate.
+ */
+function fillLinspace(d: TypedArray, start: number, end: number, n: number, dt: DType): void {
+  const half = Math.floor(n / 2);
+  if (dt.kind !== "f") {
+    const s = Math.trunc(start), e = Math.trunc(end);
+    const step = (e - s) / (n - 1);
+    for (let i = 0; i < n; i++) d[i] = Math.trunc(i < half ? s + step * i : e - step * (n - i - 1));
+    return;
+  }
+  const f32 = dt === float32;
+  const r = f32 ? Math.fround : (v: number) => v;
+  const fma = f32 ? fma32 : fma64;
+  const S = r(start), E = r(end);
+  const step = r(r(E - S) / (n - 1));
+  const at = (i: number) => (i < half ? fma(step, i, S) : fma(-step, n - i - 1, E));
+  const W = f32 ? 8 : 4;
+  let i = 0;
+  for (; i + 2 * W <= n; i += 2 * W)
+    for (const v of [i, i + W]) {
+      const base = at(v);
+      for (let k = 0; k < W; k++) d[v + k] = r(base + r(k * step));
+    }
+  for (; i < n; i++) d[i] = at(i);
 }
 
 export function logspace(start: number, end: number, steps: number, o: CreateOpts & { base?: number } = {}): Tensor {

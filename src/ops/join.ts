@@ -122,7 +122,8 @@ export function tensor_split_sizes(n: number, chunks: number): number[] {
   return out;
 }
 
-export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+export function chunk(x: Tensor, chunks: number, dimArg: number | { dim?: number } = 0): Tensor[] {
+  const dim = typeof dimArg === "object" ? (dimArg.dim ?? 0) : dimArg;
   if (chunks <= 0) throw new RuntimeError("chunk expects `chunks` to be greater than 0, got: " + chunks);
   if (x.dim() === 0) throw new RuntimeError("chunk expects at least a 1-dimensional tensor");
   const d = wrapDim(dim, x.dim());
@@ -133,7 +134,8 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   return n === 0 ? split(x, 0, d) : out;
 }
 
-export function unbind(x: Tensor, dim = 0): Tensor[] {
+export function unbind(x: Tensor, dimArg: number | { dim?: number } = 0): Tensor[] {
+  const dim = typeof dimArg === "object" ? (dimArg.dim ?? 0) : dimArg;
   if (x.dim() === 0) throw new IndexError("Dimension specified as 0 but tensor has no dimensions");
   const d = wrapDim(dim, x.dim());
   const out: Tensor[] = [];
@@ -148,8 +150,8 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
 declare module "../tensor.js" {
   interface Tensor {
     split(sizes: number | number[], dim?: number | { dim?: number }): Tensor[];
-    chunk(chunks: number, dim?: number): Tensor[];
-    unbind(dim?: number): Tensor[];
+    chunk(chunks: number, dim?: number | { dim?: number }): Tensor[];
+    unbind(dim?: number | { dim?: number }): Tensor[];
   }
 }
 {
@@ -157,10 +159,10 @@ declare module "../tensor.js" {
   P.split = function (this: Tensor, s: number | number[], d?: number) {
     return split(this, s, d);
   };
-  P.chunk = function (this: Tensor, c: number, d?: number) {
+  P.chunk = function (this: Tensor, c: number, d?: number | { dim?: number }) {
     return chunk(this, c, d);
   };
-  P.unbind = function (this: Tensor, d?: number) {
+  P.unbind = function (this: Tensor, d?: number | { dim?: number }) {
     return unbind(this, d);
   };
 }

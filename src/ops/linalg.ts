@@ -2,20 +2,12 @@
 // are promoted to a matrix and the added dim removed afterwards; batch dims broadcast.
 import { backend } from "../backend/index.js";
 import { RuntimeError } from "../errors.js";
-import { broadcastShapes } from "../shape.js";
+import { broadcastShapes, contiguousStrides } from "../shape.js";
 import { empty, Tensor } from "../tensor.js";
 import { expandTo, sumTo } from "./shape_helpers.js";
-import { needsGrad, record } from "./util.js";
+import { cppTypeName, needsGrad, record } from "./util.js";
+import { no_grad } from "../autograd/grad_mode.js";
 import { typeName } from "./dtype_names.js";
-
-function checkDtypes(a: Tensor, b: Tensor, what: string): void {
-  if (a.dtype !== b.dtype) {
-    throw new RuntimeError(`${what}: expected ${what === "dot" ? "both vectors" : "m1 and m2"} to have the same dtype, but got: ${typeName(a.dtype)} != ${typeName(b.dtype)}`.replace(
-      "mat1 and mat2",
-      "m1 and m2",
-    ));
-  }
-}
 
 /** [..., M, K] @ [..., K, N] with broadcast batch dims; records MmBackward0/BmmBackward0-style grads. */
 function batchedMatmul(a: Tensor, b: Tensor, node: string): Tensor {
@@ -51,42 +43,94 @@ function batchedMatmul(a: Tensor, b: Tensor, node: string): Tensor {
   return out;
 }
 
+/** ATen's _unsafe_view of a fresh contiguous result: same memory, new shape, its own node. */
+function unsafeView(t: Tensor, shape: number[]): Tensor {
+  const out = t._alias(shape, contiguousStrides(shape), t._offset, false);
+  if (needsGrad(t)) {
+    const inShape = t._shape.slice();
+    record(out, "UnsafeViewBackward0", [t], (g) => [g.reshape(inShape)]);
+  }
+  return out;
+}
+
+const prodOf = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
+
+/** ATen's should_fold: multiply an N-D (N >= 3) by a 1-D/2-D operand as one mm/mv when the
+ * batch dims of the big one flatten without a copy (or the small one requires grad). */
+function shouldFold(a: Tensor, b: Tensor): boolean {
+  const aLarger = a.dim() >= b.dim();
+  const t1 = aLarger ? a : b.mT;
+  const dimT2 = aLarger ? b.dim() : a.dim();
+  if (!(t1.dim() >= 3 && dimT2 <= 2)) return false;
+  if ((aLarger ? b : a)._requires_grad) return true;
+  if (a.dim() === 2) return false;
+  if (t1.numel() === 0) return true;
+  for (let i = 0; i < t1.dim() - 2; i++) if (t1._strides[i] !== t1._strides[i + 1] * t1._shape[i + 1]) return false;
+  return true;
+}
+
+/** torch.matmul, dispatching like ATen's _matmul_impl (so errors and grad_fn names match). */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const da = a.dim(), db = b.dim();
   if (da === 0 || db === 0) {
     throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
   }
-  if (a.dtype !== b.dtype) {
-    throw new RuntimeError(`expected m1 and m2 to have the same dtype, but got: ${typeName(a.dtype)} != ${typeName(b.dtype)}`);
-  }
   if (da === 1 && db === 1) return dot(a, b);
   if (da === 2 && db === 1) return mv(a, b);
   if (da === 1 && db === 2) {
-    if (a._shape[0] !== b._shape[0])
-      throw new RuntimeError(`size mismatch, got input (${a._shape[0]}), mat (${b._shape[0]}x${b._shape[1]}), vec (${a._shape[0]})`);
-    return batchedMatmul(a.unsqueeze(0), b, "MmBackward0").squeeze(0);
+    // a.unsqueeze(0).mm(b).squeeze_(0): the in-place squeeze renames the node
+    const r = mm(a.unsqueeze(0), b);
+    const out = r._alias(r._shape.slice(1), r._strides.slice(1), r._offset, false);
+    if (needsGrad(r)) record(out, "SqueezeBackward3", [r], (g) => [g.unsqueeze(0)]);
+    return out;
   }
   if (da === 2 && db === 2) return mm(a, b);
-  // batched: promote 1-D operands, multiply, drop the added dims
-  if (da === 1) {
-    if (a._shape[0] !== b._shape[db - 2])
-      throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (1x${a._shape[0]} and ${b._shape[db - 2]}x${b._shape[db - 1]})`);
-    return batchedMatmul(a.unsqueeze(0), b, "UnsafeViewBackward0").squeeze(-2);
+  if (shouldFold(a, b)) {
+    const transpose = db > da;
+    const t1 = transpose ? b.mT : a;
+    const t2 = !transpose ? b : da === 2 ? a.t() : a;
+    const sizes1 = t1._shape;
+    const outShape = sizes1.slice(0, -1);
+    const folded = prodOf(outShape);
+    const t1f = t1.reshape([folded, sizes1[sizes1.length - 1]]);
+    if (t2.dim() === 2) {
+      outShape.push(t2._shape[1]);
+      const output = unsafeView(mm(t1f, t2), outShape);
+      return transpose ? output.mT.contiguous() : output;
+    }
+    return unsafeView(mv(t1f, t2), outShape);
   }
-  if (db === 1) {
-    if (a._shape[da - 1] !== b._shape[0])
-      throw new RuntimeError(
-        `mat1 and mat2 shapes cannot be multiplied (${a._shape.slice(0, -1).reduce((x, y) => x * y, 1)}x${a._shape[da - 1]} and ${b._shape[0]}x1)`,
-      );
-    return batchedMatmul(a, b.unsqueeze(-1), "UnsafeViewBackward0").squeeze(-1);
+  const n = da > 1 ? a._shape[da - 2] : 1;
+  const m1 = a._shape[da - 1];
+  const batch1 = a._shape.slice(0, Math.max(da - 2, 0));
+  const m2 = db > 1 ? b._shape[db - 2] : b._shape[0];
+  const p = db > 1 ? b._shape[db - 1] : 1;
+  const batch2 = b._shape.slice(0, Math.max(db - 2, 0));
+  if (da === 3 && db === 3 && batch1[0] !== batch2[0]) {
+    if (batch1[0] === 1 && a._requires_grad) return matmul(a.squeeze(0), b);
+    if (batch2[0] === 1 && b._requires_grad) return matmul(a, b.squeeze(0));
   }
-  return batchedMatmul(a, b, db === 2 ? "UnsafeViewBackward0" : "BmmBackward0");
+  const outShape = broadcastShapes(batch1, batch2);
+  const B = prodOf(outShape);
+  const t1e = a.expand([...outShape, n, m1]).reshape([B, n, m1]);
+  const vector = db === 1;
+  let t2e = b.expand(vector ? [...outShape, m2] : [...outShape, m2, p]);
+  t2e = vector ? t2e.reshape([B, m2]).unsqueeze(2) : t2e.reshape([B, m2, p]);
+  if (da > 1) outShape.push(n);
+  if (db > 1) outShape.push(p);
+  const r = bmm(t1e, t2e);
+  return unsafeView(vector ? r.squeeze(-1) : r, outShape);
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {
   if (a.dim() !== 2) throw new RuntimeError("self must be a matrix");
   if (b.dim() !== 2) throw new RuntimeError("mat2 must be a matrix");
-  checkDtypes(a, b, "mm");
+  if (a._shape[1] !== b._shape[0]) {
+    throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${a._shape[0]}x${a._shape[1]} and ${b._shape[0]}x${b._shape[1]})`);
+  }
+  if (a.dtype !== b.dtype) {
+    throw new RuntimeError(`expected m1 and m2 to have the same dtype, but got: ${cppTypeName(a.dtype)} != ${cppTypeName(b.dtype)}`);
+  }
   return batchedMatmul(a, b, "MmBackward0");
 }
 
@@ -98,7 +142,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
       `Expected size for first two dimensions of batch2 tensor to be: [${a._shape[0]}, ${a._shape[2]}] but got: [${b._shape[0]}, ${b._shape[1]}].`,
     );
   }
-  checkDtypes(a, b, "bmm");
+  if (a.dtype !== b.dtype) throw new RuntimeError(`expected scalar type ${typeName(a.dtype)} but found ${typeName(b.dtype)}`);
   return batchedMatmul(a, b, "BmmBackward0");
 }
 
@@ -123,6 +167,8 @@ export function mv(a: Tensor, v: Tensor): Tensor {
   if (a.dim() !== 2 || v.dim() !== 1) throw new RuntimeError("vector + matrix @ vector expected, got 1, 2, 1");
   if (a._shape[1] !== v._shape[0])
     throw new RuntimeError(`size mismatch, got input (${a._shape[0]}), mat (${a._shape[0]}x${a._shape[1]}), vec (${v._shape[0]})`);
+  if (a.dtype !== v.dtype)
+    throw new RuntimeError(`addmv input tensors must have the same dtype, but got ${typeName(v.dtype)}, ${typeName(a.dtype)}, and ${typeName(v.dtype)}`);
   const out = batchedMatmul(a.detach(), v.detach().unsqueeze(1), "").squeeze(1);
   if (needsGrad(a, v))
     record(out, "MvBackward0", [a, v], (g) => [a._requires_grad ? g.unsqueeze(1).mul(v.unsqueeze(0)) : null, v._requires_grad ? a.t().mv(g) : null], [a, v]);
@@ -137,9 +183,27 @@ export const ger = outer;
 
 export function addmm(input: Tensor, a: Tensor, b: Tensor, opts?: { beta?: number; alpha?: number }): Tensor {
   const beta = opts?.beta ?? 1, alpha = opts?.alpha ?? 1;
-  let r = mm(a, b);
-  if (alpha !== 1) r = r.mul(alpha);
-  return beta === 0 ? r : input.mul(beta === 1 ? 1 : beta).add(r);
+  // beta * input + alpha * (a @ b) as one node (AddmmBackward0; edges input, mat1, mat2)
+  const out = no_grad(() => {
+    let r = mm(a.detach(), b.detach());
+    if (alpha !== 1) r = r.mul(alpha);
+    return beta === 0 ? r : input.detach().mul(beta === 1 ? 1 : beta).add(r);
+  });
+  if (needsGrad(input, a, b)) {
+    const is = input._shape.slice();
+    record(
+      out,
+      "AddmmBackward0",
+      [input, a, b],
+      (g) => [
+        input._requires_grad ? sumTo(beta === 1 ? g : g.mul(beta), is) : null,
+        a._requires_grad ? (alpha === 1 ? g.mm(b.t()) : g.mm(b.t()).mul(alpha)) : null,
+        b._requires_grad ? (alpha === 1 ? a.t().mm(g) : a.t().mm(g).mul(alpha)) : null,
+      ],
+      [a, b],
+    );
+  }
+  return out;
 }
 
 declare module "../tensor.js" {

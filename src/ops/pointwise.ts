@@ -1,21 +1,25 @@
 // Element-wise ops: dtype rule, kernel call and backward formula side by side.
 import { backend } from "../backend/index.js";
-import { bool, DType, get_default_dtype, int64, promoteTypes } from "../dtype.js";
+import { bool, castScalar, DType, get_default_dtype, int64, promoteTypes } from "../dtype.js";
 import { RuntimeError, TypeError } from "../errors.js";
 import { broadcastShapes, sameShape } from "../shape.js";
 import { empty, Tensor, type TensorLike } from "../tensor.js";
-import { needsGrad, record, resultType, wrap, isWrapped } from "./util.js";
-import { expandTo, sumTo } from "./shape_helpers.js";
+import { cppTypeName, needsGrad, record, requireTensor, resultType, wrap, isWrapped } from "./util.js";
+import { emptyStrided, expandTo, isNonOverlappingAndDense, iterOutputStrides, sumTo } from "./shape_helpers.js";
 import { typeName } from "./dtype_names.js";
+import { is_grad_enabled, set_grad_enabled } from "../autograd/grad_mode.js";
+import { setViewHistory, zerosWithLayout } from "../autograd/node.js";
 
 // ---------------------------------------------------------------------------------------------
 // generic drivers
 
-/** Result written to a fresh tensor: inputs broadcast to the common shape. */
-function run(op: string, inputs: Tensor[], outDtype: DType, compute: DType, params?: ArrayLike<number>): Tensor {
+/** Result written to a fresh tensor: inputs broadcast to the common shape; the result's memory
+ * layout follows the inputs' (TensorIterator's rule), so strides, is_contiguous() and the
+ * accumulation order of later reductions match PyTorch. */
+function run(op: string, inputs: Tensor[], outDtype: DType, compute: DType, params?: ArrayLike<number>, contiguousOut = false): Tensor {
   let shape = inputs[0]._shape;
   for (let i = 1; i < inputs.length; i++) if (!sameShape(shape, inputs[i]._shape)) shape = broadcastShapes(shape, inputs[i]._shape);
-  const out = empty(shape.slice(), outDtype);
+  const out = contiguousOut ? empty(shape.slice(), outDtype) : emptyStrided(shape.slice(), iterOutputStrides(inputs, shape), outDtype);
   backend.elementwise(op, out, inputs.map((t) => expandTo(t, shape)), compute, params);
   return out;
 }
@@ -33,6 +37,17 @@ function runInPlace(op: string, self: Tensor, inputs: Tensor[], resultDtype: DTy
   backend.elementwise(op, self, inputs.map((t) => expandTo(t, shape)), compute, params);
   self._bump();
   return self;
+}
+
+/** ATen's assert_no_internal_overlap: an in-place op may not write through a broadcast
+ * (stride-0) dim, where several elements share one memory location. */
+export function assertNoInternalOverlap(t: Tensor): void {
+  if (isNonOverlappingAndDense(t._shape, t._strides)) return;
+  for (let i = 0; i < t._shape.length; i++)
+    if (t._strides[i] === 0 && t._shape[i] > 1)
+      throw new RuntimeError(
+        "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.",
+      );
 }
 
 export function checkCast(from: DType, to: DType): void {
@@ -77,16 +92,18 @@ function copySlices(view: Tensor, src: Tensor): Tensor {
   view._bump();
   void oldBase;
   const srcShape = src._shape.slice();
+  const baseOffset = base._offset;
   record(base, "CopySlices", [oldEdgeHolder, src], (g) => {
-    const gBase = g.clone();
-    const region = gBase._alias(shape, strides, offset - base._offset + gBase._offset, false);
+    // the view's strides and offset address elements of a tensor laid out like the base
+    const gBase = zerosWithLayout(base, g.dtype);
+    gBase.copy_(g);
+    const region = gBase._alias(shape, strides, offset - baseOffset, false);
     const gSrc = sumTo(region.clone(), srcShape);
     region.zero_();
     return [gBase, gSrc];
   });
-  // the view now reads through the base's new history
-  view.grad_fn = base.grad_fn;
-  view._requires_grad = base._requires_grad;
+  // the view now reads through the base's new history (AsStridedBackward0 -> CopySlices)
+  setViewHistory(view, base);
   return view;
 }
 
@@ -108,14 +125,25 @@ interface UnaryDef {
   savesOut?: boolean;
 }
 
+/** Dtypes ATen's kernels reject (its dispatch macros leave them out). */
+function checkUnaryDtype(op: string, d: DType): void {
+  if (op === "neg" && d === bool) {
+    throw new RuntimeError(
+      "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.",
+    );
+  }
+  if (d === bool) {
+    if (op === "relu") throw new RuntimeError("Boolean inputs not supported for relu");
+    const kernel: Record<string, string> = { abs: "abs_cpu", floor: "floor_vml_cpu", ceil: "ceil_vml_cpu", round: "round_vml_cpu", trunc: "trunc_vml_cpu" };
+    if (kernel[op]) throw new RuntimeError(`"${kernel[op]}" not implemented for 'Bool'`);
+  }
+  if (op === "frac" && d.kind !== "f") throw new RuntimeError(`"frac_cpu" not implemented for '${typeName(d)}'`);
+}
+
 function unary(def: UnaryDef) {
   return function (xIn: TensorLike): Tensor {
     const x = wrap(xIn);
-    if (def.op === "neg" && x.dtype === bool) {
-      throw new RuntimeError(
-        "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.",
-      );
-    }
+    checkUnaryDtype(def.op, x.dtype);
     const outDt = def.kind === "float" ? floatOf(x.dtype) : def.kind === "bool" ? bool : x.dtype;
     const compute = def.kind === "bool" ? x.dtype : outDt;
     const out = run(def.op, [x], outDt, compute);
@@ -130,6 +158,8 @@ function unary(def: UnaryDef) {
 function unaryInPlace(def: UnaryDef, outOfPlace: (x: Tensor) => Tensor) {
   return function (this: Tensor): Tensor {
     const self = this;
+    checkUnaryDtype(def.op, self.dtype);
+    assertNoInternalOverlap(self);
     if (needsGrad(self)) return inPlaceWithGrad(self, outOfPlace(self));
     const outDt = def.kind === "float" ? floatOf(self.dtype) : self.dtype;
     return runInPlace(def.op, self, [self], outDt, outDt);
@@ -223,9 +253,26 @@ export const logical_not = unary(UNARY.logical_not);
 
 export function round(x: TensorLike, opts?: { decimals?: number }): Tensor {
   const d = opts?.decimals ?? 0;
-  if (d === 0) return unary(UNARY.round)(x);
-  const s = Math.pow(10, d);
-  return unary(UNARY.round)(wrap(x).mul(s)).div(s);
+  if (opts?.decimals === undefined) return unary(UNARY.round)(x);
+  const t = wrap(x);
+  if (t.dtype.kind !== "f") throw new RuntimeError(`"round_cpu" not implemented for '${typeName(t.dtype)}'`);
+  // ATen: nearbyint(a * 10^d) / 10^d, or nearbyint(a / 10^-d) * 10^-d for d < 0 (10^k exact)
+  const s = Math.pow(10, Math.abs(d));
+  const out = withoutGrad(() => (d >= 0 ? unary(UNARY.round)(t.mul(s)).div(s) : unary(UNARY.round)(t.div(s)).mul(s)));
+  // round.decimals is its own op in PyTorch (RoundBackward1, zero gradient)
+  if (needsGrad(t)) record(out, "RoundBackward1", [t], (g) => [g.mul(0)]);
+  return out;
+}
+
+/** Run `f` with autograd recording off (for ops that record one node around a composite). */
+function withoutGrad<T>(f: () => T): T {
+  const prev = is_grad_enabled();
+  set_grad_enabled(false);
+  try {
+    return f();
+  } finally {
+    set_grad_enabled(prev);
+  }
 }
 
 export function square(x: TensorLike): Tensor {
@@ -252,10 +299,16 @@ function checkBoolSub(a: Tensor, b: Tensor): void {
     );
 }
 
+function checkAlpha(dt: DType, alpha: number): void {
+  if (dt.kind !== "f" && !Number.isInteger(alpha))
+    throw new RuntimeError("For integral input tensors, argument alpha must not be a floating point number.");
+}
+
 export function add(aIn: TensorLike, bIn: TensorLike, opts?: { alpha?: number }): Tensor {
   const a = wrap(aIn), b = wrap(bIn);
   const alpha = opts?.alpha ?? 1;
   const dt = resultType(a, b);
+  checkAlpha(dt, alpha);
   const out = alpha === 1 ? binary("add", a, b, dt, dt) : binary("add_alpha", a, b, dt, dt, [alpha]);
   if (needsGrad(a, b)) {
     const as = a._shape, bs = b._shape;
@@ -269,6 +322,7 @@ export function sub(aIn: TensorLike, bIn: TensorLike, opts?: { alpha?: number })
   checkBoolSub(a, b);
   const alpha = opts?.alpha ?? 1;
   const dt = resultType(a, b);
+  checkAlpha(dt, alpha);
   const out = binary("add_alpha", a, b, dt, dt, [-alpha]);
   if (needsGrad(a, b)) {
     const as = a._shape, bs = b._shape;
@@ -280,7 +334,10 @@ export function sub(aIn: TensorLike, bIn: TensorLike, opts?: { alpha?: number })
 }
 
 export function rsub(a: TensorLike, b: TensorLike, opts?: { alpha?: number }): Tensor {
-  return sub(b, a, opts);
+  const out = sub(b, a, opts);
+  // torch.rsub(tensor, tensor) is its own op (RsubBackward0); with a number it is RsubBackward1
+  if (out.grad_fn && out.grad_fn.name === "SubBackward0") out.grad_fn.name = "RsubBackward0";
+  return out;
 }
 
 export function mul(aIn: TensorLike, bIn: TensorLike): Tensor {
@@ -294,7 +351,9 @@ export function mul(aIn: TensorLike, bIn: TensorLike): Tensor {
       "MulBackward0",
       [a, b],
       (g) => [a._requires_grad ? sumTo(g.mul(b), as) : null, b._requires_grad ? sumTo(g.mul(a), bs) : null],
-      [a, b],
+      // as PyTorch: save an operand only when the other's gradient needs it (so `v.mul_(2)` on a
+      // view does not invalidate its own node)
+      [...(a._requires_grad ? [b] : []), ...(b._requires_grad ? [a] : [])],
     );
   }
   return out;
@@ -319,7 +378,7 @@ export function div(aIn: TensorLike, bIn: TensorLike, opts?: { rounding_mode?: "
         "DivBackward0",
         [a, b],
         (g) => [a._requires_grad ? sumTo(g.div(b), as) : null, b._requires_grad ? sumTo(g.neg().mul(a).div(b.mul(b)), bs) : null],
-        [a, b],
+        b._requires_grad ? [a, b] : [b],
       );
     }
     return out;
@@ -327,7 +386,7 @@ export function div(aIn: TensorLike, bIn: TensorLike, opts?: { rounding_mode?: "
   const out = binary(mode === "floor" ? "div_floor" : "div_trunc", a, b, rt, rt);
   if (needsGrad(a, b)) {
     const as = a._shape, bs = b._shape;
-    record(out, "DivBackward1", [a, b], (g) => [sumTo(g.mul(0), as), sumTo(g.mul(0), bs)]);
+    record(out, "DivBackward2", [a, b], (g) => [sumTo(g.mul(0), as), sumTo(g.mul(0), bs)]);
   }
   return out;
 }
@@ -343,7 +402,7 @@ export function remainder(aIn: TensorLike, bIn: TensorLike): Tensor {
   const out = binary("remainder", a, b, dt, dt);
   if (needsGrad(a, b)) {
     const as = a._shape, bs = b._shape;
-    record(out, "RemainderBackward0", [a, b], (g) => [sumTo(g, as), sumTo(g.mul(div(a, b, { rounding_mode: "floor" })).neg(), bs)], [a, b]);
+    record(out, isWrapped(b) ? "RemainderBackward0" : "RemainderBackward1", [a, b], (g) => [sumTo(g, as), sumTo(g.mul(div(a, b, { rounding_mode: "floor" })).neg(), bs)], [a, b]);
   }
   return out;
 }
@@ -354,7 +413,7 @@ export function fmod(aIn: TensorLike, bIn: TensorLike): Tensor {
   const out = binary("fmod", a, b, dt, dt);
   if (needsGrad(a, b)) {
     const as = a._shape, bs = b._shape;
-    record(out, "FmodBackward0", [a, b], (g) => [sumTo(g, as), sumTo(g.mul(div(a, b, { rounding_mode: "trunc" })).neg(), bs)], [a, b]);
+    record(out, isWrapped(b) ? "FmodBackward0" : "FmodBackward1", [a, b], (g) => [sumTo(g, as), sumTo(g.mul(div(a, b, { rounding_mode: "trunc" })).neg(), bs)], [a, b]);
   }
   return out;
 }
@@ -364,17 +423,9 @@ export function pow(aIn: TensorLike, bIn: TensorLike): Tensor {
   const scalarBase = typeof aIn === "number";
   const a = wrap(aIn), b = wrap(bIn);
   const dt = resultType(a, b);
-  if (dt.kind !== "f" && b.dtype.kind !== "f") {
-    // integer powers: negative exponents are an error unless the base is +-1
-    const bv = b._values();
-    for (let i = 0; i < bv.length; i++)
-      if (bv[i] < 0) {
-        const av = a._values();
-        let ok = true;
-        for (let j = 0; j < av.length; j++) if (av[j] !== 1 && av[j] !== -1) ok = false;
-        if (!ok) throw new RuntimeError("Integers to negative integer powers are not allowed.");
-      }
-  }
+  // NumPy's rule, checked for a Python int exponent only (tensor exponents give 0, +-1)
+  if (scalarExp && a.dtype.kind !== "f" && Number.isInteger(bIn) && (bIn as number) < 0)
+    throw new RuntimeError("Integers to negative integer powers are not allowed.");
   let out: Tensor;
   if (scalarExp) out = run("pow_scalar", [a], dt, dt, [bIn as number]);
   else if (scalarBase) out = run("rpow_scalar", [b], dt, dt, [aIn as number]);
@@ -386,7 +437,8 @@ export function pow(aIn: TensorLike, bIn: TensorLike): Tensor {
       record(out, "PowBackward0", [a], (g) => [e === 0 ? g.mul(0) : g.mul(a.pow(e - 1).mul(e))], [a]);
     } else if (scalarBase) {
       const base = aIn as number;
-      record(out, "PowBackward2", [null, b], (g) => [null, g.mul(out).mul(Math.log(base))], [out]);
+      // 1.13 names pow(Scalar, Tensor)'s node PowBackward1 (2.x: PowBackward2)
+      record(out, "PowBackward1", [null, b], (g) => [null, g.mul(out).mul(Math.log(base))], [out]);
     } else {
       record(
         out,
@@ -405,7 +457,7 @@ export function pow(aIn: TensorLike, bIn: TensorLike): Tensor {
 
 function minmax(op: "maximum" | "minimum", node: string) {
   return function (aIn: TensorLike, bIn: TensorLike): Tensor {
-    const a = wrap(aIn), b = wrap(bIn);
+    const a = requireTensor(aIn, op, "input", 1), b = requireTensor(bIn, op, "other", 2);
     const dt = resultType(a, b);
     const out = binary(op, a, b, dt, dt);
     if (needsGrad(a, b)) {
@@ -431,7 +483,7 @@ export const maximum = minmax("maximum", "MaximumBackward0");
 export const minimum = minmax("minimum", "MinimumBackward0");
 
 export function atan2(aIn: TensorLike, bIn: TensorLike): Tensor {
-  const a = wrap(aIn), b = wrap(bIn);
+  const a = requireTensor(aIn, "atan2", "input", 1), b = requireTensor(bIn, "atan2", "other", 2);
   const dt = floatOf(resultType(a, b));
   const out = binary("atan2", a, b, dt, dt);
   if (needsGrad(a, b)) {
@@ -461,7 +513,7 @@ export const greater = gt, greater_equal = ge, less = lt, less_equal = le, not_e
 
 function logical(op: string) {
   return function (aIn: TensorLike, bIn: TensorLike): Tensor {
-    const a = wrap(aIn), b = wrap(bIn);
+    const a = requireTensor(aIn, op, "input", 1), b = requireTensor(bIn, op, "other", 2);
     return binary(op, a, b, bool, resultType(a, b));
   };
 }
@@ -527,8 +579,18 @@ export function clamp(xIn: TensorLike, minIn?: TensorLike | null | { min?: Tenso
     const dt = resultType(x, lo, hi);
     const out = run("clamp_t", [x, lo, hi], dt, dt);
     if (needsGrad(x, lo, hi)) {
-      const xs = x._shape;
-      record(out, "ClampBackward0", [x], (g) => [sumTo(g.mul(x.ge(lo).logical_and(x.le(hi))), xs)], [x]);
+      const xs = x._shape, los = lo._shape, his = hi._shape;
+      const hasLo = min !== undefined && min !== null, hasHi = max !== undefined && max !== null;
+      // PyTorch's clamp_backward / clamp_backward_min_max (a bound that lies beyond the other
+      // bound takes the gradient of the elements it clamps)
+      record(out, "ClampBackward0", [x, hasLo ? lo : null, hasHi ? hi : null], (g) => {
+        const z = g.mul(0);
+        const gx = x._requires_grad ? sumTo(where(x.ge(lo).logical_and(x.le(hi)), g, z), xs) : null;
+        let gl: Tensor | null = null, gh: Tensor | null = null;
+        if (hasLo && lo._requires_grad) gl = sumTo(where(hasHi ? x.lt(lo).logical_and(lo.lt(hi)) : x.lt(lo), g, z), los);
+        if (hasHi && hi._requires_grad) gh = sumTo(where(hasLo ? x.gt(hi).logical_or(hi.lt(lo)) : x.gt(hi), g, z), his);
+        return [gx, gl, gh];
+      }, [x, lo, hi]);
     }
     return out;
   }
@@ -537,22 +599,26 @@ export function clamp(xIn: TensorLike, minIn?: TensorLike | null | { min?: Tenso
   const dt = resultType(x, ...(min !== undefined && min !== null ? [wrap(min as number)] : []), ...(max !== undefined && max !== null ? [wrap(max as number)] : []));
   const out = run("clamp", [x], dt, dt, [lo as number, hi as number]);
   if (needsGrad(x)) {
-    const name = max === undefined || max === null ? "ClampMinBackward0" : min === undefined || min === null ? "ClampMaxBackward0" : "ClampBackward1";
-    record(out, name, [x], (g) => [g.mul(x.ge(lo as number).logical_and(x.le(hi as number)))], [x]);
+    // torch.clamp with numbers is one op in 1.13 whichever bounds are given
+    record(out, "ClampBackward1", [x], (g) => [g.mul(x.ge(lo as number).logical_and(x.le(hi as number)))], [x]);
   }
   return out;
 }
 export const clip = clamp;
 export function clamp_min(x: TensorLike, min: TensorLike): Tensor {
-  return clamp(x, min, null);
+  const out = clamp(x, min, null);
+  if (out.grad_fn) out.grad_fn.name = min instanceof Tensor ? "ClampMinBackward1" : "ClampMinBackward0";
+  return out;
 }
 export function clamp_max(x: TensorLike, max: TensorLike): Tensor {
-  return clamp(x, null, max);
+  const out = clamp(x, null, max);
+  if (out.grad_fn) out.grad_fn.name = max instanceof Tensor ? "ClampMaxBackward1" : "ClampMaxBackward0";
+  return out;
 }
 
 export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
   if (mask.dtype !== bool) {
-    throw new RuntimeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${typeName(mask.dtype, true)}`);
+    throw new RuntimeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${cppTypeName(mask.dtype)}`);
   }
   const v = value instanceof Tensor ? value : null;
   if (v && v.dim() !== 0) {
@@ -560,9 +626,11 @@ export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike): Tensor 
       `masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${v.dim()} dimension(s).`,
     );
   }
-  const fill = v ? Number(v.item()) : Number(value);
+  // the value is stored in x's dtype (2.5 into an int64 tensor is 2); the result is contiguous
+  // (ATen clones self with memory_format=contiguous, then fills in place)
+  const fill = castScalar(v ? Number(v.item()) : Number(value), x.dtype);
   const shape = broadcastShapes(x._shape, mask._shape);
-  const out = run("masked_fill", [expandTo(x, shape), mask], x.dtype, x.dtype, [fill]);
+  const out = run("masked_fill", [expandTo(x, shape), mask], x.dtype, x.dtype, [fill], true);
   if (needsGrad(x)) {
     const xs = x._shape;
     record(out, "MaskedFillBackward0", [x], (g) => [sumTo(where(mask, 0, g), xs)], [mask]);
@@ -572,7 +640,27 @@ export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike): Tensor 
 
 export function lerp(start: TensorLike, end: TensorLike, weight: TensorLike): Tensor {
   const a = wrap(start), b = wrap(end), w = wrap(weight);
-  return a.add(w.mul(b.sub(a)));
+  // ATen's lerp: the form that keeps the endpoint exact on each side of weight 0.5
+  const out = withoutGrad(() => {
+    const d = b.sub(a);
+    return where(w.abs().lt(0.5), a.add(w.mul(d)), b.sub(d.mul(w.neg().add(1))));
+  });
+  const wTensor = weight instanceof Tensor;
+  if (needsGrad(a, b, wTensor ? w : null)) {
+    const as = a._shape, bs = b._shape, ws = w._shape;
+    record(
+      out,
+      wTensor ? "LerpBackward1" : "LerpBackward0",
+      wTensor ? [a, b, w] : [a, b],
+      (g) => [
+        a._requires_grad ? sumTo(g.mul(w.neg().add(1)), as) : null,
+        b._requires_grad ? sumTo(g.mul(w), bs) : null,
+        wTensor && w._requires_grad ? sumTo(g.mul(b.sub(a)), ws) : null,
+      ],
+      wTensor ? [a, b, w] : [],
+    );
+  }
+  return out;
 }
 
 // in-place forms: the cheap kernel path without autograd, rebase_history with it
@@ -581,6 +669,7 @@ export function inPlaceBinary(fn: BinFn, op: string) {
   return function (this: Tensor, other: TensorLike, opts?: { alpha?: number; rounding_mode?: "floor" | "trunc" | null }): Tensor {
     const self = this;
     const o = wrap(other);
+    assertNoInternalOverlap(self);
     if (needsGrad(self, o) || (self._base !== null && self._base._requires_grad)) return inPlaceWithGrad(self, (fn as (a: TensorLike, b: TensorLike, opts?: unknown) => Tensor)(self, o, opts));
     let rt = resultType(self, o);
     if (op === "div" && !opts?.rounding_mode) rt = floatOf(rt);
@@ -667,8 +756,11 @@ P.bitwise_not = function (this: Tensor) {
   return bitwise_not(this);
 };
 const binaries = { add, sub, subtract: sub, rsub, mul, multiply: mul, div, divide: div, true_divide, floor_divide, remainder, fmod, pow, maximum, minimum, atan2, eq, ne, lt, le, gt, ge, greater, greater_equal, less, less_equal, not_equal, logical_and, logical_or, logical_xor, bitwise_and, bitwise_or, bitwise_xor, clamp_min, clamp_max };
+// ops whose `other` must be a tensor (no Scalar overload in PyTorch)
+const TENSOR_ONLY = new Set(["maximum", "minimum", "atan2", "logical_and", "logical_or", "logical_xor"]);
 for (const [n, f] of Object.entries(binaries)) {
   P[n] = function (this: Tensor, o: T, opts?: never) {
+    if (TENSOR_ONLY.has(n)) requireTensor(o, n, "other", 1);
     return (f as (a: T, b: T, o?: never) => Tensor)(this, o, opts);
   };
 }
@@ -723,6 +815,7 @@ P.fill_ = function (this: Tensor, v: T) {
 };
 P.copy_ = function (this: Tensor, src: Tensor | T) {
   const s = wrap(src);
+  assertNoInternalOverlap(this);
   const shape = broadcastShapes(this._shape, s._shape);
   if (!sameShape(shape, this._shape))
     throw new RuntimeError(

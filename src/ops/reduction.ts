@@ -10,6 +10,7 @@ import { typeName } from "./dtype_names.js";
 import { cat, stack } from "./join.js";
 import { arange } from "./creation.js";
 import { where } from "./pointwise.js";
+import { no_grad } from "../autograd/grad_mode.js";
 
 export interface ReduceOpts {
   dim?: number | number[] | null;
@@ -99,7 +100,7 @@ export function mean(x: Tensor, ...args: unknown[]): Tensor {
   const dims = reducedDims(x, o.dim);
   const keep = o.keepdim ?? false;
   let n = 1;
-  for (const d of dims) n *= x._shape[d];
+  for (const d of dims) n *= x._shape[d] ?? 1; // a 0-dim tensor "reduces" over dim 0 of size 1
   const s = sum(x.detach(), { dim: dims, keepdim: keep, dtype: dt });
   const out = s.div_(n);
   if (needsGrad(x)) {
@@ -229,11 +230,13 @@ function amaxmin(isMax: boolean) {
     const dims = reducedDims(x, o.dim);
     const name = isMax ? "amax" : "amin";
     if (x.numel() === 0) {
-      for (const d of dims.length ? dims : [0])
-        if (x.dim() === 0 || x._shape[d] === 0)
-          throw new IndexError(
-            `${name}(): Expected reduction dim ${d} to have non-zero size.`,
-          );
+      const all = o.dim === undefined || o.dim === null || (Array.isArray(o.dim) && o.dim.length === 0);
+      if (all)
+        throw new RuntimeError(
+          `${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`,
+        );
+      for (const d of dims)
+        if (x._shape[d] === 0) throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
     }
     const keep = o.keepdim ?? false;
     const out = empty(outShape(x, dims, keep), x.dtype);
@@ -259,11 +262,10 @@ function argmaxmin(isMax: boolean) {
   return function (x: Tensor, ...args: unknown[]): Tensor {
     const o = params<{ dim: number | null; keepdim: boolean }>(args, ["dim", "keepdim"]);
     const name = isMax ? "argmax" : "argmin";
+    if (x.dtype === bool) throw new RuntimeError(`${name}(): does not support bool input`);
     if (o.dim === undefined || o.dim === null) {
       if (x.numel() === 0)
-        throw new RuntimeError(
-          `${name}(): Expected reduction dim to be specified for input.numel() == 0.`,
-        );
+        throw new IndexError(`${name}(): Expected reduction dim to be specified for input.numel() == 0.`);
       const flat = x.reshape(-1);
       const out = empty(o.keepdim ? x._shape.map(() => 1) : [], int64);
       backend.reduce(name, flat, [0], out);
@@ -308,34 +310,109 @@ function parseVar(args: unknown[]): VarOpts {
   return o;
 }
 
-function variance(x: Tensor, o: VarOpts, name: string): Tensor {
-  if (x.dtype.kind !== "f") {
-    throw new RuntimeError(`${name}(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${typeName(x.dtype)}`);
+/** Offsets (relative to the tensor's offset) of the elements of `dims`, row-major. */
+function dimOffsets(x: Tensor, dims: readonly number[]): number[] {
+  const shape = dims.map((d) => x._shape[d]), strides = dims.map((d) => x._strides[d]);
+  let n = 1;
+  for (const s of shape) n *= s;
+  const out = new Array<number>(n);
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    let p = 0;
+    for (let k = 0; k < shape.length; k++) p += idx[k] * strides[k];
+    out[i] = p;
+    for (let k = shape.length - 1; k >= 0; k--) {
+      if (++idx[k] < shape[k]) break;
+      idx[k] = 0;
+    }
   }
-  const dims = reducedDims(x, o.dim);
+  return out;
+}
+
+/**
+ * var/std (and their _mean forms) the way ATen's CPU kernels compute them: in double, rounded
+ * once to the output dtype. A reduction to a single element (std/var only) takes the mean in
+ * the input dtype, then sums squared deviations in double (std_var_all_cpu); otherwise each
+ * output runs Welford's algorithm in double (WelfordOps), whose mean var_mean returns.
+ */
+function varianceCore(x: Tensor, o: VarOpts, name: string, takeSqrt: boolean, withMean: boolean): [Tensor, Tensor] {
+  if (x.dtype.kind !== "f") {
+    throw new RuntimeError(
+      name === "var" || name === "std"
+        ? "std and var only support floating point and complex dtypes"
+        : `${name} only support floating point and complex dtypes`,
+    );
+  }
+  const dims = reducedDims(x, o.dim).filter((d) => d < x.dim());
   const keep = o.keepdim ?? false;
   const corr = o.correction ?? (o.unbiased === false ? 0 : 1);
-  let n = 1;
-  for (const d of dims) n *= x._shape[d];
-  const mu = x.mean({ dim: dims, keepdim: true });
-  const dev = x.sub(mu);
-  const ss = dev.mul(dev).sum({ dim: dims, keepdim: keep });
-  return ss.div(Math.max(n - corr, 0));
+  const shape = outShape(x, dims, keep);
+  const V = empty(shape, x.dtype), Mn = empty(shape.slice(), x.dtype);
+  const X = x._storage.data;
+  const kept = x._shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const outer = dimOffsets(x, kept), inner = dimOffsets(x, dims);
+  const VD = V._storage.data, MD = Mn._storage.data;
+  const project = (m2: number, n: number) => {
+    const v = m2 / (n > corr ? n - corr : 0);
+    return takeSqrt ? Math.sqrt(v) : v;
+  };
+  if (x.numel() === 0) {
+    VD.fill(NaN);
+    MD.fill(NaN);
+  } else if (!withMean && outer.length === 1) {
+    const mean = Number(x.detach().mean().item());
+    let ss = 0;
+    for (const q of inner) {
+      const dx = X[x._offset + outer[0] + q] - mean;
+      ss += dx * dx;
+    }
+    VD[0] = project(ss, inner.length);
+  } else {
+    for (let i = 0; i < outer.length; i++) {
+      const base = x._offset + outer[i];
+      let mean = 0, m2 = 0, n = 0;
+      for (const q of inner) {
+        const v = X[base + q];
+        n++;
+        const delta = v - mean;
+        mean += delta / n;
+        m2 += delta * (v - mean);
+      }
+      VD[i] = project(m2, n);
+      MD[i] = mean;
+    }
+  }
+  if (needsGrad(x)) {
+    const inShape = x._shape.slice();
+    let n = 1;
+    for (const d of dims) n *= inShape[d];
+    const node = ({ var: "VarBackward0", std: "StdBackward0", var_mean: "VarMeanBackward0", std_mean: "StdMeanBackward0" } as Record<string, string>)[name];
+    // d var / dx = 2 (x - mean) / (n - correction); d std = d var / (2 std), 0 where std is 0
+    record(V, node, [x], (g) => {
+      const dev = x.sub(x.mean({ dim: dims, keepdim: true }));
+      let gv = unreduce(g, inShape, dims, keep);
+      if (takeSqrt) {
+        const s = unreduce(V, inShape, dims, keep);
+        gv = gv.div(s.mul(2)).masked_fill(s.eq(0), 0);
+      }
+      return [gv.mul(dev).mul(2 / Math.max(n - corr, 0))];
+    }, [x, V]);
+    if (withMean) record(Mn, node, [x], (g) => [unreduce(g, inShape, dims, keep).div(n)]);
+  }
+  return [V, Mn];
 }
 
 export function var_(x: Tensor, ...args: unknown[]): Tensor {
-  return variance(x, parseVar(args), "var");
+  return varianceCore(x, parseVar(args), "var", false, false)[0];
 }
 export function std(x: Tensor, ...args: unknown[]): Tensor {
-  return variance(x, parseVar(args), "std").sqrt();
+  return varianceCore(x, parseVar(args), "std", true, false)[0];
 }
 export function var_mean(x: Tensor, ...args: unknown[]): [Tensor, Tensor] {
-  const o = parseVar(args);
-  return [variance(x, o, "var_mean"), x.mean({ dim: o.dim ?? null, keepdim: o.keepdim ?? false })];
+  return varianceCore(x, parseVar(args), "var_mean", false, true);
 }
 export function std_mean(x: Tensor, ...args: unknown[]): [Tensor, Tensor] {
-  const o = parseVar(args);
-  return [variance(x, o, "std_mean").sqrt(), x.mean({ dim: o.dim ?? null, keepdim: o.keepdim ?? false })];
+  return varianceCore(x, parseVar(args), "std_mean", true, true);
 }
 
 export function logsumexp(x: Tensor, ...args: unknown[]): Tensor {
@@ -344,48 +421,88 @@ export function logsumexp(x: Tensor, ...args: unknown[]): Tensor {
   const dims = reducedDims(xf, o.dim);
   const keep = o.keepdim ?? false;
   // subtract the max so exp never overflows; an infinite max would give inf - inf
-  const m = xf.detach().amax({ dim: dims, keepdim: true });
-  const mSafe = m.masked_fill(m.isinf(), 0);
-  const s = xf.sub(mSafe).exp().sum({ dim: dims, keepdim: true }).log().add(mSafe);
-  return keep ? s : s.squeeze(dims);
-}
-
-export function cumsum(x: Tensor, dim: number | { dim: number; dtype?: DType }, opts?: { dtype?: DType }): Tensor {
-  const o = typeof dim === "object" ? dim : { dim, ...opts };
-  const d = wrapDim(o.dim, x.dim());
-  const dt = o.dtype ?? (x.dtype.kind === "f" ? x.dtype : int64);
-  const src = x.to(dt).contiguous();
-  const out = empty(x._shape.slice(), dt);
-  const n = x.dim() === 0 ? 1 : x._shape[d];
-  const inner = x.dim() === 0 ? 1 : src._strides[d];
-  const outer = src.numel() / Math.max(n * inner, 1);
-  const S = src._storage.data, O = out._storage.data;
-  const so = src._offset;
-  const f32 = dt === float32;
-  for (let a = 0; a < outer; a++)
-    for (let b = 0; b < inner; b++) {
-      let acc = 0;
-      for (let i = 0; i < n; i++) {
-        const p = a * n * inner + i * inner + b;
-        acc = f32 ? Math.fround(acc + S[so + p]) : acc + S[so + p];
-        O[p] = acc;
-      }
-    }
-  if (needsGrad(x)) record(out, "CumsumBackward0", [x], (g) => [g.flip(d).cumsum(d).flip(d)]);
+  const out = no_grad(() => {
+    const xd = xf.detach();
+    const m = xd.amax({ dim: dims, keepdim: true });
+    const mSafe = m.masked_fill(m.isinf(), 0);
+    const s = xd.sub(mSafe).exp().sum({ dim: dims, keepdim: true }).log().add(mSafe);
+    return keep ? s : s.squeeze(dims);
+  });
+  if (needsGrad(xf)) {
+    const inShape = xf._shape.slice();
+    // d logsumexp / dx = exp(x - logsumexp)
+    record(out, "LogsumexpBackward0", [xf], (g) => [unreduce(g, inShape, dims, keep).mul(xf.sub(unreduce(out, inShape, dims, keep)).exp())], [xf, out]);
+  }
   return out;
 }
 
-export function cumprod(x: Tensor, dim: number): Tensor {
-  const d = wrapDim(dim, x.dim());
-  const dt = x.dtype.kind === "f" ? x.dtype : int64;
-  const parts = x.to(dt).unbind(d);
-  const outs: Tensor[] = [];
-  let acc: Tensor | null = null;
-  for (const p of parts) {
-    acc = acc ? acc.mul(p) : p;
-    outs.push(acc);
+type CumOpts = { dim: number; dtype?: DType };
+function cumArgs(dim: number | CumOpts, opts?: { dtype?: DType }): CumOpts {
+  return typeof dim === "object" ? dim : { dim, ...opts };
+}
+
+/** cumsum/cumprod along one dim. ATen accumulates in acc_type (double for float32, int64 for
+ * integers) and rounds each output once. Ints and bools give int64 unless dtype is passed. */
+function cumulative(x: Tensor, o: CumOpts, isProd: boolean): Tensor {
+  const d = wrapDim(o.dim, x.dim());
+  const dt = o.dtype ?? (x.dtype.kind === "f" ? x.dtype : int64);
+  const src = x.detach().to(dt).contiguous();
+  const out = empty(x._shape.slice(), dt);
+  const n = x.dim() === 0 ? 1 : x._shape[d];
+  const inner = x.dim() === 0 ? 1 : src._strides[d];
+  const outer = n * inner === 0 ? 0 : src.numel() / (n * inner);
+  const S = src._storage.data, O = out._storage.data;
+  const so = src._offset;
+  const int = dt.kind !== "f";
+  for (let a = 0; a < outer; a++)
+    for (let b = 0; b < inner; b++) {
+      let acc = isProd ? 1 : 0;
+      for (let i = 0; i < n; i++) {
+        const p = a * n * inner + i * inner + b;
+        acc = isProd ? acc * S[so + p] : acc + S[so + p];
+        O[p] = int ? acc + 0 : acc; // + 0: an int64 never holds -0
+      }
+    }
+  return out;
+}
+
+export function cumsum(x: Tensor, dim: number | CumOpts, opts?: { dtype?: DType }): Tensor {
+  const o = cumArgs(dim, opts);
+  const out = cumulative(x, o, false);
+  if (needsGrad(x)) {
+    const d = wrapDim(o.dim, x.dim());
+    record(out, "CumsumBackward0", [x], (g) => [x.dim() === 0 ? g : g.flip(d).cumsum(d).flip(d)]);
   }
-  return stack(outs, d);
+  return out;
+}
+
+export function cumprod(x: Tensor, dim: number | CumOpts, opts?: { dtype?: DType }): Tensor {
+  const o = cumArgs(dim, opts);
+  const out = cumulative(x, o, true);
+  if (needsGrad(x)) {
+    const d = wrapDim(o.dim, x.dim());
+    record(
+      out,
+      "CumprodBackward0",
+      [x],
+      (g) => {
+        if (x.dim() === 0) return [g];
+        // d out_j / d x_i = out_{i-1} * x_{i+1} * ... * x_j (no division, so zeros are fine):
+        // grad_i = out_{i-1} * S_i with S_i = g_i + x_{i+1} * S_{i+1}
+        const n = x._shape[d];
+        const xs = x.unbind(d), gs = g.unbind(d), os = out.unbind(d);
+        const parts = new Array<Tensor>(n);
+        let S: Tensor | null = null;
+        for (let i = n - 1; i >= 0; i--) {
+          S = S === null ? gs[i] : gs[i].add(xs[i + 1].mul(S));
+          parts[i] = i === 0 ? S : os[i - 1].mul(S);
+        }
+        return [n === 0 ? g : stack(parts, d)];
+      },
+      [x, out],
+    );
+  }
+  return out;
 }
 
 export function norm(x: Tensor, ...args: unknown[]): Tensor {
@@ -397,13 +514,37 @@ export function norm(x: Tensor, ...args: unknown[]): Tensor {
   const dims = o.dim === undefined || o.dim === null ? null : o.dim;
   const keepdim = o.keepdim ?? false;
   const r = { dim: dims, keepdim };
-  if (p === "fro" || p === 2) return x.mul(x).sum(r).sqrt();
-  if (p === Infinity || p === "inf") return x.abs().amax(r);
-  if (p === -Infinity) return x.abs().amin(r);
-  if (p === 1) return x.abs().sum(r);
-  if (p === 0) return x.ne(0).to(x.dtype).sum(r);
-  if (typeof p !== "number") throw new RuntimeError(`norm: unsupported p ${String(p)}`);
-  return x.abs().pow(p).sum(r).pow(1 / p);
+  if (typeof p !== "number" && p !== "fro" && p !== "inf") throw new RuntimeError(`norm: unsupported p ${String(p)}`);
+  const pn = p === "fro" ? 2 : p === "inf" ? Infinity : p;
+  const out = no_grad(() => {
+    const xd = x.detach();
+    if (pn === 2) return xd.mul(xd).sum(r).sqrt();
+    if (pn === Infinity) return xd.abs().amax(r);
+    if (pn === -Infinity) return xd.abs().amin(r);
+    if (pn === 1) return xd.abs().sum(r);
+    if (pn === 0) return xd.ne(0).to(x.dtype).sum(r);
+    return xd.abs().pow(pn).sum(r).pow(1 / pn);
+  });
+  if (needsGrad(x)) {
+    // one node, as torch.norm in 1.13 (NormBackward1); formulas of PyTorch's norm_backward
+    const inShape = x._shape.slice();
+    const rd = reducedDims(x, dims);
+    record(out, "NormBackward1", [x], (g) => {
+      const gu = unreduce(g, inShape, rd, keepdim);
+      const nu = unreduce(out, inShape, rd, keepdim);
+      if (pn === 0) return [x.mul(0)];
+      if (pn === 1) return [gu.mul(x.sign())];
+      if (pn === Infinity || pn === -Infinity) {
+        const mask = x.abs().eq(nu).to(g.dtype);
+        const count = mask.sum({ dim: rd, keepdim: true });
+        return [gu.mul(x.sign()).mul(mask).div(count)];
+      }
+      if (pn === 2) return [x.mul(gu.div(nu).masked_fill(nu.eq(0), 0))];
+      const scale = gu.div(nu.pow(pn - 1)).masked_fill(nu.eq(0), 0);
+      return [x.mul(x.abs().pow(pn - 2)).mul(scale)];
+    }, [x, out]);
+  }
+  return out;
 }
 
 export { float64, TypeError };
@@ -433,7 +574,7 @@ declare module "../tensor.js" {
     std(...args: (number | number[] | boolean | VarOpts | null)[]): Tensor;
     logsumexp(...args: RArgs): Tensor;
     cumsum(dim: number | { dim: number; dtype?: DType }, opts?: { dtype?: DType }): Tensor;
-    cumprod(dim: number): Tensor;
+    cumprod(dim: number | { dim: number; dtype?: DType }, opts?: { dtype?: DType }): Tensor;
     norm(...args: (number | string | number[] | boolean | null | { p?: number | string; dim?: number | number[] | null; keepdim?: boolean })[]): Tensor;
   }
 }

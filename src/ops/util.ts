@@ -1,8 +1,8 @@
 // Shared plumbing of the op layer: argument parsing, scalars as tensors, type promotion, and
 // autograd recording.
-import { Node, type BackwardFn, type Edge } from "../autograd/node.js";
+import { Node, refreshView, type BackwardFn, type Edge } from "../autograd/node.js";
 import { is_grad_enabled } from "../autograd/grad_mode.js";
-import { bool, DType, float32, get_default_dtype, int64, promoteTypes } from "../dtype.js";
+import { bool, DType, float32, float64, get_default_dtype, int64, promoteTypes } from "../dtype.js";
 import { TypeError } from "../errors.js";
 import { Storage } from "../storage.js";
 import { Tensor, type TensorLike } from "../tensor.js";
@@ -22,7 +22,9 @@ export function scalarTensor(v: number | boolean, dtype?: DType): Tensor {
 export function wrap(x: TensorLike): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === "number" || typeof x === "boolean") {
-    const t = scalarTensor(x) as Wrapped;
+    // a Python float is a double: keep every bit (float64 ops need them; float32 ops round it
+    // when they cast); promotion still treats it as the default dtype
+    const t = scalarTensor(x, typeof x === "number" && !Number.isInteger(x) ? float64 : undefined) as Wrapped;
     t[WRAPPED] = true;
     return t;
   }
@@ -31,6 +33,32 @@ export function wrap(x: TensorLike): Tensor {
 
 export function isWrapped(t: Tensor): boolean {
   return (t as Wrapped)[WRAPPED] === true;
+}
+
+/** Python's type name of a JS argument, for PyTorch's argument-parser messages. */
+export function pyTypeName(x: unknown): string {
+  if (x === null || x === undefined) return "NoneType";
+  if (typeof x === "boolean") return "bool";
+  if (typeof x === "number") return Number.isInteger(x) ? "int" : "float";
+  if (typeof x === "string") return "str";
+  if (Array.isArray(x)) return "list";
+  if (x instanceof Tensor) return "Tensor";
+  return typeof x;
+}
+
+const CPP_NAMES: Record<string, string> = {
+  float32: "float", float64: "double", int64: "long int", int32: "int", int16: "short int",
+  int8: "signed char", uint8: "unsigned char", bool: "bool",
+};
+/** The C++ type name some ATen messages print (`long int`, `unsigned char` ...). */
+export function cppTypeName(d: DType): string {
+  return CPP_NAMES[d.name];
+}
+
+/** PyTorch's argument parser rejects Python numbers where an op takes only tensors. */
+export function requireTensor(x: unknown, fn: string, arg: string, position: number): Tensor {
+  if (x instanceof Tensor) return x;
+  throw new TypeError(`${fn}(): argument '${arg}' (position ${position}) must be Tensor, not ${pyTypeName(x)}`);
 }
 
 function describe(x: unknown): string {
@@ -51,12 +79,14 @@ export function resultType(...ts: Tensor[]): DType {
     } else if (t._shape.length === 0) zeroR = zeroR ? promoteTypes(zeroR, t.dtype) : t.dtype;
     else dimR = dimR ? promoteTypes(dimR, t.dtype) : t.dtype;
   }
-  return combine(dimR, combine(zeroR, wrapR));
+  return combine(dimR, combine(zeroR, wrapR)) ?? float32;
 }
 
 const ORDER = { b: 0, i: 1, f: 2 };
-function combine(higher: DType | null, lower: DType | null): DType {
-  if (higher === null) return lower ?? float32;
+/** ATen's combine_categories: a lower-priority operand only matters when it is of a higher
+ * category (bool < integer < float). null = no operand of that priority. */
+function combine(higher: DType | null, lower: DType | null): DType | null {
+  if (higher === null) return lower;
   if (lower === null) return higher;
   if (ORDER[lower.kind] > ORDER[higher.kind]) return promoteTypes(higher, lower);
   return higher;
@@ -95,11 +125,16 @@ export function params<T extends Record<string, unknown>>(args: unknown[], names
 
 export function needsGrad(...ts: (Tensor | null | undefined)[]): boolean {
   if (!is_grad_enabled()) return false;
-  for (const t of ts) if (t && t._requires_grad) return true;
+  for (const t of ts) {
+    if (!t) continue;
+    if (t._viewVersion !== undefined) refreshView(t);
+    if (t._requires_grad) return true;
+  }
   return false;
 }
 
 function edgeOf(t: Tensor | null | undefined): Edge {
+  if (t && t._viewVersion !== undefined) refreshView(t);
   if (!t || !t._requires_grad) return { fn: null, leaf: null };
   return t.grad_fn ? { fn: t.grad_fn, leaf: null } : { fn: null, leaf: t };
 }
@@ -112,6 +147,7 @@ function edgeOf(t: Tensor | null | undefined): Edge {
 export function record(out: Tensor, name: string, inputs: (Tensor | null | undefined)[], backward: BackwardFn, saved: Tensor[] = []): Tensor {
   if (!needsGrad(...inputs)) return out;
   out.grad_fn = new Node(name, inputs.map(edgeOf), backward, saved, out._shape);
+  if (saved.includes(out)) out.grad_fn.markOutput(out);
   out._requires_grad = true;
   return out;
 }

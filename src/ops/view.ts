@@ -4,13 +4,17 @@ import { backend } from "../backend/index.js";
 import { RuntimeError, IndexError, TypeError } from "../errors.js";
 import { contiguousStrides, inferSize, numel, parseSize, sameShape, viewStrides, wrapDim } from "../shape.js";
 import { empty, Tensor } from "../tensor.js";
-import { expandTo, sumTo } from "./shape_helpers.js";
-import { needsGrad, record } from "./util.js";
+import { emptyStrided, expandTo, preserveStrides, sumTo } from "./shape_helpers.js";
+import { needsGrad, record, splitOpts } from "./util.js";
 
 function makeView(x: Tensor, shape: number[], strides: number[], offset: number, node: string, backward: (g: Tensor) => Tensor): Tensor {
   const out = x._alias(shape, strides, offset);
   out._requires_grad = false;
-  if (needsGrad(x)) record(out, node, [x], (g) => [backward(g)]);
+  if (needsGrad(x)) {
+    record(out, node, [x], (g) => [backward(g)]);
+    // a later in-place write through the base or another view regenerates this view's history
+    out._viewVersion = x._storage.version;
+  }
   return out;
 }
 
@@ -43,7 +47,8 @@ export function reshape(x: Tensor, ...args: unknown[]): Tensor {
   if (strides !== null) {
     return makeView(x, shape, strides, x._offset, "ReshapeAliasBackward0", (g) => g.reshape(inShape));
   }
-  const c = x.clone();
+  // _unsafe_view(clone(memory_format=contiguous))
+  const c = copyWithStrides(x, contiguousStrides(x._shape));
   const out = c._alias(shape, contiguousStrides(shape), c._offset, false);
   out.grad_fn = null;
   out._requires_grad = false;
@@ -67,6 +72,11 @@ export function flatten(x: Tensor, start_dim: number | { start_dim?: number; end
 
 export function unflatten(x: Tensor, dim: number, sizes: number[]): Tensor {
   const d = wrapDim(dim, x.dim());
+  if (!sizes.includes(-1) && numel(sizes) !== x._shape[d]) {
+    throw new RuntimeError(
+      `unflatten: Provided sizes [${sizes.join(", ")}] don't multiply up to the size of dim ${dim} (${x._shape[d]}) in the input tensor`,
+    );
+  }
   const inner = inferSize(sizes, x._shape[d]);
   if (numel(inner) !== x._shape[d]) {
     throw new RuntimeError(
@@ -129,6 +139,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number, node = "Transpo
   const a = wrapDim(dim0, x.dim());
   const b = wrapDim(dim1, x.dim());
   const shape = x._shape.slice(), strides = x._strides.slice();
+  if (x.dim() === 0) return makeView(x, shape, strides, x._offset, node, (g) => g);
   [shape[a], shape[b]] = [shape[b], shape[a]];
   [strides[a], strides[b]] = [strides[b], strides[a]];
   return makeView(x, shape, strides, x._offset, node, (g) => g.transpose(a, b));
@@ -161,7 +172,14 @@ export function expand(x: Tensor, ...args: unknown[]): Tensor {
   }
   const off = sizes.length - x.dim();
   const shape = sizes.map((s, i) => (s === -1 ? (i < off ? -1 : x._shape[i - off]) : s));
-  if (shape.some((s) => s < 0)) throw new RuntimeError("expand: -1 is not allowed in a leading, non-existing dimension");
+  const bad = shape.findIndex((s) => s < 0);
+  if (bad >= 0) {
+    throw new RuntimeError(
+      bad < off
+        ? `The expanded size of the tensor (${shape[bad]}) isn't allowed in a leading, non-existing dimension ${bad}`
+        : `Trying to create tensor with negative dimension ${shape[bad]}: [${shape.join(", ")}]`,
+    );
+  }
   const e = expandTo(x, shape);
   const inShape = x._shape.slice();
   return makeView(x, e._shape, e._strides, x._offset, "ExpandBackward0", (g) => sumTo(g, inShape));
@@ -194,12 +212,14 @@ export function slice(x: Tensor, dim: number, start: number, end: number, step =
 class ValueErrorLike extends RuntimeError {}
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  if (x.dim() === 0) throw new RuntimeError("narrow() cannot be applied to a 0-dim tensor.");
   const d = wrapDim(dim, x.dim(), false);
   const n = x._shape[d];
   if (start < -n || start > n)
     throw new IndexError(`start out of range (expected to be in range of [${-n}, ${n}], but got ${start})`);
+  if (length < 0) throw new RuntimeError("narrow(): length must be non-negative.");
   const s = start < 0 ? start + n : start;
-  if (s + length > n || length < 0)
+  if (s + length > n)
     throw new RuntimeError(`start (${s}) + length (${length}) exceeds dimension size (${n}).`);
   return slice(x, d, s, s + length);
 }
@@ -209,7 +229,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const d = wrapDim(dim, x.dim());
   const n = x._shape[d];
   if (index < -n || index >= n) {
-    throw new IndexError(`index ${index} is out of bounds for dimension ${d} with size ${n}`);
+    throw new IndexError(`select(): index ${index} out of range for tensor of size [${x._shape.join(", ")}] at dimension ${d}`);
   }
   const i = index < 0 ? index + n : index;
   const shape = x._shape.slice(), strides = x._strides.slice();
@@ -269,7 +289,7 @@ export function movedim(x: Tensor, source: number | number[], destination: numbe
   const dst = (Array.isArray(destination) ? destination : [destination]).map((d) => wrapDim(d, x.dim()));
   if (src.length !== dst.length)
     throw new RuntimeError(
-      `movedim: Invalid source or destination dims: source (${JSON.stringify(source)} dims) should contain the same number of dims as destination (${JSON.stringify(destination)} dims)`,
+      `movedim: Invalid source or destination dims: source (${pyList(source)} dims) should contain the same number of dims as destination (${pyList(destination)} dims)`,
     );
   const order = new Array<number>(x.dim()).fill(-1);
   src.forEach((s, i) => (order[dst[i]] = s));
@@ -280,15 +300,24 @@ export function movedim(x: Tensor, source: number | number[], destination: numbe
 }
 export const moveaxis = movedim;
 
+function pyList(x: number | number[]): string {
+  return Array.isArray(x) ? `[${x.join(", ")}]` : String(x);
+}
+
 // ---- copies ----
 
 export function contiguous(x: Tensor): Tensor {
   if (x.is_contiguous()) return x;
-  return clone(x);
+  return copyWithStrides(x, contiguousStrides(x._shape));
 }
 
+/** clone() keeps the input's memory layout (memory_format=torch.preserve_format), as PyTorch does. */
 export function clone(x: Tensor): Tensor {
-  const out = empty(x._shape.slice(), x.dtype);
+  return copyWithStrides(x, preserveStrides(x));
+}
+
+function copyWithStrides(x: Tensor, strides: number[]): Tensor {
+  const out = emptyStrided(x._shape.slice(), strides, x.dtype);
   backend.elementwise("copy", out, [x], x.dtype);
   if (needsGrad(x)) record(out, "CloneBackward0", [x], (g) => [g]);
   return out;
@@ -305,15 +334,19 @@ export function detach_(x: Tensor): Tensor {
 }
 
 export function flip(x: Tensor, ...args: unknown[]): Tensor {
-  const dims = parseSize(args).map((d) => wrapDim(d, x.dim()));
+  const [pos, o] = splitOpts<{ dims: number[] }>(args);
+  const dims = (pos.length ? parseSize(pos) : parseSize([o.dims ?? []])).map((d) => wrapDim(d, x.dim()));
+  for (let i = 0; i < dims.length; i++)
+    if (dims.indexOf(dims[i]) !== i) throw new RuntimeError(`dim ${dims[i]} appears multiple times in the list of dims`);
   const strides = x._strides.slice();
   let off = x._offset;
-  for (const d of dims) {
-    off += (x._shape[d] - 1) * x._strides[d];
-    strides[d] = -strides[d];
-  }
+  if (x.dim() > 0)
+    for (const d of dims) {
+      off += (x._shape[d] - 1) * x._strides[d];
+      strides[d] = -strides[d];
+    }
   const v = new Tensor(x._storage, x._shape.slice(), strides, off, x.dtype);
-  const out = empty(x._shape.slice(), x.dtype);
+  const out = emptyStrided(x._shape.slice(), preserveStrides(x), x.dtype);
   if (x.numel() > 0) backend.elementwise("copy", out, [v], x.dtype);
   if (needsGrad(x)) record(out, "FlipBackward0", [x], (g) => [g.flip(dims)]);
   return out;

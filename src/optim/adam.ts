@@ -5,6 +5,7 @@
 //   p += -(lr / (1 - beta1^step)) * m / denom
 import { ValueError } from "../errors.js";
 import { zeros_like } from "../ops/creation.js";
+import { pyFloatRepr } from "../printing.js";
 import type { Tensor } from "../tensor.js";
 import { checkNonNegative, Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
@@ -23,8 +24,8 @@ export class Adam extends Optimizer {
     const d = { lr: 1e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weight_decay: defaultWd, amsgrad: false, maximize: false, ...opts };
     checkNonNegative("learning rate", d.lr);
     checkNonNegative("epsilon value", d.eps);
-    if (!(d.betas[0] >= 0 && d.betas[0] < 1)) throw new ValueError(`Invalid beta parameter at index 0: ${d.betas[0]}`);
-    if (!(d.betas[1] >= 0 && d.betas[1] < 1)) throw new ValueError(`Invalid beta parameter at index 1: ${d.betas[1]}`);
+    if (!(d.betas[0] >= 0 && d.betas[0] < 1)) throw new ValueError(`Invalid beta parameter at index 0: ${pyFloatRepr(d.betas[0])}`);
+    if (!(d.betas[1] >= 0 && d.betas[1] < 1)) throw new ValueError(`Invalid beta parameter at index 1: ${pyFloatRepr(d.betas[1])}`);
     checkNonNegative("weight_decay value", d.weight_decay);
     super(params, d);
   }

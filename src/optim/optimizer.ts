@@ -2,6 +2,7 @@
 // state_dict/load_state_dict in PyTorch's layout (parameters referred to by index).
 import { no_grad } from "../autograd/grad_mode.js";
 import { RuntimeError, TypeError, ValueError } from "../errors.js";
+import { pyFloatRepr } from "../printing.js";
 import { Tensor } from "../tensor.js";
 
 export type ParamGroup = { params: Tensor[]; [hyper: string]: unknown };
@@ -112,6 +113,12 @@ export abstract class Optimizer {
   }
 }
 
+/** A hyperparameter as Python's str() prints it: JS cannot tell 1 from 1.0, so integral values
+ * print as ints (`lr=-1`) and the rest as Python floats (`eps=-1e-08`). */
+export function pyNum(v: number): string {
+  return Number.isInteger(v) ? String(v) : pyFloatRepr(v);
+}
+
 export function checkNonNegative(name: string, v: unknown): void {
-  if (typeof v === "number" && v < 0) throw new ValueError(`Invalid ${name}: ${v}`);
+  if (typeof v === "number" && v < 0) throw new ValueError(`Invalid ${name}: ${pyNum(v)}`);
 }

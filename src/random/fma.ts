@@ -13,16 +13,16 @@ const U32 = new Uint32Array(F64.buffer);
  * sign of the TwoSum error says which neighbour the exact value is closer to.
  */
 export function fma32(a: number, b: number, c: number): number {
-  const p = a * b;
-  const s = p + c;
+  // kept tiny so V8 inlines it many times into the float32 polynomial kernels
+  const s = a * b + c;
   const f = Math.fround(s);
-  if (f === s) return f; // a float32 s is the rounding of any value within half a double ulp
-  const f2 = 2 * s - f; // the other float32 neighbour iff s is the midpoint of (f, f2)
-  if (Math.fround(f2) !== f2) return f;
-  return fma32Tie(p, c, s, f, f2);
+  return f === s || Math.fround(2 * s - f) !== 2 * s - f ? f : fma32Tie(a * b, c, s, f, 2 * s - f);
 }
 
-/** s = fl(p + c) is a float32 midpoint (or overflowed): the exact sum's side decides. */
+/**
+ * s = fl(p + c) is a float32 midpoint, f its float32 rounding and f2 the other neighbour (or
+ * the sum overflowed): the exact sum's side of the midpoint decides.
+ */
 function fma32Tie(p: number, c: number, s: number, f: number, f2: number): number {
   const bv = s - p;
   const err = p - (s - bv) + (c - bv);

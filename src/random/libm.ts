@@ -478,9 +478,24 @@ const CP0 = f32bits(0x37ccf5ce), CP1 = f32bits(0xbab6061a), CP2 = f32bits(0x3d2a
 /** float32(2*pi), the AVX2 kernel's two_pi constant. */
 export const TWO_PI_F32 = f32bits(0x40c90fdb);
 
+/**
+ * Lane results for the kernels: [0] = log256, [1] = sin, [2] = cos. Writing doubles to a typed
+ * array instead of returning them keeps V8 from boxing a number per call in the hot loop.
+ */
+export const LANE = new Float64Array(3);
+
 /** log256_ps lane: natural log of a float32 x (NaN for x <= 0 or NaN). */
 export function log256(x: number): number {
-  if (!(x > 0)) return NaN;
+  log256Lane(x);
+  return LANE[0];
+}
+
+/** log256 into LANE[0]. */
+export function log256Lane(x: number): void {
+  if (!(x > 0)) {
+    LANE[0] = NaN;
+    return;
+  }
   if (x < 1.1754943508222875e-38) x = 1.1754943508222875e-38; // max(x, FLT_MIN)
   F32[0] = x;
   const b = U32F[0];
@@ -505,14 +520,10 @@ export function log256(x: number): number {
   y = Math.fround(y * m);
   y = fma32(y, z, Math.fround(e * LQ1));
   y = fma32(-z, 0.5, y);
-  return fma32(e, LQ2, Math.fround(m + y));
+  LANE[0] = fma32(e, LQ2, Math.fround(m + y));
 }
 
-/** sincos256_ps lane results (set by sincos256). */
-export let sincosSin = 0;
-export let sincosCos = 0;
-
-/** sincos256_ps lane for a float32 x; results in sincosSin / sincosCos. */
+/** sincos256_ps lane for a float32 x: sin into LANE[1], cos into LANE[2]. */
 export function sincos256(xin: number): void {
   let signSin = xin < 0 || Object.is(xin, -0);
   const x0 = xin < 0 ? -xin : xin;
@@ -539,6 +550,6 @@ export function sincos256(xin: number): void {
   // the kernel adds +0.0 to the selected values, turning -0 into +0 before the sign flips
   const s = (polyIsSin ? ys : yc) + 0;
   const c = (polyIsSin ? yc : ys) + 0;
-  sincosSin = signSin ? -s : s;
-  sincosCos = negCos ? -c : c;
+  LANE[1] = signSin ? -s : s;
+  LANE[2] = negCos ? -c : c;
 }

@@ -1,0 +1,26 @@
+{
+  "targets": [
+    {
+      "target_name": "torchlette_native",
+      "sources": [
+        "native/src/addon.cc",
+        "native/src/gemm.cc",
+        "native/src/gemm_avx512.cc",
+        "native/src/gemm_avx2.cc",
+        "native/src/gemm_generic.cc",
+        "native/src/threadpool.cc"
+      ],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags!": ["-fno-exceptions", "-O2", "-O0"],
+      "cflags_cc!": ["-fno-exceptions", "-O2", "-O0"],
+      "cflags": ["-O3", "-fexceptions", "-pthread"],
+      "cflags_cc": ["-O3", "-fexceptions", "-pthread"],
+      "ldflags": ["-pthread"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "GCC_OPTIMIZATION_LEVEL": "3",
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17"
+      }
+    }
+  ]
+}

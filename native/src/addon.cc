@@ -1,0 +1,294 @@
+// Node-API bindings. Every entry point re-checks its arguments (types, integrality, signs,
+// bounds of every index reachable through the strides) even though src/backend/native.ts
+// validates first: a direct call with bad arguments must throw, never touch memory outside
+// the arrays it was given.
+#include <node_api.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "gemm.h"
+
+namespace {
+
+constexpr double kMaxSafe = 9007199254740991.0;  // Number.MAX_SAFE_INTEGER
+
+bool throw_type(napi_env env, const std::string& msg) {
+  napi_throw_type_error(env, nullptr, msg.c_str());
+  return false;
+}
+bool throw_range(napi_env env, const std::string& msg) {
+  napi_throw_range_error(env, nullptr, msg.c_str());
+  return false;
+}
+
+bool get_int(napi_env env, napi_value v, const char* fn, const char* name, int64_t* out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok)
+    return throw_type(env, std::string(fn) + ": " + name + " must be a number");
+  if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > kMaxSafe)
+    return throw_type(env, std::string(fn) + ": " + name + " must be a safe integer");
+  if (d < 0) return throw_range(env, std::string(fn) + ": " + name + " must be non-negative");
+  *out = (int64_t)d;
+  return true;
+}
+
+struct Array {
+  void* data = nullptr;
+  size_t length = 0;  // elements
+  napi_value buffer = nullptr;
+  size_t byte_offset = 0;
+};
+
+bool get_array(napi_env env, napi_value v, napi_typedarray_type want, const char* fn,
+               const char* name, Array* out) {
+  bool is_ta = false;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta)
+    return throw_type(env, std::string(fn) + ": " + name + " must be a typed array");
+  napi_typedarray_type type;
+  if (napi_get_typedarray_info(env, v, &type, &out->length, &out->data, &out->buffer,
+                               &out->byte_offset) != napi_ok)
+    return throw_type(env, std::string(fn) + ": cannot read " + name);
+  if (type != want) {
+    const char* w = want == napi_float32_array ? "Float32Array" : "Float64Array";
+    return throw_type(env, std::string(fn) + ": " + name + " must be a " + w);
+  }
+  if (out->data == nullptr) out->length = 0;  // detached buffer
+  return true;
+}
+
+// Largest index reached by off + sum_d (size_d - 1) * stride_d, or -1 when some size is 0
+// (nothing is read). Fails on int64 overflow.
+bool max_index(int64_t off, const int64_t* sizes, const int64_t* strides, int n, int64_t* out) {
+  int64_t hi = off;
+  for (int d = 0; d < n; ++d) {
+    if (sizes[d] == 0) {
+      *out = -1;
+      return true;
+    }
+    int64_t t;
+    if (__builtin_mul_overflow(sizes[d] - 1, strides[d], &t) || __builtin_add_overflow(hi, t, &hi))
+      return false;
+  }
+  *out = hi;
+  return true;
+}
+
+bool check_span(napi_env env, const char* fn, const char* name, const Array& a, int64_t off,
+                const int64_t* sizes, const int64_t* strides, int n) {
+  int64_t hi;
+  if (!max_index(off, sizes, strides, n, &hi) || (hi >= 0 && (uint64_t)hi >= a.length))
+    return throw_range(env, std::string(fn) + ": " + name +
+                                " strides reach past the end of its array (length " +
+                                std::to_string(a.length) + ")");
+  return true;
+}
+
+template <typename T>
+napi_value gemm_entry(napi_env env, napi_callback_info info, napi_typedarray_type tt,
+                      const char* fn) {
+  constexpr size_t kArgs = 19;
+  size_t argc = kArgs;
+  napi_value argv[kArgs];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  if (argc < kArgs) {
+    throw_type(env, std::string(fn) + ": expected 19 arguments");
+    return nullptr;
+  }
+  static const char* const kNames[kArgs] = {
+      "batch", "M", "N", "K", "A", "aOff", "aBatchStride", "aRowStride", "aColStride",
+      "B", "bOff", "bBatchStride", "bRowStride", "bColStride", "C", "cOff", "cBatchStride",
+      "cRowStride", "beta"};
+  int64_t v[kArgs] = {0};
+  Array A, B, C;
+  for (size_t i = 0; i < kArgs; ++i) {
+    if (i == 4 || i == 9 || i == 14) {
+      Array* dst = i == 4 ? &A : i == 9 ? &B : &C;
+      if (!get_array(env, argv[i], tt, fn, kNames[i], dst)) return nullptr;
+    } else if (!get_int(env, argv[i], fn, kNames[i], &v[i])) {
+      return nullptr;
+    }
+  }
+  const int64_t batch = v[0], M = v[1], N = v[2], K = v[3];
+  if (v[18] != 0 && v[18] != 1) {
+    throw_range(env, std::string(fn) + ": beta must be 0 or 1");
+    return nullptr;
+  }
+  int64_t work;
+  if (__builtin_mul_overflow(batch, M, &work) || __builtin_mul_overflow(work, N, &work) ||
+      __builtin_mul_overflow(work, K, &work) || work > (int64_t(1) << 62)) {
+    throw_range(env, std::string(fn) + ": problem too large");
+    return nullptr;
+  }
+  {
+    const int64_t sa[3] = {batch, M, K}, ta[3] = {v[6], v[7], v[8]};
+    const int64_t sb[3] = {batch, K, N}, tb[3] = {v[11], v[12], v[13]};
+    const int64_t sc[3] = {batch, M, N}, tc[3] = {v[16], v[17], 1};
+    if (!check_span(env, fn, "A", A, v[5], sa, ta, 3) ||
+        !check_span(env, fn, "B", B, v[10], sb, tb, 3) ||
+        !check_span(env, fn, "C", C, v[15], sc, tc, 3))
+      return nullptr;
+  }
+  if (batch == 0 || M == 0 || N == 0) return nullptr;
+  tl::GemmArgs<T> g;
+  g.batch = batch, g.M = M, g.N = N, g.K = K;
+  // With K == 0 the A and B pointers are never dereferenced (and may be empty arrays).
+  g.A = static_cast<const T*>(A.data) + (K ? v[5] : 0);
+  g.aBS = v[6], g.aRS = v[7], g.aCS = v[8];
+  g.B = static_cast<const T*>(B.data) + (K ? v[10] : 0);
+  g.bBS = v[11], g.bRS = v[12], g.bCS = v[13];
+  g.C = static_cast<T*>(C.data) + v[15];
+  g.cBS = v[16], g.cRS = v[17];
+  g.accumulate = v[18] == 1;
+  bool ok;
+  if constexpr (sizeof(T) == 4) ok = tl::sgemm(g); else ok = tl::dgemm(g);
+  if (!ok) throw_range(env, std::string(fn) + ": out of memory for packing buffers");
+  return nullptr;
+}
+
+napi_value Sgemm(napi_env env, napi_callback_info info) {
+  return gemm_entry<float>(env, info, napi_float32_array, "sgemm");
+}
+napi_value Dgemm(napi_env env, napi_callback_info info) {
+  return gemm_entry<double>(env, info, napi_float64_array, "dgemm");
+}
+
+napi_value make_int(napi_env env, int64_t x) {
+  napi_value r;
+  napi_create_int64(env, x, &r);
+  return r;
+}
+
+napi_value SetNumThreads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t n;
+  if (argc < 1) {
+    throw_type(env, "set_num_threads: expected 1 argument");
+    return nullptr;
+  }
+  if (!get_int(env, argv[0], "set_num_threads", "n", &n)) return nullptr;
+  if (n < 1 || n > 1024) {
+    throw_range(env, "set_num_threads: n must be between 1 and 1024");
+    return nullptr;
+  }
+  tl::set_num_threads((int)n);
+  return nullptr;
+}
+
+napi_value GetNumThreads(napi_env env, napi_callback_info) {
+  return make_int(env, tl::get_num_threads());
+}
+napi_value DefaultNumThreads(napi_env env, napi_callback_info) {
+  return make_int(env, tl::default_num_threads());
+}
+
+napi_value Isa(napi_env env, napi_callback_info) {
+  napi_value r;
+  napi_create_string_utf8(env, tl::isa_name(), NAPI_AUTO_LENGTH, &r);
+  return r;
+}
+
+bool get_string(napi_env env, napi_value v, char* buf, size_t cap) {
+  size_t len;
+  return napi_get_value_string_utf8(env, v, buf, cap, &len) == napi_ok;
+}
+
+// set_isa(name): switch kernel set ("avx512" | "avx2" | "generic"); false if this CPU lacks it.
+napi_value SetIsa(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  char name[32] = {0};
+  if (argc < 1 || !get_string(env, argv[0], name, sizeof name)) {
+    throw_type(env, "set_isa: expected a string");
+    return nullptr;
+  }
+  napi_value r;
+  napi_get_boolean(env, tl::force_isa(name), &r);
+  return r;
+}
+
+napi_value IsaSupported(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  char name[32] = {0};
+  if (argc < 1 || !get_string(env, argv[0], name, sizeof name)) {
+    throw_type(env, "isa_supported: expected a string");
+    return nullptr;
+  }
+  napi_value r;
+  napi_get_boolean(env, tl::isa_supported(name), &r);
+  return r;
+}
+
+// blocking("float32" | "float64") -> { MR, NR, MC, KC, NC }
+napi_value GetBlocking(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  char name[32] = {0};
+  if (argc < 1 || !get_string(env, argv[0], name, sizeof name)) {
+    throw_type(env, "blocking: expected a dtype name");
+    return nullptr;
+  }
+  tl::Blocking b;
+  if (std::strcmp(name, "float32") == 0) b = tl::blocking_f32();
+  else if (std::strcmp(name, "float64") == 0) b = tl::blocking_f64();
+  else {
+    throw_type(env, "blocking: dtype must be float32 or float64");
+    return nullptr;
+  }
+  napi_value obj;
+  napi_create_object(env, &obj);
+  const std::pair<const char*, int> f[] = {{"MR", b.MR}, {"NR", b.NR}, {"MC", b.MC}, {"KC", b.KC}, {"NC", b.NC}};
+  for (auto& kv : f) napi_set_named_property(env, obj, kv.first, make_int(env, kv.second));
+  return obj;
+}
+
+// set_blocking(dtype, MC, KC, NC): tuning experiments (bench); 0 keeps a value.
+napi_value SetBlocking(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  char name[32] = {0};
+  int64_t v[3];
+  if (argc < 4 || !get_string(env, argv[0], name, sizeof name)) {
+    throw_type(env, "set_blocking: expected (dtype, MC, KC, NC)");
+    return nullptr;
+  }
+  for (int i = 0; i < 3; ++i) {
+    if (!get_int(env, argv[i + 1], "set_blocking", "block size", &v[i])) return nullptr;
+    if (v[i] > 65536) {
+      throw_range(env, "set_blocking: block sizes must be at most 65536");
+      return nullptr;
+    }
+  }
+  if (std::strcmp(name, "float32") == 0) tl::set_blocking_f32((int)v[0], (int)v[1], (int)v[2]);
+  else if (std::strcmp(name, "float64") == 0) tl::set_blocking_f64((int)v[0], (int)v[1], (int)v[2]);
+  else throw_type(env, "set_blocking: dtype must be float32 or float64");
+  return nullptr;
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  const napi_property_descriptor props[] = {
+      {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"dgemm", nullptr, Dgemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"set_num_threads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"get_num_threads", nullptr, GetNumThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"default_num_threads", nullptr, DefaultNumThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"isa", nullptr, Isa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"set_isa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"isa_supported", nullptr, IsaSupported, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"blocking", nullptr, GetBlocking, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"set_blocking", nullptr, SetBlocking, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
