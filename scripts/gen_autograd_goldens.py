@@ -191,6 +191,50 @@ case("split_sizes", "m:split", [N(5, 3)], args=[[1, 4]])
 case("chunk", "m:chunk", [N(3, 4)], args=[2, 1])
 case("unbind", "m:unbind", [N(3, 4)], args=[1])
 
+# indexing, gather/scatter, sorting and the other ops of src/ops/{indexing,scatter,sort,misc}.ts
+case("getitem_tensor", "x:getitem_t", [N(5, 3), N(4, dist="int:5", rg=False)])
+case("getitem_2d_tensors", "x:getitem_tt", [N(4, 5), N(3, dist="int:4", rg=False), N(3, dist="int:5", rg=False)])
+case("getitem_mask", "x:getitem_t", [N(3, 4), N(3, 4, dist="bool", rg=False)])
+case("getitem_slice_tensor", "x:getitem_slice_t", [N(3, 5), N(2, 2, dist="int:5", rg=False)])
+case("getitem_basic", "x:getitem_basic", [N(3, 4, 5)])
+case("setitem_tensor", "x:setitem_t", [N(5, 3), N(3, dist="perm:5", rg=False), N(3, 3)])
+case("index_select", "x:index_select", [N(4, 3), N(5, dist="int:4", rg=False)], args=[0])
+case("index_select_dim1", "x:index_select", [N(3, 4, layout="T"), N(2, dist="int:4", rg=False)], args=[1])
+case("gather", "x:gather", [N(3, 4), N(3, 2, dist="int:4", rg=False)], args=[1])
+case("scatter", "x:scatter", [N(3, 5), N(3, 2, dist="perm:5", rg=False), N(3, 2)], args=[1])
+case("scatter_add", "x:scatter_add", [N(3, 5), N(3, 4, dist="int:5", rg=False), N(3, 4)], args=[1])
+case("scatter_reduce_sum", "x:scatter_reduce", [N(3, 5), N(3, 4, dist="int:5", rg=False), N(3, 4)], args=[1, "sum"])
+case("scatter_reduce_mean", "x:scatter_reduce", [N(3, 5), N(3, 4, dist="int:5", rg=False), N(3, 4)], args=[1, "mean"], kw=dict(include_self=False))
+case("scatter_reduce_amax", "x:scatter_reduce", [N(3, 5), N(3, 4, dist="int:5", rg=False), N(3, 4)], args=[1, "amax"])
+case("index_add", "x:index_add", [N(4, 3), N(5, dist="int:4", rg=False), N(5, 3)], args=[0])
+case("index_fill", "x:index_fill", [N(3, 4), N(2, dist="perm:4", rg=False)], args=[1, 2.5])
+case("index_put", "x:index_put", [N(5, 3), N(3, dist="perm:5", rg=False), N(3, 3)])
+case("index_put_acc", "x:index_put", [N(5, 3), N(4, dist="int:5", rg=False), N(4, 3)], kw=dict(accumulate=True))
+case("take", "torch:take", [N(3, 4), N(5, dist="int:12", rg=False)])
+case("put", "torch:put", [N(3, 4), N(3, dist="perm:12", rg=False), N(3)])
+case("masked_select", "torch:masked_select", [N(3, 4), N(3, 4, dist="bool", rg=False)])
+case("sort", "m:sort", [N(3, 4)], args=[1])
+case("sort_desc", "m:sort", [N(3, 4)], kw=dict(dim=0, descending=True))
+case("msort", "torch:msort", [N(3, 4)])
+case("topk", "m:topk", [N(3, 5)], args=[2])
+case("topk_smallest", "m:topk", [N(4, 3)], args=[2], kw=dict(dim=0, largest=False))
+case("kthvalue", "m:kthvalue", [N(3, 5)], args=[2, 1])
+case("median_all", "m:median", [N(3, 5)])
+case("median_dim", "m:median", [N(3, 5)], args=[1])
+case("repeat", "m:repeat", [N(2, 3)], args=[2, 1, 2])
+case("repeat_interleave", "m:repeat_interleave", [N(2, 3)], args=[2], kw=dict(dim=0))
+case("tile", "m:tile", [N(2, 3)], args=[[2, 1]])
+case("roll", "m:roll", [N(3, 4)], args=[1, 1])
+case("roll_flat", "m:roll", [N(3, 4)], args=[-2])
+case("diff", "m:diff", [N(3, 4)], kw=dict(dim=1))
+case("diag_1d", "m:diag", [N(3)])
+case("diag_2d", "m:diag", [N(3, 4)], args=[1])
+case("diag_embed", "m:diag_embed", [N(2, 3)])
+case("trace", "m:trace", [N(3, 4)])
+case("einsum_mm", "x:einsum", [N(3, 4), N(4, 2)], args=["ij,jk->ik"])
+case("einsum_batch_outer", "x:einsum", [N(2, 3), N(2, 4)], args=["bi,bj->bij"])
+case("einsum_trace", "x:einsum", [N(3, 3)], args=["ii"])
+
 # torch.nn.functional
 for dim in (0, 1, -1):
     case(f"softmax_{dim}", "F:softmax", [N(3, 4, 2)], kw=dict(dim=dim))
@@ -313,6 +357,10 @@ def make_data(spec, g):
     elif spec["layout"] == "step":
         shape = shape[:-1] + [shape[-1] * 2]
     dist = spec["dist"]
+    if dist.startswith("perm"):
+        k = int(dist.split(":")[1])
+        rows = math.prod(shape[:-1])
+        return torch.stack([torch.randperm(k, generator=g)[: shape[-1]] for _ in range(rows)]).reshape(shape)
     if dist.startswith("int"):
         k = int(dist.split(":")[1])
         t = torch.randint(0, k, shape, generator=g)
@@ -383,7 +431,26 @@ CUSTOM = {
     "stack": lambda ts, a, kw: torch.stack(ts, *a),
     "hstack": lambda ts, a, kw: torch.hstack(ts),
     "vstack": lambda ts, a, kw: torch.vstack(ts),
+    "getitem_t": lambda ts, a, kw: ts[0][ts[1]],
+    "getitem_tt": lambda ts, a, kw: ts[0][ts[1], ts[2]],
+    "getitem_slice_t": lambda ts, a, kw: ts[0][:, ts[1]],
+    "getitem_basic": lambda ts, a, kw: ts[0][1, None, ..., 1:4:2],
+    "setitem_t": lambda ts, a, kw: setitem(ts[0] * 1, ts[1], ts[2]),
+    "index_select": lambda ts, a, kw: ts[0].index_select(a[0], ts[1]),
+    "gather": lambda ts, a, kw: ts[0].gather(a[0], ts[1]),
+    "scatter": lambda ts, a, kw: ts[0].scatter(a[0], ts[1], ts[2]),
+    "scatter_add": lambda ts, a, kw: ts[0].scatter_add(a[0], ts[1], ts[2]),
+    "scatter_reduce": lambda ts, a, kw: ts[0].scatter_reduce(a[0], ts[1], ts[2], a[1], **kw),
+    "index_add": lambda ts, a, kw: ts[0].index_add(a[0], ts[1], ts[2]),
+    "index_fill": lambda ts, a, kw: ts[0].index_fill(a[0], ts[1], a[1]),
+    "index_put": lambda ts, a, kw: ts[0].index_put((ts[1],), ts[2], **kw),
+    "einsum": lambda ts, a, kw: torch.einsum(a[0], *ts),
 }
+
+
+def setitem(t, i, v):
+    t[i] = v
+    return t
 
 
 def call(c, xs):

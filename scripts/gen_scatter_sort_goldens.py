@@ -327,7 +327,7 @@ for red in ["sum", "prod", "mean", "amax", "amin"]:
              IDX([3, 6], 4), T([3, 6], "float64", rg=True), red, kwargs={"include_self": inc}, grad=True)
 for red in ["sum", "prod", "mean", "amax", "amin"]:
     for dt in ["uint8", "bool"]:
-        case(f"scatter_reduce {red} {dt}", "scatter_reduce", T([2, 4], dt), 1, IDX([2, 6], 4), T([2, 6], dt), red,
+        case(f"scatter_reduce small {red} {dt}", "scatter_reduce", T([2, 4], dt), 1, IDX([2, 6], 4), T([2, 6], dt), red,
              kwargs={"include_self": red != "sum"})
 case("scatter_reduce amax nan", "scatter_reduce", V([1.0, "nan", 3.0]), 0, V([0, 0, 1, 2], "int64"),
      V(["nan", 5.0, 2.0, 1.0]), "amax")

@@ -102,6 +102,20 @@ const CUSTOM: Record<string, Custom> = {
   stack: (ts, a) => torch.stack(ts, a[0] as number),
   hstack: (ts) => torch.hstack(ts),
   vstack: (ts) => torch.vstack(ts),
+  getitem_t: (ts) => ts[0].get(ts[1]),
+  getitem_tt: (ts) => ts[0].get(ts[1], ts[2]),
+  getitem_slice_t: (ts) => ts[0].get(":", ts[1]),
+  getitem_basic: (ts) => ts[0].get(1, null, "...", "1:4:2"),
+  setitem_t: (ts) => ts[0].mul(1).set(ts[1], ts[2]),
+  index_select: (ts, a) => ts[0].index_select(a[0] as number, ts[1]),
+  gather: (ts, a) => ts[0].gather(a[0] as number, ts[1]),
+  scatter: (ts, a) => ts[0].scatter(a[0] as number, ts[1], ts[2]),
+  scatter_add: (ts, a) => ts[0].scatter_add(a[0] as number, ts[1], ts[2]),
+  scatter_reduce: (ts, a, kw) => ts[0].scatter_reduce(a[0] as number, ts[1], ts[2], a[1] as string, kw),
+  index_add: (ts, a) => ts[0].index_add(a[0] as number, ts[1], ts[2]),
+  index_fill: (ts, a) => ts[0].index_fill(a[0] as number, ts[1], a[1] as number),
+  index_put: (ts, _a, kw) => ts[0].index_put([ts[1]], ts[2], kw as { accumulate?: boolean }),
+  einsum: (ts, a) => torch.einsum(a[0] as string, ...ts),
 };
 
 function callOp(c: Case, xs: Tensor[]): Tensor[] {

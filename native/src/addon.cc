@@ -38,8 +38,6 @@ bool get_int(napi_env env, napi_value v, const char* fn, const char* name, int64
 struct Array {
   void* data = nullptr;
   size_t length = 0;  // elements
-  napi_value buffer = nullptr;
-  size_t byte_offset = 0;
 };
 
 bool get_array(napi_env env, napi_value v, napi_typedarray_type want, const char* fn,
@@ -48,8 +46,9 @@ bool get_array(napi_env env, napi_value v, napi_typedarray_type want, const char
   if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta)
     return throw_type(env, std::string(fn) + ": " + name + " must be a typed array");
   napi_typedarray_type type;
-  if (napi_get_typedarray_info(env, v, &type, &out->length, &out->data, &out->buffer,
-                               &out->byte_offset) != napi_ok)
+  // Not asking for the ArrayBuffer object saves creating a handle for it on every call.
+  if (napi_get_typedarray_info(env, v, &type, &out->length, &out->data, nullptr, nullptr) !=
+      napi_ok)
     return throw_type(env, std::string(fn) + ": cannot read " + name);
   if (type != want) {
     const char* w = want == napi_float32_array ? "Float32Array" : "Float64Array";
@@ -76,16 +75,32 @@ bool max_index(int64_t off, const int64_t* sizes, const int64_t* strides, int n,
   return true;
 }
 
+// Checks the span and returns the byte range [lo, hi) it covers (empty when nothing is read).
 bool check_span(napi_env env, const char* fn, const char* name, const Array& a, int64_t off,
-                const int64_t* sizes, const int64_t* strides, int n) {
-  int64_t hi;
-  if (!max_index(off, sizes, strides, n, &hi) || (hi >= 0 && (uint64_t)hi >= a.length))
+                const int64_t* sizes, const int64_t* strides, int n, size_t itemsize,
+                uintptr_t* lo, uintptr_t* hi) {
+  int64_t top;
+  if (!max_index(off, sizes, strides, n, &top) || (top >= 0 && (uint64_t)top >= a.length))
     return throw_range(env, std::string(fn) + ": " + name +
                                 " strides reach past the end of its array (length " +
                                 std::to_string(a.length) + ")");
+  const uintptr_t base = reinterpret_cast<uintptr_t>(a.data);
+  *lo = top < 0 ? 0 : base + (uintptr_t)off * itemsize;
+  *hi = top < 0 ? 0 : base + ((uintptr_t)top + 1) * itemsize;
   return true;
 }
 
+bool overlaps(uintptr_t lo1, uintptr_t hi1, uintptr_t lo2, uintptr_t hi2) {
+  return lo1 < hi1 && lo2 < hi2 && lo1 < hi2 && lo2 < hi1;
+}
+
+napi_value make_int(napi_env env, int64_t x) {
+  napi_value r;
+  napi_create_int64(env, x, &r);
+  return r;
+}
+
+// Returns 0, or 1 (nothing computed) when C's memory overlaps A's or B's.
 template <typename T>
 napi_value gemm_entry(napi_env env, napi_callback_info info, napi_typedarray_type tt,
                       const char* fn) {
@@ -126,12 +141,15 @@ napi_value gemm_entry(napi_env env, napi_callback_info info, napi_typedarray_typ
     const int64_t sa[3] = {batch, M, K}, ta[3] = {v[6], v[7], v[8]};
     const int64_t sb[3] = {batch, K, N}, tb[3] = {v[11], v[12], v[13]};
     const int64_t sc[3] = {batch, M, N}, tc[3] = {v[16], v[17], 1};
-    if (!check_span(env, fn, "A", A, v[5], sa, ta, 3) ||
-        !check_span(env, fn, "B", B, v[10], sb, tb, 3) ||
-        !check_span(env, fn, "C", C, v[15], sc, tc, 3))
+    uintptr_t alo, ahi, blo, bhi, clo, chi;
+    if (!check_span(env, fn, "A", A, v[5], sa, ta, 3, sizeof(T), &alo, &ahi) ||
+        !check_span(env, fn, "B", B, v[10], sb, tb, 3, sizeof(T), &blo, &bhi) ||
+        !check_span(env, fn, "C", C, v[15], sc, tc, 3, sizeof(T), &clo, &chi))
       return nullptr;
+    // The product reads A and B while it writes C: an overlap would give garbage.
+    if (overlaps(clo, chi, alo, ahi) || overlaps(clo, chi, blo, bhi)) return make_int(env, 1);
   }
-  if (batch == 0 || M == 0 || N == 0) return nullptr;
+  if (batch == 0 || M == 0 || N == 0) return make_int(env, 0);
   tl::GemmArgs<T> g;
   g.batch = batch, g.M = M, g.N = N, g.K = K;
   // With K == 0 the A and B pointers are never dereferenced (and may be empty arrays).
@@ -145,7 +163,7 @@ napi_value gemm_entry(napi_env env, napi_callback_info info, napi_typedarray_typ
   bool ok;
   if constexpr (sizeof(T) == 4) ok = tl::sgemm(g); else ok = tl::dgemm(g);
   if (!ok) throw_range(env, std::string(fn) + ": out of memory for packing buffers");
-  return nullptr;
+  return make_int(env, 0);
 }
 
 napi_value Sgemm(napi_env env, napi_callback_info info) {
@@ -153,12 +171,6 @@ napi_value Sgemm(napi_env env, napi_callback_info info) {
 }
 napi_value Dgemm(napi_env env, napi_callback_info info) {
   return gemm_entry<double>(env, info, napi_float64_array, "dgemm");
-}
-
-napi_value make_int(napi_env env, int64_t x) {
-  napi_value r;
-  napi_create_int64(env, x, &r);
-  return r;
 }
 
 napi_value SetNumThreads(napi_env env, napi_callback_info info) {

@@ -226,7 +226,7 @@ function unsqueezeLayout(shape: number[], strides: number[], dim: number): void 
 
 /** Applies select/slice/unsqueeze to a tensor. When autograd must record, each step is the real
  * view op (SelectBackward0, ...); otherwise only the layout is updated and a single view object
- * is made at the end, so `x.get(0, ':2')` allocates nothing but its result. */
+ * is made at the end. (Index lists with no tensors and no autograd take basicView instead.) */
 class Slicer {
   t: Tensor;
   shape: number[];
@@ -445,13 +445,11 @@ function makePlan(srcShape: readonly number[], indices: readonly (Tensor | null)
   }
   let idxShape: number[] | null = null;
   let count = 0;
-  let allSame = true;
   for (const t of exp) {
     if (t === null) continue;
     count++;
     if (idxShape === null) idxShape = t._shape;
     else if (!sameShape(idxShape, t._shape)) {
-      allSame = false;
       try {
         idxShape = broadcastShapes(idxShape, t._shape);
       } catch {
@@ -461,7 +459,6 @@ function makePlan(srcShape: readonly number[], indices: readonly (Tensor | null)
     }
   }
   if (idxShape === null) throw new RuntimeError("index: no index tensors");
-  void allSame;
   const idxDims: number[] = [];
   for (let d = 0; d < exp.length; d++) if (exp[d] !== null) idxDims.push(d);
   const contiguous = idxDims[idxDims.length - 1] - idxDims[0] + 1 === count;

@@ -509,6 +509,13 @@ function contractPair(a: Tensor, la: number[], b: Tensor, lb: number[], keep: Se
     const p = perm.some((q, i) => q !== i) ? t.permute(perm) : t;
     return p.expand(sz(order));
   };
+  if (contracted.length === 0) {
+    // nothing summed: PyTorch's sumproduct_pair is a broadcasting mul (grad_fn MulBackward0)
+    const ones = (ls: number[]) => ls.map(() => 1);
+    const A0 = arrange(a, la, [...batch, ...left]).reshape([...sz(batch), ...sz(left), ...ones(right)]);
+    const B0 = arrange(b, lb, [...batch, ...right]).reshape([...sz(batch), ...ones(left), ...sz(right)]);
+    return [A0.mul(B0), [...batch, ...left, ...right]];
+  }
   const A = arrange(a, la, [...batch, ...left, ...contracted]).reshape([prod(batch), prod(left), prod(contracted)]);
   const B = arrange(b, lb, [...batch, ...contracted, ...right]).reshape([prod(batch), prod(contracted), prod(right)]);
   const out = A.bmm(B).view(sz([...batch, ...left, ...right]));

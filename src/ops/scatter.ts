@@ -319,6 +319,8 @@ function scatterReduceImpl(self: Tensor, args: unknown[], inPlace: boolean): Ten
   const d = wrapDim(o.dim!, self.dim());
   scatterChecks("scatter", self, d, index, src);
   const op = parseScatterReduce(o.reduce);
+  if (op === "mean" && self.dtype === bool)
+    throw new RuntimeError(`"scatter_gather_tensor_cpu_reduce_mean" not implemented for 'Bool'`);
   const grad = needsGrad(self, src) || (inPlace && self._base !== null && self._base._requires_grad);
   if (inPlace && !grad) {
     const r = scatterReduceForward(self, d, index, src, op, includeSelf);

@@ -1,7 +1,8 @@
 // View ops: new shape/strides/offset over the same storage, no copy. Each records the backward
 // that maps the view's gradient back to its input's layout.
 import { backend } from "../backend/index.js";
-import { RuntimeError, IndexError, TypeError } from "../errors.js";
+import { RuntimeError, IndexError, TypeError, ValueError } from "../errors.js";
+import { legacyTypeName } from "./dtype_names.js";
 import { contiguousStrides, inferSize, numel, parseSize, sameShape, viewStrides, wrapDim } from "../shape.js";
 import { empty, Tensor } from "../tensor.js";
 import { emptyStrided, expandTo, preserveStrides, sumTo } from "./shape_helpers.js";
@@ -167,7 +168,7 @@ export function expand(x: Tensor, ...args: unknown[]): Tensor {
   const sizes = parseSize(args);
   if (sizes.length < x.dim()) {
     throw new RuntimeError(
-      `expand(torch.FloatTensor{[${x._shape.join(", ")}]}, size=[${sizes.join(", ")}]): the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${x.dim()})`,
+      `expand(${legacyTypeName(x.dtype)}{[${x._shape.join(", ")}]}, size=[${sizes.join(", ")}]): the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${x.dim()})`,
     );
   }
   const off = sizes.length - x.dim();
@@ -194,7 +195,7 @@ export function broadcast_to(x: Tensor, ...args: unknown[]): Tensor {
 /** x[..., start:start+length, ...] along dim (also used by slicing with a step). */
 export function slice(x: Tensor, dim: number, start: number, end: number, step = 1): Tensor {
   const d = wrapDim(dim, x.dim());
-  if (step <= 0) throw new ValueErrorLike("step must be greater than zero");
+  if (step <= 0) throw new ValueError("step must be greater than zero");
   const n = x._shape[d];
   let s = start < 0 ? start + n : start;
   let e = end < 0 ? end + n : end;
@@ -208,8 +209,6 @@ export function slice(x: Tensor, dim: number, start: number, end: number, step =
     regionGrad(x, g, (z) => slice(z, d, s, e, step)),
   );
 }
-
-class ValueErrorLike extends RuntimeError {}
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   if (x.dim() === 0) throw new RuntimeError("narrow() cannot be applied to a 0-dim tensor.");

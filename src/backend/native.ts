@@ -1,0 +1,318 @@
+// Loader and argument-checking wrappers for the native addon (native/, built by
+// `npm install` / `npm rebuild` into build/Release/torchlette_native.node).
+//
+// The addon's functions trust nothing either (they re-check bounds and throw plain
+// TypeError/RangeError), but the wrappers here check first so that callers get PyTorch's
+// error classes and messages from src/errors.ts. Everything is validated before any memory
+// is touched: integers, signs, every index reachable through the strides inside its array,
+// element types, and that the written array does not overlap itself or the inputs.
+import { createRequire } from "node:module";
+import { RuntimeError, TypeError, ValueError } from "../errors.js";
+import type { Tensor } from "../tensor.js";
+
+export interface Blocking {
+  MR: number;
+  NR: number;
+  MC: number;
+  KC: number;
+  NC: number;
+}
+
+/** The raw addon. Prefer the checked wrappers below. */
+export interface NativeBinding {
+  /** C[b][i][j] (+)= sum_k A[b][i][k] B[b][k][j]; returns 1 (nothing done) if C overlaps A or B */
+  sgemm(
+    batch: number, M: number, N: number, K: number,
+    A: Float32Array, aOff: number, aBatchStride: number, aRowStride: number, aColStride: number,
+    B: Float32Array, bOff: number, bBatchStride: number, bRowStride: number, bColStride: number,
+    C: Float32Array, cOff: number, cBatchStride: number, cRowStride: number, beta: number,
+  ): number;
+  dgemm(
+    batch: number, M: number, N: number, K: number,
+    A: Float64Array, aOff: number, aBatchStride: number, aRowStride: number, aColStride: number,
+    B: Float64Array, bOff: number, bBatchStride: number, bRowStride: number, bColStride: number,
+    C: Float64Array, cOff: number, cBatchStride: number, cRowStride: number, beta: number,
+  ): number;
+  set_num_threads(n: number): void;
+  get_num_threads(): number;
+  default_num_threads(): number;
+  /** kernel set in use: "avx512" | "avx2" | "generic" */
+  isa(): string;
+  /** switch kernel set (tests, benchmarks); false if this CPU cannot run it */
+  set_isa(name: string): boolean;
+  isa_supported(name: string): boolean;
+  blocking(dtype: "float32" | "float64"): Blocking;
+  /** tuning experiments only; 0 keeps a value */
+  set_blocking(dtype: "float32" | "float64", MC: number, KC: number, NC: number): void;
+}
+
+function load(): { binding: NativeBinding | null; reason: string | null } {
+  const env = process.env.TORCHLETTE_BACKEND;
+  if (env === "js") return { binding: null, reason: "disabled by TORCHLETTE_BACKEND=js" };
+  const require = createRequire(import.meta.url);
+  // src/backend/ when run from source, dist/src/backend/ when compiled.
+  const candidates = ["../../build/Release/torchlette_native.node", "../../../build/Release/torchlette_native.node"];
+  let firstError: string | null = null;
+  for (const c of candidates) {
+    try {
+      return { binding: require(c) as NativeBinding, reason: null };
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      if (err.code !== "MODULE_NOT_FOUND") {
+        firstError ??= String(err.message ?? e);
+      }
+    }
+  }
+  return {
+    binding: null,
+    reason: firstError ?? "build/Release/torchlette_native.node not found (run `npm rebuild` to build the addon)",
+  };
+}
+
+const loaded = load();
+/** The addon, or null when it is not built or disabled (see nativeUnavailableReason). */
+export const native: NativeBinding | null = loaded.binding;
+/** Why `native` is null; null when it loaded. */
+export const nativeUnavailableReason: string | null = loaded.reason;
+
+function requireNative(fn: string): NativeBinding {
+  if (native === null) throw new RuntimeError(`${fn}: the native backend is not available: ${nativeUnavailableReason}`);
+  return native;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Argument checks (PyTorch's wording where PyTorch has a matching error)
+
+function pyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return "NoneType";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "string") return "str";
+  if (typeof v === "bigint") return "int";
+  if (typeof v === "object") return (v as object).constructor?.name ?? "object";
+  return typeof v;
+}
+
+function checkInt(fn: string, name: string, v: unknown): void {
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) {
+    throw new TypeError(`${fn}(): argument '${name}' must be int, not ${pyTypeName(v)}`);
+  }
+}
+
+function checkSize(fn: string, name: string, v: number, all: readonly number[]): void {
+  checkInt(fn, name, v);
+  if (v < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${v}: [${all.join(", ")}]`);
+}
+
+const scalarTypeName = (a: unknown): string =>
+  a instanceof Float32Array ? "Float" : a instanceof Float64Array ? "Double" : pyTypeName(a);
+
+function checkArray(fn: string, name: string, a: unknown, want: Float32ArrayConstructor | Float64ArrayConstructor): void {
+  if (a instanceof want) return;
+  if (a instanceof Float32Array || a instanceof Float64Array) {
+    throw new RuntimeError(`expected scalar type ${want === Float32Array ? "Float" : "Double"} but found ${scalarTypeName(a)}`);
+  }
+  throw new TypeError(`${fn}(): argument '${name}' must be ${want.name}, not ${pyTypeName(a)}`);
+}
+
+/**
+ * Checks offset and strides of one operand (PyTorch's as_strided/setStorage errors) and that
+ * every index it reaches lies inside `arr`. Returns the largest index, -1 if nothing is read.
+ */
+function checkView(
+  fn: string,
+  arr: Float32Array | Float64Array,
+  off: number,
+  sizes: readonly number[],
+  strides: readonly number[],
+  strideNames: readonly string[],
+): number {
+  checkInt(fn, strideNames[0], off);
+  if (off < 0) throw new RuntimeError(`Tensor: invalid storage offset ${off}`);
+  for (let d = 0; d < strides.length; d++) {
+    checkInt(fn, strideNames[d + 1], strides[d]);
+    if (strides[d] < 0) {
+      throw new RuntimeError(`as_strided: Negative strides are not supported at the moment, got strides: [${strides.join(", ")}]`);
+    }
+  }
+  let top = off;
+  for (let d = 0; d < sizes.length; d++) {
+    if (sizes[d] === 0) return -1;
+    top += (sizes[d] - 1) * strides[d];
+  }
+  // Sizes and strides are safe integers; the sum can pass 2^53 only far beyond any array.
+  if (!(top < arr.length)) {
+    const item = arr.BYTES_PER_ELEMENT;
+    const need = Number.isSafeInteger(top + 1) ? (top + 1) * item : Infinity;
+    throw new RuntimeError(
+      `setStorage: sizes [${sizes.join(", ")}], strides [${strides.join(", ")}], storage offset ${off}, and itemsize ${item} ` +
+        `requiring a storage size of ${need} are out of bounds for storage of size ${arr.length * item}`,
+    );
+  }
+  return top;
+}
+
+/** True when the 3-d view (sizes, strides) of the output maps two elements to one address. */
+function internalOverlap(sizes: readonly number[], strides: readonly number[]): boolean {
+  const dims: [number, number][] = [];
+  for (let d = 0; d < sizes.length; d++) {
+    if (sizes[d] === 0) return false;
+    if (sizes[d] > 1) dims.push([strides[d], sizes[d]]);
+  }
+  dims.sort((x, y) => x[0] - y[0]);
+  let extent = 1; // elements spanned by the dims seen so far
+  for (const [stride, size] of dims) {
+    if (stride < extent) return true;
+    extent = stride * (size - 1) + extent;
+  }
+  return false;
+}
+
+const OVERLAP_OUT =
+  "unsupported operation: more than one element of the written-to tensor refers to a single memory location. " +
+  "Please clone() the tensor before performing the operation.";
+const OVERLAP_IN =
+  "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. " +
+  "Please clone() the tensor before performing the operation.";
+
+type GemmArray = Float32Array | Float64Array;
+
+function checkGemm(
+  fn: string,
+  want: Float32ArrayConstructor | Float64ArrayConstructor,
+  batch: number, M: number, N: number, K: number,
+  A: GemmArray, aOff: number, aBS: number, aRS: number, aCS: number,
+  B: GemmArray, bOff: number, bBS: number, bRS: number, bCS: number,
+  C: GemmArray, cOff: number, cBS: number, cRS: number, beta: number,
+): void {
+  const sizes = [batch, M, N, K];
+  checkSize(fn, "batch", batch, sizes);
+  checkSize(fn, "M", M, sizes);
+  checkSize(fn, "N", N, sizes);
+  checkSize(fn, "K", K, sizes);
+  checkArray(fn, "A", A, want);
+  checkArray(fn, "B", B, want);
+  checkArray(fn, "C", C, want);
+  checkView(fn, A, aOff, [batch, M, K], [aBS, aRS, aCS], ["aOff", "aBatchStride", "aRowStride", "aColStride"]);
+  checkView(fn, B, bOff, [batch, K, N], [bBS, bRS, bCS], ["bOff", "bBatchStride", "bRowStride", "bColStride"]);
+  checkView(fn, C, cOff, [batch, M, N], [cBS, cRS, 1], ["cOff", "cBatchStride", "cRowStride"]);
+  if (beta !== 0 && beta !== 1) {
+    if (typeof beta !== "number") throw new TypeError(`${fn}(): argument 'beta' must be int, not ${pyTypeName(beta)}`);
+    throw new ValueError(`${fn}(): beta must be 0 or 1, got ${beta}`);
+  }
+  if (internalOverlap([batch, M, N], [cBS, cRS, 1])) throw new RuntimeError(OVERLAP_OUT);
+}
+
+/**
+ * C[b][i][j] = (beta ? C[b][i][j] : 0) + sum_k A[b][i][k] * B[b][k][j] over Float32Arrays.
+ * Element (b,i,k) of A is A[aOff + b*aBatchStride + i*aRowStride + k*aColStride] (a batch
+ * stride of 0 broadcasts); likewise B; C's column stride is 1. beta is 0 or 1.
+ */
+export function sgemm(
+  batch: number, M: number, N: number, K: number,
+  A: Float32Array, aOff: number, aBatchStride: number, aRowStride: number, aColStride: number,
+  B: Float32Array, bOff: number, bBatchStride: number, bRowStride: number, bColStride: number,
+  C: Float32Array, cOff: number, cBatchStride: number, cRowStride: number, beta: number,
+): void {
+  const nat = requireNative("sgemm");
+  checkGemm("sgemm", Float32Array, batch, M, N, K, A, aOff, aBatchStride, aRowStride, aColStride,
+    B, bOff, bBatchStride, bRowStride, bColStride, C, cOff, cBatchStride, cRowStride, beta);
+  if (nat.sgemm(batch, M, N, K, A, aOff, aBatchStride, aRowStride, aColStride,
+    B, bOff, bBatchStride, bRowStride, bColStride, C, cOff, cBatchStride, cRowStride, beta) !== 0) {
+    throw new RuntimeError(OVERLAP_IN);
+  }
+}
+
+/** sgemm over Float64Arrays. */
+export function dgemm(
+  batch: number, M: number, N: number, K: number,
+  A: Float64Array, aOff: number, aBatchStride: number, aRowStride: number, aColStride: number,
+  B: Float64Array, bOff: number, bBatchStride: number, bRowStride: number, bColStride: number,
+  C: Float64Array, cOff: number, cBatchStride: number, cRowStride: number, beta: number,
+): void {
+  const nat = requireNative("dgemm");
+  checkGemm("dgemm", Float64Array, batch, M, N, K, A, aOff, aBatchStride, aRowStride, aColStride,
+    B, bOff, bBatchStride, bRowStride, bColStride, C, cOff, cBatchStride, cRowStride, beta);
+  if (nat.dgemm(batch, M, N, K, A, aOff, aBatchStride, aRowStride, aColStride,
+    B, bOff, bBatchStride, bRowStride, bColStride, C, cOff, cBatchStride, cRowStride, beta) !== 0) {
+    throw new RuntimeError(OVERLAP_IN);
+  }
+}
+
+/** torch.set_num_threads for the native kernels. */
+export function set_num_threads(n: number): void {
+  const nat = requireNative("set_num_threads");
+  checkInt("set_num_threads", "int", n);
+  if (n <= 0) throw new RuntimeError("set_num_threads expects a positive integer");
+  if (n > 1024) throw new ValueError(`set_num_threads(): at most 1024 threads, got ${n}`);
+  nat.set_num_threads(n);
+}
+
+/** torch.get_num_threads for the native kernels (1 when the addon is not loaded). */
+export function get_num_threads(): number {
+  return native === null ? 1 : native.get_num_threads();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tensor adapter with the signature of Backend.matmul (src/backend/index.ts).
+
+/**
+ * out[..., M, N] = a[..., M, K] @ b[..., K, N] with batch dims already broadcast (any strides,
+ * 0 where broadcast) and out contiguous. Returns false, doing nothing, when the native kernels
+ * do not apply (addon missing, dtype not float32/float64, or a matrix dim of `out` not
+ * unit-stride), so the caller can fall back to the TypeScript kernel.
+ */
+export function nativeMatmul(a: Tensor, b: Tensor, out: Tensor): boolean {
+  if (native === null) return false;
+  const dt = out.dtype.name;
+  if ((dt !== "float32" && dt !== "float64") || a.dtype !== out.dtype || b.dtype !== out.dtype) return false;
+  const nd = out._shape.length;
+  if (nd < 2 || a._shape.length !== nd || b._shape.length !== nd) return false;
+  const M = out._shape[nd - 2], N = out._shape[nd - 1], K = a._shape[nd - 1];
+  if (out._strides[nd - 1] !== 1 && N > 1) return false;
+  const run = dt === "float32" ? sgemm : dgemm;
+  const A = a._storage.data as GemmArray, B = b._storage.data as GemmArray, C = out._storage.data as GemmArray;
+  const sa = a._strides, sb = b._strides, so = out._strides;
+  const cRS = M > 1 ? so[nd - 2] : N;
+  // Merge the batch dims into as few as possible; the kernel takes one batch dim per call.
+  const shape: number[] = [];
+  const st: number[][] = [[], [], []];
+  for (let d = 0; d < nd - 2; d++) {
+    const s = out._shape[d];
+    if (s === 1) continue;
+    const last = shape.length - 1;
+    if (last >= 0 && st[0][last] === sa[d] * s && st[1][last] === sb[d] * s && st[2][last] === so[d] * s) {
+      shape[last] *= s;
+      st[0][last] = sa[d];
+      st[1][last] = sb[d];
+      st[2][last] = so[d];
+    } else {
+      shape.push(s);
+      st[0].push(sa[d]);
+      st[1].push(sb[d]);
+      st[2].push(so[d]);
+    }
+  }
+  if (shape.length === 0) shape.push(1), st[0].push(0), st[1].push(0), st[2].push(0);
+  const inner = shape.length - 1;
+  const batch = shape[inner];
+  const outer = shape.slice(0, inner);
+  let outerCount = 1;
+  for (const s of outer) outerCount *= s;
+  if (outerCount === 0 || batch === 0) return true;
+  const idx = new Array<number>(outer.length).fill(0);
+  let pa = a._offset, pb = b._offset, po = out._offset;
+  for (let o = 0; o < outerCount; o++) {
+    (run as typeof sgemm)(batch, M, N, K,
+      A as Float32Array, pa, st[0][inner], sa[nd - 2], sa[nd - 1],
+      B as Float32Array, pb, st[1][inner], sb[nd - 2], sb[nd - 1],
+      C as Float32Array, po, st[2][inner], cRS, 0);
+    for (let d = outer.length - 1; d >= 0; d--) {
+      pa += st[0][d], pb += st[1][d], po += st[2][d];
+      if (++idx[d] < outer[d]) break;
+      idx[d] = 0;
+      pa -= st[0][d] * outer[d], pb -= st[1][d] * outer[d], po -= st[2][d] * outer[d];
+    }
+  }
+  return true;
+}
