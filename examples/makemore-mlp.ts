@@ -4,7 +4,7 @@
 // bngain/bnbias with running mean/std, minibatches of 32 from a seeded generator, and the
 // train/val/test split of `random.seed(42); random.shuffle(words)`.
 //
-//   node --import tsx examples/makemore-mlp.ts                 (npm start) 30000 steps
+//   node --import tsx examples/makemore-mlp.ts                 (npm start) 20000 steps
 //   node --import tsx examples/makemore-mlp.ts --steps 200000  the lecture's run
 //   options: --steps N (lr 0.1 for the first half, then 0.01, as the lecture's 100k of 200k)
 //            --batch N --samples N
@@ -175,7 +175,7 @@ export function sample(m: MLP, itos: Map<number, string>, count = 20): string[] 
 
 function main(): void {
   const args = parseArgs();
-  const max_steps = intArg(args, "steps", 30000);
+  const max_steps = intArg(args, "steps", 20000);
   const batch_size = intArg(args, "batch", 32);
   const nSamples = intArg(args, "samples", 20);
   const decayAt = Math.floor(max_steps / 2); // the lecture: 0.1 for 100k of 200k steps, then 0.01

@@ -290,6 +290,9 @@ case("smooth_l1_beta", "F:smooth_l1_loss", [N(3, 4), N(3, 4)], kw=dict(beta=0.5,
 case("huber", "F:huber_loss", [N(3, 4), N(3, 4)], kw=dict(delta=0.7))
 case("kl_div", "F:kl_div", [N(3, 4), N(3, 4, dist="simplex", rg=False)], kw=dict(reduction="batchmean"))
 case("kl_div_log", "F:kl_div", [N(3, 4), N(3, 4)], kw=dict(reduction="sum", log_target=True))
+for act, extra, dist in (("relu", [], "pm"), ("leaky_relu", [0.1], "pm"), ("elu", [0.8], "pm"), ("hardtanh", [-0.5, 0.5], "pm"), ("silu", [], "normal"), ("mish", [], "normal")):
+    case(f"{act}_inplace", "x:inplace_act", [N(3, 4, dist=dist)], args=[act, *extra])
+case("dropout_inplace", "x:inplace_act", [N(3, 4)], args=["dropout", 0.4], seed=99)
 case("gelu", "F:gelu", [N(3, 4)])
 case("gelu_tanh", "F:gelu", [N(3, 4)], kw=dict(approximate="tanh"))
 case("silu", "F:silu", [N(3, 4)])
@@ -445,6 +448,7 @@ CUSTOM = {
     "index_fill": lambda ts, a, kw: ts[0].index_fill(a[0], ts[1], a[1]),
     "index_put": lambda ts, a, kw: ts[0].index_put((ts[1],), ts[2], **kw),
     "einsum": lambda ts, a, kw: torch.einsum(a[0], *ts),
+    "inplace_act": lambda ts, a, kw: getattr(F, a[0])(ts[0] * 1, *a[1:], inplace=True),
 }
 
 
@@ -630,6 +634,38 @@ def errors():
     return out
 
 
+def exact_cases():
+    """float32 results compared bit for bit: the NLL cascade summation, the stable log-softmax."""
+    g = torch.Generator().manual_seed(5)
+    out = {}
+    x = torch.randn(1000, 10, generator=g)
+    t = torch.randint(0, 10, (1000,), generator=g)
+    w = torch.rand(10, generator=g) + 0.5
+    ti = t.clone()
+    ti[torch.rand(1000, generator=g) < 0.2] = -100
+    def bits(v):
+        return encode([float(a) for a in v.detach().double().flatten().tolist()])
+    out["nll_input"] = bits(x)
+    out["nll_target"] = t.tolist()
+    out["nll_weight"] = bits(w)
+    out["nll_target_ignore"] = ti.tolist()
+    out["nll_mean"] = bits(F.nll_loss(x, t))
+    out["nll_sum"] = bits(F.nll_loss(x, t, reduction="sum"))
+    out["nll_weighted_mean"] = bits(F.nll_loss(x, t, weight=w))
+    out["nll_ignore_mean"] = bits(F.nll_loss(x, ti))
+    out["nll_ignore_weighted_mean"] = bits(F.nll_loss(x, ti, weight=w))
+    z = torch.tensor([[-100.0, -3.0, 0.0, 100.0]], requires_grad=True)
+    ce = F.cross_entropy(z, torch.tensor([1]))
+    ce.backward()
+    out["ce_extreme_loss"] = bits(ce)
+    out["ce_extreme_grad"] = bits(z.grad)
+    out["ce_extreme_repr"] = repr(ce)
+    z2 = torch.tensor([[1e4, -1e4, 0.0], [-3e38, 3e38, 1.0]])
+    out["log_softmax_huge"] = bits(F.log_softmax(z2, 1))
+    out["softmax_huge"] = bits(F.softmax(z2, 1))
+    return out
+
+
 def main():
     cases = [c for c in CASES if c["v2"] == V2]
     if not V2 and not hasattr(F, "scaled_dot_product_attention"):
@@ -644,9 +680,10 @@ def main():
     doc = dict(torch=torch.__version__, generator="scripts/gen_autograd_goldens.py" + (" --v2" if V2 else ""), cases=results)
     if not V2:
         doc["errors"] = errors()
+        doc["exact"] = exact_cases()
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
-        json.dump(doc, f, separators=(",", ":"))
+        json.dump(doc, f, separators=(",", ":"), allow_nan=False)
     print(f"wrote {len(results)} cases to {OUT}")
 
 

@@ -24,13 +24,14 @@ Case: {"name", "fn", "self"?: arg, "args": [arg], "kwargs": {name: arg}, "pick"?
   "self_after": for in-place methods, the base of `self` after the call.
 Values: JSON numbers (float32 values are exact in double); "nan", "inf", "-inf", "-0.0".
 
-Where torch 2.x (checked: 2.13) differs from 1.13 (--check lists 56 of ~630 cases):
+Where torch 2.x (checked: 2.13) differs from 1.13 (--check lists 58 of 655 cases):
   - error texts: gather/scatter accept int32 indices in 2.x ("Expected dtype int32/int64 for
     index"), "to be no larger than" instead of "to be smaller than", scatter_reduce with an
     unknown reduce silently returns self in 2.13, NotImplementedError instead of RuntimeError
     for "... not implemented for 'Bool'" dispatch errors, "Repeats must be non-negative",
     "repeats must have the same size as input along dim, but got ...", "diag(): Supports 1D or
-    2D tensors. Got 3D";
+    2D tensors. Got 3D"; diff with a negative n raises "order must be non-negative" (1.13
+    returns the input unchanged);
   - unique(sorted=False) returns sorted values in 2.x (1.13 returns std::unordered_set order);
     NaN handling of unique differs;
   - histc: 1.13 counts NaN inside an explicit [min, max] in the first bin, 2.x skips it;
@@ -652,6 +653,8 @@ for dt in ALL:
 case("diff n2 dim0", "diff", T([5, 3]), 2, 0)
 case("diff n big", "diff", V([1, 2, 4], "int64"), 5)
 case("diff n0", "diff", T([4]), 0)
+case("grad diff n0 with prepend", "diff", T([4], rg=True), 0, kwargs={"prepend": T([2])}, grad=True)
+case("grad diff negative n with prepend", "diff", T([4], rg=True), -1, kwargs={"prepend": T([2], rg=True)}, grad=True)
 case("diff prepend append", "diff", T([2, 3]), kwargs={"prepend": T([2, 1]), "append": T([2, 2])})
 case("diff prepend dim0 n2", "diff", T([3, 2]), 2, 0, T([1, 2]))
 case("diff uint8 wraps", "diff", V([5, 3, 250, 0], "uint8"))
@@ -733,6 +736,12 @@ case("grad einsum ij,jk->ik", "einsum", "ij,jk->ik", T([3, 4], rg=True), T([4, 5
 case("grad einsum bhqd,bhkd->bhqk", "einsum", "bhqd,bhkd->bhqk", T([2, 2, 3, 4], rg=True), T([2, 2, 5, 4], rg=True), grad=True, tol=G2)
 case("grad einsum i,i->", "einsum", "i,i->", T([5], rg=True), T([5], rg=True), grad=True, tol=G2)
 case("grad einsum ij->ji", "einsum", "ij->ji", T([3, 4], rg=True), grad=True)
+for eq, shapes in [("ij,kj->ik", [[3, 4], [5, 4]]), ("i,j->ij", [[3], [4]]), ("ij,jk", [[3, 4], [4, 2]]), ("ba", [[3, 4]]),
+                   ("ii->i", [[3, 3]]), ("ii", [[3, 3]]), ("ij->", [[3, 4]]), ("ij,ij->ij", [[3, 4], [3, 4]]),
+                   ("...ij,...jk->...ik", [[2, 3, 4], [2, 4, 3]]), ("ij,jk,kl->il", [[2, 3], [3, 4], [4, 2]]),
+                   ("ij,jk->ki", [[2, 3], [3, 4]]), ("bij,bkj->bik", [[2, 3, 4], [2, 5, 4]]), ("ij,j->i", [[2, 3], [3]]),
+                   ("i,i->i", [[3], [3]]), ("ij,kl->ijkl", [[2, 3], [1, 2]]), ("bn,anm,bm->ba", [[2, 3], [4, 3, 5], [2, 5]])]:
+    case(f"grad einsum {eq} (grad_fn)", "einsum", eq, *[T(sh, rg=True) for sh in shapes], grad=True, tol=G2)
 case("grad einsum bij,bjk->bik", "einsum", "bij,bjk->bik", T([2, 3, 4], rg=True), T([2, 4, 5], rg=True), grad=True, tol=G2)
 
 def results():

@@ -79,7 +79,6 @@ export const {
 import * as engine from "./autograd/engine.js";
 export const autograd = { grad: engine.grad, backward: engine.backwardAll, gradcheck: gradcheckMod.gradcheck, gradgradcheck: gradcheckMod.gradgradcheck };
 import * as gradcheckMod from "./autograd/gradcheck.js";
-export * as functional from "./nn/functional.js";
 export { softmax, log_softmax } from "./nn/functional.js";
 export { save, load, safetensors } from "./io/index.js";
 

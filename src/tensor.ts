@@ -79,11 +79,12 @@ export class Tensor {
     return this.dtype.kind === "f";
   }
   is_contiguous(): boolean {
+    // c10: an empty tensor is contiguous whatever its strides; size-1 dims are ignored
+    if (this._shape.includes(0)) return true;
     let expected = 1;
     for (let i = this._shape.length - 1; i >= 0; i--) {
       const s = this._shape[i];
       if (s === 1) continue;
-      if (s === 0) return true;
       if (this._strides[i] !== expected) return false;
       expected *= s;
     }

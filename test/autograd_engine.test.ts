@@ -9,7 +9,7 @@ import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 import { record } from "../src/ops/util.js";
 
-const F = torch.functional;
+const F = torch.nn.functional;
 const golden = JSON.parse(readFileSync(new URL("./goldens/autograd_ops.json", import.meta.url), "utf8")) as {
   errors: Record<string, { type: string; message: string } | null>;
 };

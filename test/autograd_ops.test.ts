@@ -12,7 +12,7 @@ import * as torch from "../src/index.js";
 import { manual_seed } from "../src/random/generator.js";
 import type { Tensor } from "../src/index.js";
 
-const F = torch.functional;
+const F = torch.nn.functional;
 
 interface InputSpec {
   shape: number[];
@@ -116,6 +116,8 @@ const CUSTOM: Record<string, Custom> = {
   index_fill: (ts, a) => ts[0].index_fill(a[0] as number, ts[1], a[1] as number),
   index_put: (ts, _a, kw) => ts[0].index_put([ts[1]], ts[2], kw as { accumulate?: boolean }),
   einsum: (ts, a) => torch.einsum(a[0] as string, ...ts),
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  inplace_act: (ts, a) => (F as any)[a[0] as string](ts[0].mul(1), ...a.slice(1), { inplace: true }),
 };
 
 function callOp(c: Case, xs: Tensor[]): Tensor[] {

@@ -127,11 +127,11 @@ export function buildInput(spec: TensorSpec): Tensor {
       storageLen = n;
       break;
     case "transposed": {
+      // x.mT.contiguous().mT, where contiguous() keeps a view that already is (size-1 dims)
       if (nd < 2) throw new Unsupported("transposed layout needs 2 dims");
-      const mem = shape.slice();
-      [mem[nd - 2], mem[nd - 1]] = [mem[nd - 1], mem[nd - 2]];
-      strides = contiguousStrides(mem);
-      [strides[nd - 2], strides[nd - 1]] = [strides[nd - 1], strides[nd - 2]];
+      const perm = shape.map((_, i) => i);
+      [perm[nd - 2], perm[nd - 1]] = [perm[nd - 1], perm[nd - 2]];
+      strides = permutedLayout(shape, perm);
       storageLen = n;
       break;
     }
@@ -145,10 +145,7 @@ export function buildInput(spec: TensorSpec): Tensor {
       storageLen = n + 3;
       break;
     case "permuted": {
-      const perm = shape.map((_, i) => (i + 1) % nd);
-      const memStrides = contiguousStrides(perm.map((p) => shape[p]));
-      strides = new Array<number>(nd);
-      perm.forEach((p, i) => (strides[p] = memStrides[i]));
+      strides = permutedLayout(shape, shape.map((_, i) => (i + 1) % nd));
       storageLen = n;
       break;
     }
@@ -169,6 +166,30 @@ export function buildInput(spec: TensorSpec): Tensor {
     }
   }
   return finish(new Tensor(new Storage(data, dt), shape, strides, offset), spec);
+}
+
+/** Strides of x.permute(perm).contiguous().permute(inverse) for a contiguous x of `shape`. */
+function permutedLayout(shape: readonly number[], perm: readonly number[]): number[] {
+  const nd = shape.length;
+  const base = contiguousStrides(shape);
+  const pShape = perm.map((p) => shape[p]);
+  let pStrides = perm.map((p) => base[p]);
+  if (!isContiguous(pShape, pStrides)) pStrides = contiguousStrides(pShape);
+  const out = new Array<number>(nd);
+  perm.forEach((p, i) => (out[p] = pStrides[i]));
+  return out;
+}
+
+/** c10's is_contiguous: size-1 dims are ignored, an empty tensor is contiguous. */
+function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
+  if (shape.some((s) => s === 0)) return true;
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] === 1) continue;
+    if (strides[i] !== expected) return false;
+    expected *= shape[i];
+  }
+  return true;
 }
 
 function finish(t: Tensor, spec: TensorSpec): Tensor {

@@ -1,41 +1,77 @@
 // A training progress bar (cli-progress, on stderr): step, current loss, steps per second and
-// ETA. Messages printed while it runs go through `log` so the bar is redrawn below them.
+// ETA. Training loops are synchronous, so cli-progress's timer never gets to run: the bar is
+// redrawn from update() (its synchronousUpdate mode, throttled to 10 fps). Off a terminal (CI
+// logs, pipes) a plain status line is printed every few seconds instead. Lines printed while the
+// bar is up go through `log`, which clears the bar's line first and redraws it below.
 import cliProgress from "cli-progress";
 
 export interface Progress {
-  /** after step `step` (1-based count of finished steps) with that step's loss */
+  /** after `step` finished steps, the last one with this loss */
   update(step: number, loss: number): void;
   log(line: string): void;
   stop(): void;
 }
 
-export function progressBar(total: number, label = "train"): Progress {
-  const multi = new cliProgress.MultiBar(
+function fmtTime(s: number): string {
+  if (!Number.isFinite(s)) return "-";
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s` : `${s.toFixed(0)}s`;
+}
+
+export function progressBar(total: number, label = "train", opts: { notTTYIntervalMs?: number } = {}): Progress {
+  const t0 = performance.now();
+  const speed = (step: number) => step / Math.max((performance.now() - t0) / 1000, 1e-9);
+
+  if (!process.stderr.isTTY) {
+    const every = opts.notTTYIntervalMs ?? 5000;
+    let last = t0;
+    let state = { step: 0, loss: NaN };
+    const line = () => {
+      const v = speed(state.step);
+      return `${label} ${state.step}/${total} | loss ${state.loss.toFixed(4)} | ${v.toFixed(1)} steps/s | ETA ${fmtTime((total - state.step) / v)}`;
+    };
+    return {
+      update(step, loss) {
+        state = { step, loss };
+        const now = performance.now();
+        if (now - last >= every) {
+          last = now;
+          process.stderr.write(line() + "\n");
+        }
+      },
+      log(l) {
+        console.log(l);
+      },
+      stop() {
+        if (state.step > 0) process.stderr.write(line() + "\n");
+      },
+    };
+  }
+
+  const bar = new cliProgress.SingleBar(
     {
       format: `${label} |{bar}| {value}/{total} | loss {loss} | {speed} steps/s | ETA {eta_formatted}`,
       barsize: 28,
       hideCursor: true,
       clearOnComplete: false,
-      stopOnComplete: false,
       etaBuffer: 200,
-      // off a terminal (CI logs, pipes) print a status line every few seconds instead
-      noTTYOutput: true,
-      notTTYSchedule: 5000,
+      synchronousUpdate: true,
+      fps: 10,
     },
     cliProgress.Presets.shades_classic,
   );
-  const bar = multi.create(total, 0, { loss: "-", speed: "-" });
-  const t0 = performance.now();
+  bar.start(total, 0, { loss: "-", speed: "-" });
   return {
     update(step, loss) {
-      const secs = (performance.now() - t0) / 1000;
-      bar.update(step, { loss: loss.toFixed(4), speed: secs > 0 ? (step / secs).toFixed(1) : "-" });
+      bar.update(step, { loss: loss.toFixed(4), speed: speed(step).toFixed(1) });
     },
-    log(line) {
-      multi.log(line.endsWith("\n") ? line : line + "\n");
+    log(l) {
+      process.stderr.write("\r\x1b[2K");
+      console.log(l);
+      bar.render();
     },
     stop() {
-      multi.stop();
+      bar.stop();
     },
   };
 }

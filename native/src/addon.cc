@@ -286,6 +286,31 @@ napi_value SetBlocking(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// set_thresholds(rawMaxFma, parallelMinFma) -> previous [rawMaxFma, parallelMinFma].
+// rawMaxFma = -1 packs every operand. For tests and tuning.
+napi_value SetThresholds(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t prev[2];
+  tl::get_thresholds(&prev[0], &prev[1]);
+  if (argc >= 2) {
+    double d[2];
+    for (int i = 0; i < 2; ++i) {
+      if (napi_get_value_double(env, argv[i], &d[i]) != napi_ok || !std::isfinite(d[i]) ||
+          d[i] != std::floor(d[i]) || d[i] < -1 || d[i] > kMaxSafe) {
+        throw_type(env, "set_thresholds: expected two integers >= -1");
+        return nullptr;
+      }
+    }
+    tl::set_thresholds((int64_t)d[0], (int64_t)d[1]);
+  }
+  napi_value arr;
+  napi_create_array_with_length(env, 2, &arr);
+  for (uint32_t i = 0; i < 2; ++i) napi_set_element(env, arr, i, make_int(env, prev[i]));
+  return arr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -300,6 +325,7 @@ NAPI_MODULE_INIT() {
       {"isa_supported", nullptr, IsaSupported, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"blocking", nullptr, GetBlocking, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"set_blocking", nullptr, SetBlocking, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"set_thresholds", nullptr, SetThresholds, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

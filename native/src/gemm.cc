@@ -76,7 +76,9 @@ int g_threads = 0;  // 0: not yet set, use the pool's default
 
 // Products below this many multiply-adds run on the calling thread: waking a worker and
 // splitting the work costs a few microseconds (see native/README.md).
-constexpr int64_t kParallelMinFma = int64_t(1) << 20;
+int64_t g_parallel_min_fma = int64_t(1) << 20;
+// Products up to this many multiply-adds read A and (row-contiguous) B in place.
+int64_t g_raw_max_fma = int64_t(1) << 21;
 
 // Aligned scratch owned by one calling thread; workers receive slices of the caller's.
 struct Scratch {
@@ -113,8 +115,8 @@ struct Plan {
 template <typename T>
 void choose_raw(Plan<T>& p, const GemmArgs<T>& g) {
   const int64_t fma = g.M * g.N * g.K;
-  p.rawB = g.bCS == 1 && (fma <= (int64_t(1) << 21) || g.M <= 2 * p.MR);
-  p.rawA = fma <= (int64_t(1) << 21) || g.N <= p.NR;
+  p.rawB = g.bCS == 1 && (fma <= g_raw_max_fma || (g_raw_max_fma >= 0 && g.M <= 2 * p.MR));
+  p.rawA = fma <= g_raw_max_fma || (g_raw_max_fma >= 0 && g.N <= p.NR);
 }
 
 template <typename T>
@@ -285,7 +287,7 @@ bool gemm(const State<T>& s, const GemmArgs<T>& g) {
   Plan<T> p = make_plan(s, g);
   const int64_t fma = g.batch * g.M * g.N * g.K;
   int nt = get_num_threads();
-  if (fma < kParallelMinFma) nt = 1;
+  if (fma < g_parallel_min_fma) nt = 1;
 
   Mode mode = Mode::kBatch;
   if (nt > 1) {
@@ -360,6 +362,15 @@ int default_num_threads() { return available_cpus(); }
 const char* isa_name() { return g_isa.c_str(); }
 bool isa_supported(const char* name) { return cpu_has(name); }
 bool force_isa(const char* name) { return use_isa(name); }
+
+void set_thresholds(int64_t raw_max_fma, int64_t parallel_min_fma) {
+  g_raw_max_fma = raw_max_fma;
+  g_parallel_min_fma = parallel_min_fma;
+}
+void get_thresholds(int64_t* raw_max_fma, int64_t* parallel_min_fma) {
+  *raw_max_fma = g_raw_max_fma;
+  *parallel_min_fma = g_parallel_min_fma;
+}
 
 Blocking blocking_f32() {
   return {g_f32.ops->MR, g_f32.ops->NR, g_f32.tune.MC, g_f32.tune.KC, g_f32.tune.NC};

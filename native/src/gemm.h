@@ -33,4 +33,10 @@ Blocking blocking_f64();
 void set_blocking_f32(int MC, int KC, int NC);  // tuning experiments only; 0 keeps a value
 void set_blocking_f64(int MC, int KC, int NC);
 
+// Size thresholds in multiply-adds (tests use them to reach every code path with small
+// products): up to raw_max_fma the operands are read in place instead of packed (-1: always
+// pack); from parallel_min_fma on the work is split over threads.
+void set_thresholds(int64_t raw_max_fma, int64_t parallel_min_fma);
+void get_thresholds(int64_t* raw_max_fma, int64_t* parallel_min_fma);
+
 }  // namespace tl

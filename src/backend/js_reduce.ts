@@ -88,7 +88,7 @@ export function reduce(op: ReduceOp, x: Tensor, dims: readonly number[], out: Te
         for (let j = 0; j < innerN; j++) {
           acc = out.dtype.name === "float32" ? Math.fround(acc * X[at(base, j)]) : acc * X[at(base, j)];
         }
-        O[o0 + i] = acc;
+        O[o0 + i] = out.dtype.kind === "f" ? acc : acc + 0; // an int64 never holds -0 (0 * -3)
         break;
       }
       case "all": {

@@ -44,6 +44,12 @@ export interface NativeBinding {
   blocking(dtype: "float32" | "float64"): Blocking;
   /** tuning experiments only; 0 keeps a value */
   set_blocking(dtype: "float32" | "float64", MC: number, KC: number, NC: number): void;
+  /**
+   * Size thresholds in multiply-adds; returns the previous pair. Up to rawMaxFma the operands
+   * are read in place (-1: always pack); from parallelMinFma on the work is split over
+   * threads. Tests use this to reach every code path with small products.
+   */
+  set_thresholds(rawMaxFma?: number, parallelMinFma?: number): [number, number];
 }
 
 function load(): { binding: NativeBinding | null; reason: string | null } {

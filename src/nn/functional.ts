@@ -101,7 +101,7 @@ function pointwise(
   f: (v: number) => number,
   df: (g: number, x: number, y: number) => number,
   dslow: (g: Tensor, x: Tensor, y: Tensor) => Tensor,
-  saveOut = false,
+  opts: { saveOut?: boolean; inPlace?: boolean } = {},
 ): Tensor {
   const out = empty(x._shape.slice(), x.dtype);
   const { d: X, o: xo } = raw(x);
@@ -109,19 +109,21 @@ function pointwise(
   const n = out.numel();
   for (let i = 0; i < n; i++) Y[i] = f(X[xo + i]);
   if (needsGrad(x)) {
+    // an in-place caller overwrites x: a derivative that needs the input reads a private copy
+    const src = opts.inPlace && !opts.saveOut ? no_grad(() => x.detach().clone()) : x;
     record(
       out,
       node,
       [x],
       (g) => {
-        if (needsGrad(g, x)) return [dslow(g, x, out)];
+        if (needsGrad(g, src)) return [dslow(g, src, out)];
         const gi = empty(x._shape.slice(), g.dtype);
-        const G = raw(g), Xr = raw(x);
+        const G = raw(g), Xr = raw(src);
         const R = gi._storage.data;
         for (let i = 0; i < n; i++) R[i] = df(G.d[G.o + i], Xr.d[Xr.o + i], Y[i]);
         return [gi];
       },
-      [saveOut ? out : x],
+      opts.saveOut ? [out] : src === x ? [x] : [],
     );
   }
   return out;
@@ -834,6 +836,7 @@ export function silu(input: Tensor, inplace?: Inplace): Tensor {
       const s = x.sigmoid();
       return g.mul(s).mul(x.mul(s.neg().add(1)).add(1));
     },
+    { inPlace: inplaceOf(inplace) },
   );
   return inplaceOf(inplace) ? inPlace(input, out) : out;
 }
@@ -854,6 +857,7 @@ export function mish(input: Tensor, inplace?: Inplace): Tensor {
       const t = softplus(x).tanh();
       return g.mul(t.add(x.mul(x.sigmoid()).mul(t.mul(t).neg().add(1))));
     },
+    { inPlace: inplaceOf(inplace) },
   );
   return inplaceOf(inplace) ? inPlace(input, out) : out;
 }
@@ -863,14 +867,31 @@ export function leaky_relu(input: Tensor, ...args: unknown[]): Tensor {
   const o = params<{ negative_slope: number; inplace: boolean }>(args, ["negative_slope", "inplace"]);
   const slope = o.negative_slope ?? 0.01;
   checkFloat(input, "leaky_relu_cpu");
-  const out = pointwise(
+  if (o.inplace) {
+    // leaky_relu_ saves its result (LeakyReluBackward1): the sign of the result is the sign of
+    // the input only for a non-negative slope
+    const negSlope = () => {
+      throw new RuntimeError(
+        "In-place leakyReLu backward calculation is triggered with a negative slope which is not supported. This is caused by calling in-place forward function with a negative slope, please call out-of-place version instead. File an issue at https://github.com/pytorch/pytorch if you do require supporting in-place leakRelu backward calculation with negative slope",
+      );
+    };
+    const res = pointwise(
+      input,
+      "LeakyReluBackward1",
+      (v) => (v > 0 ? v : v * slope),
+      (g, _x, y) => (slope < 0 ? negSlope() : y > 0 ? g : g * slope),
+      (g, _x, y) => (slope < 0 ? negSlope() : g.mul(y.gt(0).to(g.dtype).mul(1 - slope).add(slope))),
+      { saveOut: true },
+    );
+    return inPlace(input, res, "LeakyReluBackward1");
+  }
+  return pointwise(
     input,
     "LeakyReluBackward0",
     (v) => (v > 0 ? v : v * slope),
     (g, x) => (x > 0 ? g : g * slope),
     (g, x) => g.mul(x.gt(0).to(g.dtype).mul(1 - slope).add(slope)),
   );
-  return o.inplace ? inPlace(input, out, "LeakyReluBackward1") : out;
 }
 export function leaky_relu_(input: Tensor, negative_slope = 0.01): Tensor {
   return leaky_relu(input, negative_slope, true);
@@ -881,14 +902,25 @@ export function elu(input: Tensor, ...args: unknown[]): Tensor {
   const o = params<{ alpha: number; inplace: boolean }>(args, ["alpha", "inplace"]);
   const alpha = o.alpha ?? 1;
   checkFloat(input, "elu_cpu");
-  const out = pointwise(
+  if (o.inplace) {
+    // elu_ saves its result (EluBackward1): d/dx = result + alpha where x <= 0
+    const res = pointwise(
+      input,
+      "EluBackward1",
+      (v) => (v > 0 ? v : alpha * Math.expm1(v)),
+      (g, _x, y) => (y > 0 ? g : g * (y + alpha)),
+      (g, _x, y) => g.mul(where(y.gt(0), y.mul(0).add(1), y.add(alpha))),
+      { saveOut: true },
+    );
+    return inPlace(input, res, "EluBackward1");
+  }
+  return pointwise(
     input,
     "EluBackward0",
     (v) => (v > 0 ? v : alpha * Math.expm1(v)),
     (g, x) => (x > 0 ? g : g * alpha * Math.exp(x)),
     (g, x) => g.mul(where(x.gt(0), x.mul(0).add(1), x.exp().mul(alpha))),
   );
-  return o.inplace ? inPlace(input, out, "EluBackward1") : out;
 }
 export function elu_(input: Tensor, alpha = 1): Tensor {
   return elu(input, alpha, true);
@@ -924,14 +956,19 @@ export function hardtanh(input: Tensor, ...args: unknown[]): Tensor {
   const o = params<{ min_val: number; max_val: number; inplace: boolean }>(args, ["min_val", "max_val", "inplace"]);
   const lo = o.min_val ?? -1, hi = o.max_val ?? 1;
   checkFloat(input, "hardtanh_backward_cpu");
+  // the in-place form reads the clamped result, which gives the same mask
   const out = pointwise(
     input,
     "HardtanhBackward0",
     (v) => (v < lo ? lo : v > hi ? hi : v),
-    (g, x) => (x <= lo || x >= hi ? 0 : g),
-    (g, x) => g.mul(x.gt(lo).logical_and(x.lt(hi))),
+    (g, x, y) => ((o.inplace ? y : x) <= lo || (o.inplace ? y : x) >= hi ? 0 : g),
+    (g, x, y) => {
+      const v = o.inplace ? y : x;
+      return g.mul(v.gt(lo).logical_and(v.lt(hi)));
+    },
+    { saveOut: !!o.inplace },
   );
-  return o.inplace ? inPlace(input, out, "HardtanhBackward1") : out;
+  return o.inplace ? inPlace(input, out) : out;
 }
 /** F.relu6(input, inplace=False) = hardtanh(input, 0, 6) */
 export function relu6(input: Tensor, inplace?: Inplace): Tensor {

@@ -11,6 +11,7 @@ import { needsGrad, params, record, resultType, splitOpts } from "./util.js";
 import { expandTo } from "./shape_helpers.js";
 import { typeName } from "./dtype_names.js";
 import { cat } from "./join.js";
+import { index_select } from "./indexing.js";
 import { plainCopy, zerosOf } from "./scatter.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -78,21 +79,6 @@ export function tile(x: Tensor, ...args: unknown[]): Tensor {
 // ---------------------------------------------------------------------------------------------
 // repeat_interleave
 
-/** index_select along d (IndexSelectBackward0: the gradient is index_add-ed back). */
-function indexSelect(x: Tensor, d: number, index: Tensor): Tensor {
-  const n = index.numel();
-  const shape = x._shape.slice();
-  shape[d] = n;
-  const idx = index.dtype === int64 ? index : index.to(int64);
-  const viewShape = shape.map((_, i) => (i === d ? n : 1));
-  const out = x.detach().gather(d, idx.reshape(viewShape).expand(shape));
-  if (needsGrad(x)) {
-    const inShape = x._shape.slice();
-    record(out, "IndexSelectBackward0", [x], (g) => [zerosOf(inShape, g.dtype).scatter_add(d, idx.reshape(viewShape).expand(g._shape), g)], [index]);
-  }
-  return out;
-}
-
 /** torch.repeat_interleave(repeats): each i repeated repeats[i] times. */
 function repeatIndices(repeats: Tensor): Tensor {
   if (repeats.dtype !== int64 && repeats.dtype !== int32)
@@ -110,6 +96,7 @@ function repeatIndices(repeats: Tensor): Tensor {
 }
 
 export function repeat_interleave(x: Tensor, ...args: unknown[]): Tensor {
+  // output_size is accepted; it only spares PyTorch a device sync, the total is computed anyway
   const o = params<{ repeats: Tensor | number; dim: number | null; output_size: number }>(args, ["repeats", "dim"]);
   if (o.repeats === undefined) return repeatIndices(x);
   let input = x;
@@ -128,7 +115,8 @@ export function repeat_interleave(x: Tensor, ...args: unknown[]): Tensor {
   else if (reps.dim() === 1) {
     if (reps._shape[0] !== size) throw new RuntimeError("repeats must have the same size as input along dim");
   } else throw new RuntimeError("repeats must be 0-dim or 1-dim tensor");
-  return indexSelect(input, d, repeatIndices(reps));
+  // ATen: input.index_select(dim, repeat_interleave(repeats)), so the node is IndexSelectBackward0
+  return index_select(input, d, repeatIndices(reps));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -260,7 +248,12 @@ export function diff(x: Tensor, ...args: unknown[]): Tensor {
   const d = wrapDim(dim, x.dim());
   let input = x;
   if ((prepend || append) && n !== 0) input = cat([...(prepend ? [prepend] : []), x, ...(append ? [append] : [])], d);
-  if (n === 0) return input.clone();
+  if (n === 0) {
+    // ATen: zeros_like(self).copy_(self), whose node is CopyBackwards
+    const out = plainCopy(x);
+    if (needsGrad(x)) record(out, "torch::autograd::CopyBackwards", [x], (g) => [g]);
+    return out;
+  }
   let outLen = input._shape[d] - 1;
   let result = input;
   n = n >= input._shape[d] ? input._shape[d] : n;
@@ -348,11 +341,20 @@ export function trace(x: Tensor): Tensor {
 
 // ---------------------------------------------------------------------------------------------
 // einsum
+//
+// A port of ATen's einsum (native/Linear.cpp, 1.13): every operand is permuted to one global
+// dim order (output labels, then contracted labels; missing labels unsqueezed), repeated labels
+// take a diagonal, and operands are folded left to right with sumproduct_pair (one bmm). The
+// grad_fn of the result is therefore PyTorch's: ViewBackward0 after a contraction, MulBackward0
+// for a pure product, PermuteBackward0 / SumBackward1 for one operand.
 
 const ELL = -1; // the ellipsis marker in a parsed subscript list
 
 function labelIndex(c: string): number {
   return c >= "A" && c <= "Z" ? c.charCodeAt(0) - 65 : c.charCodeAt(0) - 97 + 26;
+}
+function labelChar(l: number): string {
+  return String.fromCharCode(l < 26 ? 65 + l : 97 + l - 26);
 }
 
 export function einsum(equation: string, ...rest: unknown[]): Tensor {
@@ -360,14 +362,14 @@ export function einsum(equation: string, ...rest: unknown[]): Tensor {
   if (typeof equation !== "string") throw new TypeError("einsum(): equation must be a string");
   const arrow = equation.indexOf("->");
   const lhs = arrow >= 0 ? equation.slice(0, arrow) : equation;
-  // parse operand subscripts; labels are 0..51 (A-Z then a-z), ELL marks "..."
+  // operand subscripts: labels 0..51 (A-Z then a-z), ELL marks "..."
   const opLabels: number[][] = [[]];
   for (let i = 0; i < lhs.length; i++) {
     const c = lhs[i];
     if (c === " ") continue;
     if (c === ".") {
       if (lhs.slice(i, i + 3) !== "..." || opLabels[opLabels.length - 1].includes(ELL))
-        throw new RuntimeError("einsum(): found '.' for operand " + (opLabels.length - 1) + " that is not part of any ellipsis");
+        throw new RuntimeError(`einsum(): found '.' for operand ${opLabels.length - 1} that is not part of any ellipsis`);
       opLabels[opLabels.length - 1].push(ELL);
       i += 2;
     } else if (c === ",") {
@@ -378,9 +380,8 @@ export function einsum(equation: string, ...rest: unknown[]): Tensor {
   }
   if (opLabels.length < ops.length) throw new RuntimeError("einsum(): more operands were provided than specified in the equation");
   if (opLabels.length > ops.length) throw new RuntimeError("einsum(): fewer operands were provided than specified in the equation");
-  // ellipsis dims become labels 52.. (aligned from the right across operands)
-  let ellDims = 0;
-  const counts = new Array<number>(52).fill(0);
+  let ellNumDim = 0;
+  const count = new Array<number>(52).fill(0);
   for (let k = 0; k < ops.length; k++) {
     const labels = opLabels[k];
     const nl = labels.filter((l) => l !== ELL).length;
@@ -391,135 +392,177 @@ export function einsum(equation: string, ...rest: unknown[]): Tensor {
           ? `einsum(): the number of subscripts in the equation (${nl}) is more than the number of dimensions (${ops[k].dim()}) for operand ${k}`
           : `einsum(): the number of subscripts in the equation (${nl}) does not match the number of dimensions (${ops[k].dim()}) for operand ${k} and no ellipsis was given`,
       );
-    if (hasEll) ellDims = Math.max(ellDims, ops[k].dim() - nl);
-    for (const l of labels) if (l !== ELL) counts[l]++;
+    if (hasEll) ellNumDim = Math.max(ellNumDim, ops[k].dim() - nl);
+    for (const l of labels) if (l !== ELL) count[l]++;
   }
-  const expanded = opLabels.map((labels, k) => {
-    const out: number[] = [];
-    for (const l of labels) {
-      if (l !== ELL) out.push(l);
-      else {
-        const nEll = ops[k].dim() - labels.filter((x) => x !== ELL).length;
-        for (let e = ellDims - nEll; e < ellDims; e++) out.push(52 + e);
-      }
-    }
-    return out;
-  });
-  let outLabels: number[] = [];
-  if (arrow >= 0) {
+  // global dim order: output dims first, then the contracted ones
+  const permOf = new Array<number>(52).fill(-1);
+  let permIndex = 0, ellIndex = 0, foundEll = false;
+  if (arrow < 0) {
+    permIndex = ellNumDim;
+    foundEll = true;
+    for (let l = 0; l < 52; l++) if (count[l] === 1) permOf[l] = permIndex++;
+  } else {
     const rhs = equation.slice(arrow + 2);
-    const seen = new Set<number>();
     for (let i = 0; i < rhs.length; i++) {
       const c = rhs[i];
       if (c === " ") continue;
       if (c === ".") {
-        for (let e = 0; e < ellDims; e++) outLabels.push(52 + e);
+        if (rhs.slice(i, i + 3) !== "..." || foundEll)
+          throw new RuntimeError("einsum(): found '.' for output that is not part of any ellipsis");
+        ellIndex = permIndex;
+        permIndex += ellNumDim;
+        foundEll = true;
         i += 2;
         continue;
       }
       if (!/[a-zA-Z]/.test(c))
         throw new RuntimeError(`einsum(): invalid subscript given at index ${arrow + 2 + i} in the equation string, subscripts must be in [a-zA-Z]`);
       const l = labelIndex(c);
-      if (counts[l] === 0) throw new RuntimeError(`einsum(): output subscript ${c} does not appear in the equation for any input operand`);
-      if (seen.has(l)) throw new RuntimeError(`einsum(): output subscript ${c} appears more than once in the output`);
-      seen.add(l);
-      outLabels.push(l);
+      if (count[l] === 0) throw new RuntimeError(`einsum(): output subscript ${c} does not appear in the equation for any input operand`);
+      if (permOf[l] !== -1) throw new RuntimeError(`einsum(): output subscript ${c} appears more than once in the output`);
+      permOf[l] = permIndex++;
     }
-  } else {
-    // implicit output: the ellipsis dims, then every label used exactly once, in label order
-    for (let e = 0; e < ellDims; e++) outLabels.push(52 + e);
-    for (let l = 0; l < 52; l++) if (counts[l] === 1) outLabels.push(l);
   }
-  // label sizes (size-1 dims broadcast)
-  const sizeOf = new Map<number, number>();
-  for (let k = 0; k < ops.length; k++)
-    expanded[k].forEach((l, i) => {
-      const s = ops[k]._shape[i];
-      const prev = sizeOf.get(l);
-      if (prev === undefined || prev === 1) sizeOf.set(l, s);
-      else if (s !== 1 && s !== prev) {
-        const name = l >= 52 ? "..." : String.fromCharCode(l < 26 ? 65 + l : 97 + l - 26);
-        throw new RuntimeError(`einsum(): subscript ${name} has size ${s} for operand ${k} which does not broadcast with previously seen size ${prev}`);
+  const outSize = permIndex;
+  if (!foundEll) {
+    ellIndex = permIndex;
+    permIndex += ellNumDim;
+  }
+  for (let l = 0; l < 52; l++) if (count[l] > 0 && permOf[l] === -1) permOf[l] = permIndex++;
+  // label sizes must agree (size 1 broadcasts)
+  const seen = new Array<number>(52).fill(-1);
+  for (let k = 0; k < ops.length; k++) {
+    let j = 0;
+    for (const l of opLabels[k]) {
+      if (l === ELL) {
+        j += ops[k].dim() - opLabels[k].filter((x) => x !== ELL).length;
+        continue;
       }
-    });
+      const s = ops[k]._shape[j++];
+      if (seen[l] === -1 || seen[l] === 1) seen[l] = s;
+      else if (s !== 1 && s !== seen[l])
+        throw new RuntimeError(`einsum(): subscript ${labelChar(l)} has size ${s} for operand ${k} which does not broadcast with previously seen size ${seen[l]}`);
+    }
+  }
   for (let k = 1; k < ops.length; k++)
     if (ops[k].dtype !== ops[0].dtype)
       throw new RuntimeError(`expected scalar type ${typeName(ops[0].dtype)} but found ${typeName(ops[k].dtype)}`);
-  // contract left to right; a label stays while the output or a later operand needs it
-  let [cur, curLabels] = diagonalize(ops[0], expanded[0]);
-  for (let k = 1; k <= ops.length; k++) {
-    const needed = new Set<number>(outLabels);
-    for (let j = k; j < ops.length; j++) for (const l of expanded[j]) needed.add(l);
-    [cur, curLabels] = sumOut(cur, curLabels, needed);
-    if (k === ops.length) break;
-    // labels still needed once operand k is folded in
-    const after = new Set<number>(outLabels);
-    for (let j = k + 1; j < ops.length; j++) for (const l of expanded[j]) after.add(l);
-    const [nxt, nxtLabels] = diagonalize(ops[k], expanded[k]);
-    const neededB = new Set<number>(after);
-    for (const l of curLabels) neededB.add(l);
-    const [b, bLabels] = sumOut(nxt, nxtLabels, neededB);
-    [cur, curLabels] = contractPair(cur, curLabels, b, bLabels, after, sizeOf);
+  const permuted = ops.map((op, i) => {
+    const permShape = new Array<number>(permIndex).fill(-1);
+    const labelDim = new Array<number>(52).fill(-1);
+    let operand = op;
+    const labels = opLabels[i];
+    let j = 0;
+    for (const l of labels) {
+      if (l === ELL) {
+        const missing = ellNumDim - (op.dim() - labels.length + 1);
+        for (let k = 0; k < missing; k++) operand = operand.unsqueeze(j);
+        for (let k = 0; k < ellNumDim; k++) permShape[ellIndex + k] = j++;
+      } else if (labelDim[l] !== -1) {
+        const dim = labelDim[l];
+        if (operand._shape[j] !== operand._shape[dim])
+          throw new RuntimeError(
+            `einsum(): subscript ${labelChar(l)} is repeated for operand ${i} but the sizes don't match, ${operand._shape[j]} != ${operand._shape[dim]}`,
+          );
+        operand = operand.diagonal(0, dim, j).movedim(-1, dim);
+      } else {
+        labelDim[l] = j;
+        permShape[permOf[l]] = j++;
+      }
+    }
+    for (let k = 0; k < permShape.length; k++)
+      if (permShape[k] === -1) {
+        operand = operand.unsqueeze(-1);
+        permShape[k] = j++;
+      }
+    return operand.permute(permShape);
+  });
+  // the last operand with a non-1 size in each dim: a dim can be summed once it is past it
+  const lastOp = new Array<number>(permIndex).fill(0);
+  let zeroSize = false;
+  for (let d = 0; d < permIndex; d++) {
+    let b = permuted[0]._shape[d];
+    for (let i = 1; i < permuted.length; i++) {
+      const s = permuted[i]._shape[d];
+      if (s !== 1) {
+        b = s;
+        lastOp[d] = i;
+      }
+    }
+    if (b === 0) zeroSize = true;
   }
-  // order as the output asks
-  const perm = outLabels.map((l) => curLabels.indexOf(l));
-  if (perm.some((p, i) => p !== i)) cur = cur.permute(perm);
-  return cur;
+  let result = permuted[0];
+  if (zeroSize) {
+    const shape: number[] = [];
+    for (let d = 0; d < outSize; d++) shape.push(permuted[lastOp[d]]._shape[d]);
+    return empty(shape, result.dtype);
+  }
+  let dim = outSize;
+  for (let i = dim; i < permIndex; i++, dim++)
+    if (lastOp[i] === 0) {
+      if (result._shape[dim] === 1) result = result.squeeze(dim--);
+      else result = result.sum(dim--);
+    }
+  for (let i = 1; i < permuted.length; i++) {
+    let operand = permuted[i];
+    const sumDims: number[] = [];
+    dim = outSize;
+    for (let j = dim; j < permIndex; j++, dim++) {
+      if (lastOp[j] < i) {
+        operand = operand.squeeze(dim);
+        dim--;
+      } else if (lastOp[j] === i) {
+        if (result._shape[dim] === 1) {
+          operand = operand.sum(dim);
+          result = result.squeeze(dim);
+          dim--;
+        } else if (operand._shape[dim] === 1) {
+          result = result.sum(dim);
+          operand = operand.squeeze(dim);
+          dim--;
+        } else sumDims.push(dim);
+      }
+    }
+    result = sumDims.length === 0 ? result.mul(operand) : sumproductPair(result, operand, sumDims);
+  }
+  return result;
 }
 
-/** Repeated labels inside one operand select its diagonal. */
-function diagonalize(t: Tensor, labels: number[]): [Tensor, number[]] {
-  let x = t, ls = labels.slice();
-  for (;;) {
-    let i = -1, j = -1;
-    for (let a = 0; a < ls.length && i < 0; a++)
-      for (let b = a + 1; b < ls.length; b++)
-        if (ls[a] === ls[b]) {
-          i = a;
-          j = b;
-          break;
-        }
-    if (i < 0) return [x, ls];
-    const l = ls[i];
-    x = x.diagonal(0, i, j);
-    ls = ls.filter((_, k) => k !== i && k !== j);
-    ls.push(l);
+/** ATen's sumproduct_pair (keepdim=false): left * right summed over sumDims with one bmm. */
+function sumproductPair(leftIn: Tensor, rightIn: Tensor, sumDims: number[]): Tensor {
+  let left = leftIn, right = rightIn;
+  const nd = left.dim();
+  const isSum = new Array<boolean>(nd).fill(false);
+  for (const d of sumDims) isSum[d] = true;
+  const lro: number[] = [], lo: number[] = [], ro: number[] = [];
+  let lroSize = 1, loSize = 1, roSize = 1, sumSize = 1;
+  for (let i = 0; i < nd; i++) {
+    const sl = left._shape[i] > 1, sr = right._shape[i] > 1;
+    if (isSum[i]) {
+      if (sl && sr) sumSize *= left._shape[i];
+      else if (sl) left = left.sum(i, true);
+      else if (sr) right = right.sum(i, true);
+    } else if (sl && sr) {
+      lro.push(i);
+      lroSize *= left._shape[i];
+    } else if (sl) {
+      lo.push(i);
+      loSize *= left._shape[i];
+    } else {
+      ro.push(i);
+      roSize *= right._shape[i];
+    }
   }
-}
-
-/** Sum away the labels nobody needs any more. */
-function sumOut(t: Tensor, labels: number[], needed: Set<number>): [Tensor, number[]] {
-  const dims = labels.map((l, i) => (needed.has(l) ? -1 : i)).filter((i) => i >= 0);
-  if (dims.length === 0) return [t, labels];
-  return [t.sum(dims), labels.filter((l) => needed.has(l))];
-}
-
-/** a (labels la) * b (labels lb) summed over their shared labels that are not `keep`: one bmm
- * over [batch, left, contracted] x [batch, contracted, right], viewed back to
- * [batch..., left..., right...]. */
-function contractPair(a: Tensor, la: number[], b: Tensor, lb: number[], keep: Set<number>, sizeOf: Map<number, number>): [Tensor, number[]] {
-  const batch = la.filter((l) => lb.includes(l) && keep.has(l));
-  const contracted = la.filter((l) => lb.includes(l) && !keep.has(l));
-  const left = la.filter((l) => !lb.includes(l));
-  const right = lb.filter((l) => !la.includes(l));
-  const sz = (ls: number[]) => ls.map((l) => sizeOf.get(l)!);
-  const prod = (ls: number[]) => sz(ls).reduce((p, s) => p * s, 1);
-  const arrange = (t: Tensor, ls: number[], order: number[]) => {
-    const perm = order.map((l) => ls.indexOf(l));
-    const p = perm.some((q, i) => q !== i) ? t.permute(perm) : t;
-    return p.expand(sz(order));
-  };
-  if (contracted.length === 0) {
-    // nothing summed: PyTorch's sumproduct_pair is a broadcasting mul (grad_fn MulBackward0)
-    const ones = (ls: number[]) => ls.map(() => 1);
-    const A0 = arrange(a, la, [...batch, ...left]).reshape([...sz(batch), ...sz(left), ...ones(right)]);
-    const B0 = arrange(b, lb, [...batch, ...right]).reshape([...sz(batch), ...ones(left), ...sz(right)]);
-    return [A0.mul(B0), [...batch, ...left, ...right]];
-  }
-  const A = arrange(a, la, [...batch, ...left, ...contracted]).reshape([prod(batch), prod(left), prod(contracted)]);
-  const B = arrange(b, lb, [...batch, ...contracted, ...right]).reshape([prod(batch), prod(contracted), prod(right)]);
-  const out = A.bmm(B).view(sz([...batch, ...left, ...right]));
-  return [out, [...batch, ...left, ...right]];
+  const outShape = [...lro.map((d) => left._shape[d]), ...lo.map((d) => left._shape[d]), ...sumDims.map(() => 1), ...ro.map((d) => right._shape[d])];
+  const lperm = [...lro, ...lo, ...sumDims, ...ro];
+  const rperm = [...lro, ...sumDims, ...ro, ...lo];
+  const operm = new Array<number>(nd);
+  [...lro, ...lo, ...sumDims, ...ro].forEach((d, i) => (operm[d] = i));
+  const l = left.permute(lperm).reshape([lroSize, loSize, sumSize]);
+  const r = right.permute(rperm).reshape([lroSize, sumSize, roSize]);
+  const res = l.bmm(r).view(outShape).permute(operm);
+  return res.view(res._shape.filter((_, i) => !isSum[i]));
 }
 
 // ---------------------------------------------------------------------------------------------

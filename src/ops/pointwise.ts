@@ -19,7 +19,9 @@ import { setViewHistory, zerosWithLayout } from "../autograd/node.js";
 function run(op: string, inputs: Tensor[], outDtype: DType, compute: DType, params?: ArrayLike<number>, contiguousOut = false): Tensor {
   let shape = inputs[0]._shape;
   for (let i = 1; i < inputs.length; i++) if (!sameShape(shape, inputs[i]._shape)) shape = broadcastShapes(shape, inputs[i]._shape);
-  const out = contiguousOut ? empty(shape.slice(), outDtype) : emptyStrided(shape.slice(), iterOutputStrides(inputs, shape), outDtype);
+  // (where's condition is the one input that is not converted to the common dtype)
+  const strides = contiguousOut ? null : iterOutputStrides(inputs, shape, compute, op === "where" ? 0 : -1);
+  const out = strides === null ? empty(shape.slice(), outDtype) : emptyStrided(shape.slice(), strides, outDtype);
   backend.elementwise(op, out, inputs.map((t) => expandTo(t, shape)), compute, params);
   return out;
 }
@@ -594,10 +596,11 @@ export function clamp(xIn: TensorLike, minIn?: TensorLike | null | { min?: Tenso
     }
     return out;
   }
-  const lo = min ?? -Infinity;
-  const hi = max ?? Infinity;
   const dt = resultType(x, ...(min !== undefined && min !== null ? [wrap(min as number)] : []), ...(max !== undefined && max !== null ? [wrap(max as number)] : []));
-  const out = run("clamp", [x], dt, dt, [lo as number, hi as number]);
+  // the bounds are converted to the result dtype first (a uint8 clamp to min=-2 clamps to 254)
+  const lo = min === undefined || min === null ? -Infinity : castScalar(Number(min), dt);
+  const hi = max === undefined || max === null ? Infinity : castScalar(Number(max), dt);
+  const out = run("clamp", [x], dt, dt, [lo, hi]);
   if (needsGrad(x)) {
     // torch.clamp with numbers is one op in 1.13 whichever bounds are given
     record(out, "ClampBackward1", [x], (g) => [g.mul(x.ge(lo as number).logical_and(x.le(hi as number)))], [x]);
@@ -629,7 +632,7 @@ export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike): Tensor 
   // the value is stored in x's dtype (2.5 into an int64 tensor is 2); the result is contiguous
   // (ATen clones self with memory_format=contiguous, then fills in place)
   const fill = castScalar(v ? Number(v.item()) : Number(value), x.dtype);
-  const shape = broadcastShapes(x._shape, mask._shape);
+  const shape = broadcastShapes(mask._shape, x._shape);
   const out = run("masked_fill", [expandTo(x, shape), mask], x.dtype, x.dtype, [fill], true);
   if (needsGrad(x)) {
     const xs = x._shape;
@@ -640,10 +643,13 @@ export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike): Tensor 
 
 export function lerp(start: TensorLike, end: TensorLike, weight: TensorLike): Tensor {
   const a = wrap(start), b = wrap(end), w = wrap(weight);
+  // 1 - weight stays a JS number for a scalar weight: ops on the wrapped scalar itself would give
+  // a plain 0-dim float64 tensor, which promotes 0-dim float32 inputs to float64
+  const oneMinus = (): TensorLike => (typeof weight === "number" ? 1 - weight : w.neg().add(1));
   // ATen's lerp: the form that keeps the endpoint exact on each side of weight 0.5
   const out = withoutGrad(() => {
     const d = b.sub(a);
-    return where(w.abs().lt(0.5), a.add(w.mul(d)), b.sub(d.mul(w.neg().add(1))));
+    return where(w.abs().lt(0.5), a.add(w.mul(d)), b.sub(d.mul(oneMinus())));
   });
   const wTensor = weight instanceof Tensor;
   if (needsGrad(a, b, wTensor ? w : null)) {
@@ -653,7 +659,7 @@ export function lerp(start: TensorLike, end: TensorLike, weight: TensorLike): Te
       wTensor ? "LerpBackward1" : "LerpBackward0",
       wTensor ? [a, b, w] : [a, b],
       (g) => [
-        a._requires_grad ? sumTo(g.mul(w.neg().add(1)), as) : null,
+        a._requires_grad ? sumTo(g.mul(oneMinus()), as) : null,
         b._requires_grad ? sumTo(g.mul(w), bs) : null,
         wTensor && w._requires_grad ? sumTo(g.mul(b.sub(a)), ws) : null,
       ],

@@ -235,8 +235,9 @@ function amaxmin(isMax: boolean) {
         throw new RuntimeError(
           `${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`,
         );
-      for (const d of dims)
-        if (x._shape[d] === 0) throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
+      // the message names the dim as the caller wrote it (-1 stays -1)
+      for (const d of Array.isArray(o.dim) ? o.dim : [o.dim as number])
+        if (x._shape[wrapDim(d, x.dim())] === 0) throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
     }
     const keep = o.keepdim ?? false;
     const out = empty(outShape(x, dims, keep), x.dtype);
@@ -420,8 +421,10 @@ export function logsumexp(x: Tensor, ...args: unknown[]): Tensor {
   const xf = x.dtype.kind === "f" ? x : x.to(get_default_dtype());
   const dims = reducedDims(xf, o.dim);
   const keep = o.keepdim ?? false;
-  // subtract the max so exp never overflows; an infinite max would give inf - inf
+  // subtract the max so exp never overflows; an infinite max would give inf - inf. ATen skips
+  // the max for an empty input (log(sum of nothing) = -inf)
   const out = no_grad(() => {
+    if (xf.numel() === 0) return xf.detach().exp().sum({ dim: dims, keepdim: keep }).log();
     const xd = xf.detach();
     const m = xd.amax({ dim: dims, keepdim: true });
     const mSafe = m.masked_fill(m.isinf(), 0);

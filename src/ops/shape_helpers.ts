@@ -4,16 +4,18 @@ import { RuntimeError } from "../errors.js";
 import { contiguousStrides, sameShape } from "../shape.js";
 import { empty, Tensor } from "../tensor.js";
 
-/** A stride-0 view of t broadcast to `shape` (no autograd record: kernels only read it). */
+/** A stride-0 view of t broadcast to `shape` (no autograd record: kernels only read it), with
+ * ATen's inferExpandGeometry strides: a new leading dim of size 1 gets size * stride of the dim
+ * after it, a broadcast dim 0. */
 export function expandTo(t: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(t._shape, shape)) return t;
   const nd = shape.length;
   const off = nd - t._shape.length;
   if (off < 0) throw new RuntimeError(`cannot broadcast [${t._shape.join(", ")}] to [${shape.join(", ")}]`);
   const strides = new Array<number>(nd);
-  for (let i = 0; i < nd; i++) {
+  for (let i = nd - 1; i >= 0; i--) {
     const j = i - off;
-    if (j < 0) strides[i] = 0;
+    if (j < 0) strides[i] = shape[i] === 1 ? (i + 1 < nd ? shape[i + 1] * strides[i + 1] : 1) : 0;
     else if (t._shape[j] === shape[i]) strides[i] = t._strides[j];
     else if (t._shape[j] === 1) strides[i] = 0;
     else
@@ -133,13 +135,21 @@ function channelsLastStrides(shape: readonly number[]): number[] {
 
 /**
  * Strides of the output TensorIterator allocates for an element-wise op over `inputs` (already
- * broadcastable to `shape`; wrapped scalars are 0-dim operands): contiguous when every input is,
+ * broadcastable to `shape`; wrapped scalars are 0-dim operands; inputs whose dtype is not
+ * `compute` count as their converted copies, except input `exempt`): contiguous when every input is,
  * the inputs' common strides when they all share one dense layout, otherwise the dims ordered
  * like the inputs' strides (first input first; broadcast dims do not vote).
  */
-export function iterOutputStrides(inputs: readonly Tensor[], shape: readonly number[]): number[] {
+export function iterOutputStrides(inputs: readonly Tensor[], shape: readonly number[], compute?: DType, exempt = -1): number[] {
   const nd = shape.length;
   if (nd <= 1) return contiguousStrides(shape);
+  // on the CPU, TensorIterator first copies inputs of another dtype to the common one with
+  // .to(), which makes them dense (preserve_format): the copies are what vote on the layout
+  if (compute !== undefined && inputs.some((t, i) => i !== exempt && t.dtype !== compute)) {
+    inputs = inputs.map((t, i) =>
+      i === exempt || t.dtype === compute ? t : new Tensor(t._storage, t._shape, preserveStrides(t), 0, compute),
+    );
+  }
   let sameShape = true;
   for (const t of inputs) if (!sameShapeOf(t._shape, shape)) sameShape = false;
   if (sameShape && inputs.length > 0) {

@@ -117,6 +117,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 }
 
 export function permute(x: Tensor, ...args: unknown[]): Tensor {
+  if (args.length === 0) throw new TypeError('permute() missing 1 required positional arguments: "dims"');
   const dims = parseSize(args).map((d) => wrapDim(d, x.dim()));
   if (dims.length !== x.dim()) {
     throw new RuntimeError(
@@ -165,6 +166,7 @@ export function mT(x: Tensor): Tensor {
 }
 
 export function expand(x: Tensor, ...args: unknown[]): Tensor {
+  if (args.length === 0) throw new TypeError('expand() missing 1 required positional arguments: "size"');
   const sizes = parseSize(args);
   if (sizes.length < x.dim()) {
     throw new RuntimeError(
