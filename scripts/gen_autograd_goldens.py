@@ -323,6 +323,7 @@ case("embedding", "F:embedding", [N(2, 3, dist="int:6", rg=False), N(6, 4)])
 case("embedding_pad", "F:embedding", [N(2, 3, dist="int:6", rg=False), N(6, 4)], kw=dict(padding_idx=1), gradcheck=False)
 case("embedding_pad_neg", "F:embedding", [N(7, dist="int:6", rg=False), N(6, 4)], kw=dict(padding_idx=-1), gradcheck=False)
 case("embedding_freq", "F:embedding", [N(7, dist="int:3", rg=False), N(6, 4)], kw=dict(scale_grad_by_freq=True), gradcheck=False)
+case("embedding_max_norm", "F:embedding", [N(2, 3, dist="int:6", rg=False), N(6, 4, dist="wide")], kw=dict(max_norm=1.5), post=[1], gradcheck=False)  # the renorm rewrites the weight in place: no derivative
 case("layer_norm", "F:layer_norm", [N(3, 4), N(4, kw="weight"), N(4, kw="bias")], args=[[4]])
 case("layer_norm_plain", "F:layer_norm", [N(2, 3, 4)], args=[[3, 4]])
 case("layer_norm_T", "F:layer_norm", [N(5, 3, layout="T"), N(3, kw="weight")], args=[[3]], kw=dict(eps=1e-3))

@@ -274,6 +274,27 @@ describe("autograd.grad and double backward", () => {
     ];
     for (const f of fns) assert.equal(torch.autograd.gradgradcheck(f, inputs()), true);
   });
+  test("autograd.grad runs only the graph between outputs and inputs", () => {
+    const x = vec();
+    const h = x.exp();
+    const [gh] = torch.autograd.grad(h.mul(2).sum(), [h]);
+    assert.deepEqual(gh!.tolist(), [2, 2, 2]);
+    // ExpBackward0 was not run, so its saved result is still there (PyTorch behaves the same)
+    h.sum().backward();
+    assert.deepEqual(Array.from(x.grad!._values()), Array.from(h.detach()._values()));
+  });
+  test("backward(inputs=...) accumulates only into the given tensors", () => {
+    const a = vec(), b = vec();
+    const h = a.mul(b);
+    h.sum().backward({ inputs: [a] });
+    assert.deepEqual(a.grad!.tolist(), [1, 2, 3]);
+    assert.equal(b.grad, null);
+    const c = vec();
+    const mid = c.mul(3);
+    mid.mul(mid).sum().backward({ inputs: [mid] });
+    assert.deepEqual(mid.grad!.tolist(), [6, 12, 18]);
+    assert.equal(c.grad, null);
+  });
   test("autograd.grad does not touch .grad and allow_unused gives null", () => {
     const x = vec();
     const u = torch.ones([2], { requires_grad: true });

@@ -100,32 +100,11 @@ napi_value make_int(napi_env env, int64_t x) {
   return r;
 }
 
+// v: the 19 positional arguments' integer values (the A, B, C slots 4, 9, 14 unused).
 // Returns 0, or 1 (nothing computed) when C's memory overlaps A's or B's.
 template <typename T>
-napi_value gemm_entry(napi_env env, napi_callback_info info, napi_typedarray_type tt,
-                      const char* fn) {
-  constexpr size_t kArgs = 19;
-  size_t argc = kArgs;
-  napi_value argv[kArgs];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (argc < kArgs) {
-    throw_type(env, std::string(fn) + ": expected 19 arguments");
-    return nullptr;
-  }
-  static const char* const kNames[kArgs] = {
-      "batch", "M", "N", "K", "A", "aOff", "aBatchStride", "aRowStride", "aColStride",
-      "B", "bOff", "bBatchStride", "bRowStride", "bColStride", "C", "cOff", "cBatchStride",
-      "cRowStride", "beta"};
-  int64_t v[kArgs] = {0};
-  Array A, B, C;
-  for (size_t i = 0; i < kArgs; ++i) {
-    if (i == 4 || i == 9 || i == 14) {
-      Array* dst = i == 4 ? &A : i == 9 ? &B : &C;
-      if (!get_array(env, argv[i], tt, fn, kNames[i], dst)) return nullptr;
-    } else if (!get_int(env, argv[i], fn, kNames[i], &v[i])) {
-      return nullptr;
-    }
-  }
+napi_value run_gemm(napi_env env, const char* fn, const int64_t* v, const Array& A,
+                    const Array& B, const Array& C) {
   const int64_t batch = v[0], M = v[1], N = v[2], K = v[3];
   if (v[18] != 0 && v[18] != 1) {
     throw_range(env, std::string(fn) + ": beta must be 0 or 1");
@@ -164,6 +143,81 @@ napi_value gemm_entry(napi_env env, napi_callback_info info, napi_typedarray_typ
   if constexpr (sizeof(T) == 4) ok = tl::sgemm(g); else ok = tl::dgemm(g);
   if (!ok) throw_range(env, std::string(fn) + ": out of memory for packing buffers");
   return make_int(env, 0);
+}
+
+constexpr size_t kGemmArgs = 19;
+const char* const kGemmNames[kGemmArgs] = {
+    "batch", "M", "N", "K", "A", "aOff", "aBatchStride", "aRowStride", "aColStride",
+    "B", "bOff", "bBatchStride", "bRowStride", "bColStride", "C", "cOff", "cBatchStride",
+    "cRowStride", "beta"};
+
+// sgemm(batch, M, N, K, A, aOff, aBS, aRS, aCS, B, bOff, bBS, bRS, bCS, C, cOff, cBS, cRS, beta)
+template <typename T>
+napi_value gemm_entry(napi_env env, napi_callback_info info, napi_typedarray_type tt,
+                      const char* fn) {
+  size_t argc = kGemmArgs;
+  napi_value argv[kGemmArgs];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  if (argc < kGemmArgs) {
+    throw_type(env, std::string(fn) + ": expected 19 arguments");
+    return nullptr;
+  }
+  int64_t v[kGemmArgs] = {0};
+  Array A, B, C;
+  for (size_t i = 0; i < kGemmArgs; ++i) {
+    if (i == 4 || i == 9 || i == 14) {
+      Array* dst = i == 4 ? &A : i == 9 ? &B : &C;
+      if (!get_array(env, argv[i], tt, fn, kGemmNames[i], dst)) return nullptr;
+    } else if (!get_int(env, argv[i], fn, kGemmNames[i], &v[i])) {
+      return nullptr;
+    }
+  }
+  return run_gemm<T>(env, fn, v, A, B, C);
+}
+
+// sgemm_p(A, B, C, params): the same product with the 16 integers in a Float64Array
+// [batch, M, N, K, aOff, aBS, aRS, aCS, bOff, bBS, bRS, bCS, cOff, cBS, cRS, beta].
+// Four arguments instead of nineteen: about 200 ns less per call, which is a tenth of
+// the makemore MLP's products.
+template <typename T>
+napi_value gemm_packed_entry(napi_env env, napi_callback_info info, napi_typedarray_type tt,
+                             const char* fn) {
+  size_t argc = 4;
+  napi_value argv[4];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  if (argc < 4) {
+    throw_type(env, std::string(fn) + ": expected 4 arguments");
+    return nullptr;
+  }
+  Array A, B, C, P;
+  if (!get_array(env, argv[0], tt, fn, "A", &A) || !get_array(env, argv[1], tt, fn, "B", &B) ||
+      !get_array(env, argv[2], tt, fn, "C", &C) ||
+      !get_array(env, argv[3], napi_float64_array, fn, "params", &P))
+    return nullptr;
+  if (P.length < 16) {
+    throw_range(env, std::string(fn) + ": params must hold 16 numbers");
+    return nullptr;
+  }
+  static const int kSlot[16] = {0, 1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13, 15, 16, 17, 18};
+  const double* p = static_cast<const double*>(P.data);
+  int64_t v[kGemmArgs] = {0};
+  for (int i = 0; i < 16; ++i) {
+    const double d = p[i];
+    if (!(d >= 0 && d <= kMaxSafe && d == std::floor(d))) {
+      throw_range(env, std::string(fn) + ": " + kGemmNames[kSlot[i]] +
+                           " must be a non-negative safe integer");
+      return nullptr;
+    }
+    v[kSlot[i]] = (int64_t)d;
+  }
+  return run_gemm<T>(env, fn, v, A, B, C);
+}
+
+napi_value SgemmP(napi_env env, napi_callback_info info) {
+  return gemm_packed_entry<float>(env, info, napi_float32_array, "sgemm_p");
+}
+napi_value DgemmP(napi_env env, napi_callback_info info) {
+  return gemm_packed_entry<double>(env, info, napi_float64_array, "dgemm_p");
 }
 
 napi_value Sgemm(napi_env env, napi_callback_info info) {
@@ -317,6 +371,8 @@ NAPI_MODULE_INIT() {
   const napi_property_descriptor props[] = {
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"dgemm", nullptr, Dgemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sgemm_p", nullptr, SgemmP, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"dgemm_p", nullptr, DgemmP, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"set_num_threads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"get_num_threads", nullptr, GetNumThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"default_num_threads", nullptr, DefaultNumThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

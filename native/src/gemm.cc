@@ -72,7 +72,7 @@ struct Init {
   }
 } g_init;
 
-int g_threads = 0;  // 0: not yet set, use the pool's default
+std::atomic<int> g_threads{0};  // 0: not yet set, use the pool's default
 
 // Products below this many multiply-adds run on the calling thread: waking a worker and
 // splitting the work costs a few microseconds (see native/README.md).
@@ -286,8 +286,8 @@ bool gemm(const State<T>& s, const GemmArgs<T>& g) {
   }
   Plan<T> p = make_plan(s, g);
   const int64_t fma = g.batch * g.M * g.N * g.K;
-  int nt = get_num_threads();
-  if (fma < g_parallel_min_fma) nt = 1;
+  // Small products never touch the pool (not even to ask its size).
+  int nt = fma < g_parallel_min_fma ? 1 : get_num_threads();
 
   Mode mode = Mode::kBatch;
   if (nt > 1) {
@@ -337,10 +337,11 @@ bool gemm(const State<T>& s, const GemmArgs<T>& g) {
   job.bbuf = buf + aStride * nt;
   job.bStride = bStride;
   job.barrier = &barrier;
-  if (!ThreadPool::instance().try_run(&run_job<T>, &job)) {
-    // Another JS thread holds the pool: do the whole product here, alone.
+  if (!ThreadPool::instance().try_run(nt, &run_job<T>, &job)) {
+    // Another JS thread holds the pool (or it lost threads): do the whole product here.
+    SpinBarrier alone(1);
     job.nt = 1;
-    if (mode == Mode::kSplitMSharedB) barrier.~SpinBarrier(), new (&barrier) SpinBarrier(1);
+    job.barrier = &alone;
     run_job<T>(&job, 0, 1);
   }
   return true;
@@ -354,9 +355,17 @@ bool dgemm(const GemmArgs<double>& a) { return gemm(g_f64, a); }
 void set_num_threads(int n) {
   if (n < 1) n = 1;
   ThreadPool::instance().resize(n);
-  g_threads = ThreadPool::instance().size();
+  g_threads.store(ThreadPool::instance().size(), std::memory_order_relaxed);
 }
-int get_num_threads() { return g_threads > 0 ? g_threads : ThreadPool::instance().size(); }
+int get_num_threads() {
+  int n = g_threads.load(std::memory_order_relaxed);
+  if (n == 0) {
+    // The pool starts with one thread per available CPU; asking must not start it.
+    n = available_cpus();
+    g_threads.store(n, std::memory_order_relaxed);
+  }
+  return n;
+}
 int default_num_threads() { return available_cpus(); }
 
 const char* isa_name() { return g_isa.c_str(); }

@@ -29,6 +29,8 @@ struct V {
   static inline R set1(T x) { return _mm256_set1_ps(x); }
   static inline R fma(R a, R b, R c) { return _mm256_fmadd_ps(a, b, c); }
   static inline R add(R a, R b) { return _mm256_add_ps(a, b); }
+  static constexpr bool kTranspose = false;
+  static inline void transpose(R*) {}
 };
 constexpr int MR = 6;
 constexpr int NV = 2;
@@ -52,6 +54,8 @@ struct V {
   static inline R set1(T x) { return _mm256_set1_pd(x); }
   static inline R fma(R a, R b, R c) { return _mm256_fmadd_pd(a, b, c); }
   static inline R add(R a, R b) { return _mm256_add_pd(a, b); }
+  static constexpr bool kTranspose = false;
+  static inline void transpose(R*) {}
 };
 constexpr int MR = 6;
 constexpr int NV = 2;

@@ -89,9 +89,9 @@ void ThreadPool::worker(int tid, uint64_t seen) {
   }
 }
 
-bool ThreadPool::try_run(Fn fn, void* ctx) {
+bool ThreadPool::try_run(int n, Fn fn, void* ctx) {
   std::unique_lock<std::mutex> lk(run_mu_, std::try_to_lock);
-  if (!lk.owns_lock()) return false;
+  if (!lk.owns_lock() || n != size_) return false;
   if (size_ == 1) {
     fn(ctx, 0, 1);
     return true;

@@ -26,10 +26,11 @@ class ThreadPool {
   static ThreadPool& instance();  // process-wide; never destroyed (workers may outlive main)
   int size();                     // threads including the caller
   bool resize(int n);             // false if the threads could not be created
-  // Runs fn(ctx, tid, size()) on every thread of the pool, the caller being tid 0, and
-  // returns when all have finished. Returns false without running anything when another
-  // thread (a Node worker_thread) is using the pool right now; the caller then works alone.
-  bool try_run(Fn fn, void* ctx);
+  // Runs fn(ctx, tid, n) on every thread of the pool, the caller being tid 0, and returns
+  // when all have finished. Returns false without running anything when the pool does not
+  // have exactly n threads or another thread (a Node worker_thread) is using it right now;
+  // the caller then works alone.
+  bool try_run(int n, Fn fn, void* ctx);
   void set_spin_us(int us) { spin_us_.store(us, std::memory_order_relaxed); }
 
  private:

@@ -65,6 +65,10 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
   set_grad_enabled(o.create_graph ?? false);
   const captured = new Map<Tensor, Tensor>();
   const wanted = new Set(o.inputs ?? []);
+  // with explicit inputs (autograd.grad, backward(inputs=...)) only the part of the graph that
+  // leads to them runs, as in PyTorch: other nodes keep their saved tensors and leaves their .grad
+  const restrict = o.inputs !== undefined;
+  const leafOk = (t: Tensor) => !restrict || wanted.has(t);
   try {
     const nodeGrads = new Map<unknown, Tensor>();
     const rootNodes: Node[] = [];
@@ -75,14 +79,29 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
         accumulateInto(nodeGrads, r.grad_fn, grads[i]);
         rootNodes.push(r.grad_fn);
       } else if (r._requires_grad) {
-        if (o.accumulate) setLeafGrad(r, grads[i], !!o.create_graph);
-        else if (wanted.has(r)) captured.set(r, grads[i]);
+        if (o.accumulate) {
+          if (leafOk(r)) setLeafGrad(r, grads[i], !!o.create_graph);
+        } else if (wanted.has(r)) captured.set(r, grads[i]);
       }
     }
     // autograd.grad on a non-leaf input: its gradient is the gradient flowing into its node
     const nonLeafWanted = new Map<Node, Tensor>();
     for (const t of wanted) if (t.grad_fn) nonLeafWanted.set(t.grad_fn, t);
-    for (const node of topoOrder(rootNodes)) {
+    const order = topoOrder(rootNodes);
+    let needed: Set<Node> | null = null;
+    if (restrict) {
+      // nodes from which a wanted tensor is reachable (dependencies come later in `order`)
+      needed = new Set<Node>();
+      for (let i = order.length - 1; i >= 0; i--) {
+        const n = order[i];
+        for (const e of n.edges)
+          if ((e.leaf && wanted.has(e.leaf)) || (e.fn && (nonLeafWanted.has(e.fn) || needed.has(e.fn)))) {
+            needed.add(n);
+            break;
+          }
+      }
+    }
+    for (const node of order) {
       let g = nodeGrads.get(node);
       if (g === undefined) continue;
       nodeGrads.delete(node);
@@ -90,9 +109,13 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
         const r = h(g);
         if (r instanceof Tensor) g = r;
       }
-      if (o.accumulate) for (const t of node.retained) setLeafGrad(t, g, !!o.create_graph);
+      if (o.accumulate && !restrict) for (const t of node.retained) setLeafGrad(t, g, !!o.create_graph);
       const target = nonLeafWanted.get(node);
-      if (target) captured.set(target, g);
+      if (target) {
+        if (o.accumulate) setLeafGrad(target, g, !!o.create_graph);
+        else captured.set(target, g);
+      }
+      if (needed && !needed.has(node)) continue;
       const ins = node.apply(g, retain);
       for (let i = 0; i < node.edges.length; i++) {
         const gi = ins[i];
@@ -100,8 +123,9 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
         const e = node.edges[i];
         if (e.fn) accumulateInto(nodeGrads, e.fn, gi);
         else if (e.leaf) {
-          if (o.accumulate) setLeafGrad(e.leaf, gi, !!o.create_graph);
-          else if (wanted.has(e.leaf)) {
+          if (o.accumulate) {
+            if (leafOk(e.leaf)) setLeafGrad(e.leaf, gi, !!o.create_graph);
+          } else if (wanted.has(e.leaf)) {
             const prev = captured.get(e.leaf);
             captured.set(e.leaf, prev ? prev.add(gi) : gi);
           }

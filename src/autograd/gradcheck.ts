@@ -199,7 +199,6 @@ function lcg(seed: number): () => number {
  */
 export function gradgradcheck(func: Fn, inputs: unknown, grad_outputs?: Tensor | Tensor[] | null, opts: GradcheckOpts = {}): boolean {
   const args = asList(inputs);
-  const diff = args.filter((t): t is Tensor => t instanceof Tensor && t._requires_grad);
   let gos: Tensor[];
   if (grad_outputs === undefined || grad_outputs === null) {
     const rnd = lcg(12345);
@@ -220,6 +219,5 @@ export function gradgradcheck(func: Fn, inputs: unknown, grad_outputs?: Tensor |
     const r = autogradGrad(outs, diffIns, g, { create_graph: true, allow_unused: true });
     return r.filter((t): t is Tensor => t !== null);
   };
-  void diff;
   return gradcheck(newFunc, [...args, ...gos], opts);
 }

@@ -34,6 +34,22 @@ const helpers = {
     if (b === 0) throw new RuntimeError("ZeroDivisionError");
     return a % b;
   },
+  // c10::div_floor_floating (Python's //): floor((a - fmod(a, b)) / b), corrected, each step
+  // rounded by R (Math.fround for float32). Not floor(a / b): 1 // 0.1 is 9.
+  divFloor: (a: number, b: number, R: (x: number) => number) => {
+    if (b === 0) return a / b;
+    const mod = a % b;
+    let div = R(R(a - mod) / b);
+    if (mod !== 0 && b < 0 !== mod < 0) div = R(div - 1);
+    if (div === 0) {
+      const q = a / b;
+      return q < 0 || Object.is(q, -0) ? -0 : 0;
+    }
+    let fd = Math.floor(div);
+    if (R(div - fd) > 0.5) fd = R(fd + 1);
+    return fd;
+  },
+  id: (x: number) => x,
   idiv: (a: number, b: number) => {
     if (b === 0) throw new RuntimeError("ZeroDivisionError");
     return Math.floor(a / b);
@@ -147,7 +163,7 @@ export const EXPRS: Record<string, Expr> = {
   mul: "a * b",
   add_alpha: "a + P[0] * b",
   div: "a / b",
-  div_floor: { f: "Math.floor(a / b)", i: "H.idiv(a, b)" },
+  div_floor: { f: "H.divFloor(a, b, $R)", i: "H.idiv(a, b)" },
   div_trunc: { f: "Math.trunc(a / b)", i: "H.itrunc(a, b)" },
   remainder: { f: "H.remainder(a, b)", i: "H.iremainder(a, b)" },
   fmod: { f: "a % b", i: "H.ifmod(a, b)" },
@@ -220,6 +236,8 @@ function compile(op: string, inDtypes: DType[], compute: DType, out: DType): Ker
   const e = EXPRS[op];
   if (e === undefined) throw new Error(`no TypeScript kernel for ${op}`);
   let expr = typeof e === "string" ? e : compute.kind === "f" ? e.f : e.i;
+  // $R: the rounding of the compute dtype, for helpers that round each step like ATen does
+  expr = expr.replace(/\$R/g, compute.name === "float32" ? "Math.fround" : "H.id");
   if (compute.name === "int32" && op === "mul") expr = "Math.imul(a, b)";
   const names = ["a", "b", "c"].slice(0, inDtypes.length);
   const n = names.length;

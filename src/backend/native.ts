@@ -33,6 +33,9 @@ export interface NativeBinding {
     B: Float64Array, bOff: number, bBatchStride: number, bRowStride: number, bColStride: number,
     C: Float64Array, cOff: number, cBatchStride: number, cRowStride: number, beta: number,
   ): number;
+  /** sgemm with the 16 integers in a Float64Array: [batch, M, N, K, aOff, aBS, aRS, aCS, bOff, bBS, bRS, bCS, cOff, cBS, cRS, beta] */
+  sgemm_p(A: Float32Array, B: Float32Array, C: Float32Array, params: Float64Array): number;
+  dgemm_p(A: Float64Array, B: Float64Array, C: Float64Array, params: Float64Array): number;
   set_num_threads(n: number): void;
   get_num_threads(): number;
   default_num_threads(): number;
@@ -105,11 +108,6 @@ function checkInt(fn: string, name: string, v: unknown): void {
   }
 }
 
-function checkSize(fn: string, name: string, v: number, all: readonly number[]): void {
-  checkInt(fn, name, v);
-  if (v < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${v}: [${all.join(", ")}]`);
-}
-
 const scalarTypeName = (a: unknown): string =>
   a instanceof Float32Array ? "Float" : a instanceof Float64Array ? "Double" : pyTypeName(a);
 
@@ -122,52 +120,50 @@ function checkArray(fn: string, name: string, a: unknown, want: Float32ArrayCons
 }
 
 /**
- * Checks offset and strides of one operand (PyTorch's as_strided/setStorage errors) and that
- * every index it reaches lies inside `arr`. Returns the largest index, -1 if nothing is read.
+ * Checks offset and strides of one [s0, s1, s2] operand and that every index it reaches lies
+ * inside `arr` (PyTorch's as_strided/setStorage errors). Scalar arguments: this runs on every
+ * call, and building arrays here would cost more than the rest of the checks.
  */
 function checkView(
   fn: string,
   arr: Float32Array | Float64Array,
+  names: readonly string[],
   off: number,
-  sizes: readonly number[],
-  strides: readonly number[],
-  strideNames: readonly string[],
-): number {
-  checkInt(fn, strideNames[0], off);
+  s0: number, s1: number, s2: number,
+  t0: number, t1: number, t2: number,
+): void {
+  checkInt(fn, names[0], off);
+  checkInt(fn, names[1], t0);
+  checkInt(fn, names[2], t1);
+  checkInt(fn, names[3], t2);
   if (off < 0) throw new RuntimeError(`Tensor: invalid storage offset ${off}`);
-  for (let d = 0; d < strides.length; d++) {
-    checkInt(fn, strideNames[d + 1], strides[d]);
-    if (strides[d] < 0) {
-      throw new RuntimeError(`as_strided: Negative strides are not supported at the moment, got strides: [${strides.join(", ")}]`);
-    }
+  if (t0 < 0 || t1 < 0 || t2 < 0) {
+    throw new RuntimeError(`as_strided: Negative strides are not supported at the moment, got strides: [${t0}, ${t1}, ${t2}]`);
   }
-  let top = off;
-  for (let d = 0; d < sizes.length; d++) {
-    if (sizes[d] === 0) return -1;
-    top += (sizes[d] - 1) * strides[d];
-  }
-  // Sizes and strides are safe integers; the sum can pass 2^53 only far beyond any array.
+  if (s0 === 0 || s1 === 0 || s2 === 0) return;
+  const top = off + (s0 - 1) * t0 + (s1 - 1) * t1 + (s2 - 1) * t2;
+  // Each term is a product of safe integers; a sum past 2^53 is far beyond any array anyway.
   if (!(top < arr.length)) {
     const item = arr.BYTES_PER_ELEMENT;
     const need = Number.isSafeInteger(top + 1) ? (top + 1) * item : Infinity;
     throw new RuntimeError(
-      `setStorage: sizes [${sizes.join(", ")}], strides [${strides.join(", ")}], storage offset ${off}, and itemsize ${item} ` +
+      `setStorage: sizes [${s0}, ${s1}, ${s2}], strides [${t0}, ${t1}, ${t2}], storage offset ${off}, and itemsize ${item} ` +
         `requiring a storage size of ${need} are out of bounds for storage of size ${arr.length * item}`,
     );
   }
-  return top;
 }
 
-/** True when the 3-d view (sizes, strides) of the output maps two elements to one address. */
-function internalOverlap(sizes: readonly number[], strides: readonly number[]): boolean {
-  const dims: [number, number][] = [];
-  for (let d = 0; d < sizes.length; d++) {
-    if (sizes[d] === 0) return false;
-    if (sizes[d] > 1) dims.push([strides[d], sizes[d]]);
-  }
-  dims.sort((x, y) => x[0] - y[0]);
-  let extent = 1; // elements spanned by the dims seen so far
-  for (const [stride, size] of dims) {
+/** True when the output view [s0, s1, s2] with strides [t0, t1, 1] maps two elements to one address. */
+function internalOverlap(s0: number, s1: number, s2: number, t0: number, t1: number): boolean {
+  if (s0 === 0 || s1 === 0 || s2 === 0) return false;
+  // Dims of size > 1, sorted by stride: each stride must clear the extent of the smaller ones.
+  let a0 = s0 > 1 ? t0 : -1, a1 = s1 > 1 ? t1 : -1;
+  let z0 = s0, z1 = s1;
+  if (a1 >= 0 && (a0 < 0 || a1 < a0)) [a0, a1, z0, z1] = [a1, a0, z1, z0];
+  // a0 <= a1 (or absent); the column dim (stride 1) comes first.
+  let extent = s2; // elements spanned by the column dim
+  for (const [stride, size] of [[a0, z0], [a1, z1]] as const) {
+    if (stride < 0) continue;
     if (stride < extent) return true;
     extent = stride * (size - 1) + extent;
   }
@@ -182,6 +178,9 @@ const OVERLAP_IN =
   "Please clone() the tensor before performing the operation.";
 
 type GemmArray = Float32Array | Float64Array;
+const A_NAMES = ["aOff", "aBatchStride", "aRowStride", "aColStride"];
+const B_NAMES = ["bOff", "bBatchStride", "bRowStride", "bColStride"];
+const C_NAMES = ["cOff", "cBatchStride", "cRowStride", "cRowStride"];
 
 function checkGemm(
   fn: string,
@@ -191,22 +190,42 @@ function checkGemm(
   B: GemmArray, bOff: number, bBS: number, bRS: number, bCS: number,
   C: GemmArray, cOff: number, cBS: number, cRS: number, beta: number,
 ): void {
-  const sizes = [batch, M, N, K];
-  checkSize(fn, "batch", batch, sizes);
-  checkSize(fn, "M", M, sizes);
-  checkSize(fn, "N", N, sizes);
-  checkSize(fn, "K", K, sizes);
+  checkInt(fn, "batch", batch);
+  checkInt(fn, "M", M);
+  checkInt(fn, "N", N);
+  checkInt(fn, "K", K);
+  if (batch < 0 || M < 0 || N < 0 || K < 0) {
+    const bad = [batch, M, N, K].find((x) => x < 0);
+    throw new RuntimeError(`Trying to create tensor with negative dimension ${bad}: [${batch}, ${M}, ${N}, ${K}]`);
+  }
   checkArray(fn, "A", A, want);
   checkArray(fn, "B", B, want);
   checkArray(fn, "C", C, want);
-  checkView(fn, A, aOff, [batch, M, K], [aBS, aRS, aCS], ["aOff", "aBatchStride", "aRowStride", "aColStride"]);
-  checkView(fn, B, bOff, [batch, K, N], [bBS, bRS, bCS], ["bOff", "bBatchStride", "bRowStride", "bColStride"]);
-  checkView(fn, C, cOff, [batch, M, N], [cBS, cRS, 1], ["cOff", "cBatchStride", "cRowStride"]);
+  checkView(fn, A, A_NAMES, aOff, batch, M, K, aBS, aRS, aCS);
+  checkView(fn, B, B_NAMES, bOff, batch, K, N, bBS, bRS, bCS);
+  checkView(fn, C, C_NAMES, cOff, batch, M, N, cBS, cRS, 1);
   if (beta !== 0 && beta !== 1) {
     if (typeof beta !== "number") throw new TypeError(`${fn}(): argument 'beta' must be int, not ${pyTypeName(beta)}`);
     throw new ValueError(`${fn}(): beta must be 0 or 1, got ${beta}`);
   }
-  if (internalOverlap([batch, M, N], [cBS, cRS, 1])) throw new RuntimeError(OVERLAP_OUT);
+  if (internalOverlap(batch, M, N, cBS, cRS)) throw new RuntimeError(OVERLAP_OUT);
+}
+
+// The addon's four-argument entry reads the integers from here (one typed array instead of
+// sixteen numbers to convert: cheaper per call). Safe to reuse: calls are synchronous.
+const P = new Float64Array(16);
+
+function fillParams(
+  batch: number, M: number, N: number, K: number,
+  aOff: number, aBS: number, aRS: number, aCS: number,
+  bOff: number, bBS: number, bRS: number, bCS: number,
+  cOff: number, cBS: number, cRS: number, beta: number,
+): Float64Array {
+  P[0] = batch, P[1] = M, P[2] = N, P[3] = K;
+  P[4] = aOff, P[5] = aBS, P[6] = aRS, P[7] = aCS;
+  P[8] = bOff, P[9] = bBS, P[10] = bRS, P[11] = bCS;
+  P[12] = cOff, P[13] = cBS, P[14] = cRS, P[15] = beta;
+  return P;
 }
 
 /**
@@ -223,10 +242,9 @@ export function sgemm(
   const nat = requireNative("sgemm");
   checkGemm("sgemm", Float32Array, batch, M, N, K, A, aOff, aBatchStride, aRowStride, aColStride,
     B, bOff, bBatchStride, bRowStride, bColStride, C, cOff, cBatchStride, cRowStride, beta);
-  if (nat.sgemm(batch, M, N, K, A, aOff, aBatchStride, aRowStride, aColStride,
-    B, bOff, bBatchStride, bRowStride, bColStride, C, cOff, cBatchStride, cRowStride, beta) !== 0) {
-    throw new RuntimeError(OVERLAP_IN);
-  }
+  const p = fillParams(batch, M, N, K, aOff, aBatchStride, aRowStride, aColStride,
+    bOff, bBatchStride, bRowStride, bColStride, cOff, cBatchStride, cRowStride, beta);
+  if (nat.sgemm_p(A, B, C, p) !== 0) throw new RuntimeError(OVERLAP_IN);
 }
 
 /** sgemm over Float64Arrays. */
@@ -239,10 +257,9 @@ export function dgemm(
   const nat = requireNative("dgemm");
   checkGemm("dgemm", Float64Array, batch, M, N, K, A, aOff, aBatchStride, aRowStride, aColStride,
     B, bOff, bBatchStride, bRowStride, bColStride, C, cOff, cBatchStride, cRowStride, beta);
-  if (nat.dgemm(batch, M, N, K, A, aOff, aBatchStride, aRowStride, aColStride,
-    B, bOff, bBatchStride, bRowStride, bColStride, C, cOff, cBatchStride, cRowStride, beta) !== 0) {
-    throw new RuntimeError(OVERLAP_IN);
-  }
+  const p = fillParams(batch, M, N, K, aOff, aBatchStride, aRowStride, aColStride,
+    bOff, bBatchStride, bRowStride, bColStride, cOff, cBatchStride, cRowStride, beta);
+  if (nat.dgemm_p(A, B, C, p) !== 0) throw new RuntimeError(OVERLAP_IN);
 }
 
 /** torch.set_num_threads for the native kernels. */

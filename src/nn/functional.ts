@@ -772,10 +772,12 @@ export function relu_(input: Tensor): Tensor {
 }
 /** F.tanh (deprecated alias of torch.tanh in PyTorch, kept for ported code) */
 export function tanh(input: Tensor): Tensor {
+  warn("nn.functional.tanh is deprecated. Use torch.tanh instead.");
   return input.tanh();
 }
-/** F.sigmoid */
+/** F.sigmoid (deprecated alias of torch.sigmoid) */
 export function sigmoid(input: Tensor): Tensor {
+  warn("nn.functional.sigmoid is deprecated. Use torch.sigmoid instead.");
   return input.sigmoid();
 }
 
@@ -1172,7 +1174,8 @@ function embeddingRenorm(weight: Tensor, input: Tensor, maxNorm: number, p: numb
   no_grad(() => {
     for (const r of rows) {
       if (r < 0 || r >= weight._shape[0]) throw new IndexError("index out of range in self");
-      const row = weight.select(0, r);
+      // through a detached alias: the write must not count as an autograd in-place op on a leaf
+      const row = weight.detach().select(0, r);
       const vals = row._values();
       let norm = 0;
       if (p === Infinity) for (let j = 0; j < D; j++) norm = Math.max(norm, Math.abs(vals[j]));
@@ -1215,25 +1218,25 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
   const out = empty(input._shape.slice(), input.dtype);
   const Y = out._storage.data;
   const mean = new Float64Array(M), rstd = new Float64Array(M);
+  // weight/bias as plain arrays (ones/zeros when absent) keep the inner loops branch-free
+  const Wv = new Float64Array(N).fill(1), Bv = new Float64Array(N);
+  if (Wd) for (let j = 0; j < N; j++) Wv[j] = Wd.d[Wd.o + j];
+  if (Bd) for (let j = 0; j < N; j++) Bv[j] = Bd.d[Bd.o + j];
+  const Xd = X.d, xo0 = X.o;
   for (let m = 0; m < M; m++) {
-    const base = X.o + m * N;
+    const base = xo0 + m * N, ob = m * N;
     let s = 0;
-    for (let j = 0; j < N; j++) s += X.d[base + j];
+    for (let j = 0; j < N; j++) s += Xd[base + j];
     const mu = s / N;
     let v = 0;
     for (let j = 0; j < N; j++) {
-      const c = X.d[base + j] - mu;
+      const c = Xd[base + j] - mu;
       v += c * c;
     }
     const r = 1 / Math.sqrt(v / N + eps);
     mean[m] = mu;
     rstd[m] = r;
-    for (let j = 0; j < N; j++) {
-      let y = (X.d[base + j] - mu) * r;
-      if (Wd) y *= Wd.d[Wd.o + j];
-      if (Bd) y += Bd.d[Bd.o + j];
-      Y[m * N + j] = y;
-    }
+    for (let j = 0; j < N; j++) Y[ob + j] = (Xd[base + j] - mu) * r * Wv[j] + Bv[j];
   }
   if (needsGrad(input, weight, bias)) {
     const normDims = ns.map((_, i) => nd - k + i);
@@ -1258,28 +1261,27 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
           return [gx, gW, gB];
         }
         const G = raw(g);
+        const Gd = G.d, go0 = G.o;
         const gx = input._requires_grad ? empty(input._shape.slice(), g.dtype) : null;
         const gW = weight && weight._requires_grad ? new Float64Array(N) : null;
         const gB = bias && bias._requires_grad ? new Float64Array(N) : null;
         const R = gx ? gx._storage.data : null;
         for (let m = 0; m < M; m++) {
-          const xb = X.o + m * N, gb = G.o + m * N;
+          const xb = xo0 + m * N, gb = go0 + m * N;
           const mu = mean[m], r = rstd[m];
           let ds = 0, db = 0;
           for (let j = 0; j < N; j++) {
-            const gy = G.d[gb + j] * (Wd ? Wd.d[Wd.o + j] : 1);
-            ds += gy * X.d[xb + j];
+            const gy = Gd[gb + j] * Wv[j];
+            ds += gy * Xd[xb + j];
             db += gy;
-            if (gW) gW[j] += G.d[gb + j] * (X.d[xb + j] - mu) * r;
-            if (gB) gB[j] += G.d[gb + j];
           }
+          if (gW) for (let j = 0; j < N; j++) gW[j] += Gd[gb + j] * (Xd[xb + j] - mu) * r;
+          if (gB) for (let j = 0; j < N; j++) gB[j] += Gd[gb + j];
           if (R) {
             const b = ((db * mu - ds) * r * r * r) / N;
             const c = -b * mu - (db * r) / N;
-            for (let j = 0; j < N; j++) {
-              const gy = G.d[gb + j] * (Wd ? Wd.d[Wd.o + j] : 1);
-              R[m * N + j] = r * gy + b * X.d[xb + j] + c;
-            }
+            const ob = m * N;
+            for (let j = 0; j < N; j++) R[ob + j] = r * Gd[gb + j] * Wv[j] + b * Xd[xb + j] + c;
           }
         }
         const toT = (a: Float64Array | null) => {

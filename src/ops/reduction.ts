@@ -452,7 +452,10 @@ function cumulative(x: Tensor, o: CumOpts, isProd: boolean): Tensor {
   const src = x.detach().to(dt).contiguous();
   const out = empty(x._shape.slice(), dt);
   const n = x.dim() === 0 ? 1 : x._shape[d];
-  const inner = x.dim() === 0 ? 1 : src._strides[d];
+  // src is contiguous, so element (a, i, b) sits at a*n*inner + i*inner + b (not read from the
+  // strides: those of size-1 dims can be anything)
+  let inner = 1;
+  for (let k = d + 1; k < x.dim(); k++) inner *= x._shape[k];
   const outer = n * inner === 0 ? 0 : src.numel() / (n * inner);
   const S = src._storage.data, O = out._storage.data;
   const so = src._offset;

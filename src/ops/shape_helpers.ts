@@ -12,7 +12,8 @@ export function expandTo(t: Tensor, shape: readonly number[]): Tensor {
   const nd = shape.length;
   const off = nd - t._shape.length;
   if (off < 0) throw new RuntimeError(`cannot broadcast [${t._shape.join(", ")}] to [${shape.join(", ")}]`);
-  const strides = new Array<number>(nd);
+  const strides = new Array<number>(nd).fill(0);
+  if (t._shape.length === 0) return new Tensor(t._storage, shape.slice(), strides, t._offset, t.dtype);
   for (let i = nd - 1; i >= 0; i--) {
     const j = i - off;
     if (j < 0) strides[i] = shape[i] === 1 ? (i + 1 < nd ? shape[i + 1] * strides[i + 1] : 1) : 0;
