@@ -12,8 +12,9 @@ struct IsaOps {
   int MR, NR;          // micro-tile: MR rows of A (broadcast) x NR columns of B (vector loads)
   int MC, KC, NC;      // default cache blocking for this kernel
   // Packs an m x k block of A (element (i,p) at A[i*rs + p*cs]) into ceil(m/MR) panels of
-  // k x MR (panel stride k*MR). Rows past m in the last panel are left unwritten: the
-  // micro-kernel for a partial panel only reads the rows that exist.
+  // k x MR (panel stride k*MR), rows split as gemm_impl.inc's Panels says (the last two may
+  // be shorter than MR). Rows past a panel's height are left unwritten: the micro-kernel
+  // for a short panel only reads the rows that exist.
   void (*pack_a)(const T* A, int64_t rs, int64_t cs, int64_t m, int64_t k, T* dst);
   // Packs a k x n block of B into ceil(n/NR) panels of k x NR (panel stride k*NR),
   // zero-filling the columns past n.

@@ -153,21 +153,29 @@ function checkView(
   }
 }
 
-/** True when the output view [s0, s1, s2] with strides [t0, t1, 1] maps two elements to one address. */
+/**
+ * True when the output view [s0, s1, s2] with strides [t0, t1, 1] may map two elements to one
+ * address: with its dims of size > 1 sorted by stride, some stride is smaller than the span of
+ * the dims before it. Exact for the nested layouts tensors have (contiguous, transposed,
+ * sliced, expanded); an interleaving of two dims that happens not to collide is rejected too.
+ */
 function internalOverlap(s0: number, s1: number, s2: number, t0: number, t1: number): boolean {
   if (s0 === 0 || s1 === 0 || s2 === 0) return false;
-  // Dims of size > 1, sorted by stride: each stride must clear the extent of the smaller ones.
-  let a0 = s0 > 1 ? t0 : -1, a1 = s1 > 1 ? t1 : -1;
-  let z0 = s0, z1 = s1;
-  if (a1 >= 0 && (a0 < 0 || a1 < a0)) [a0, a1, z0, z1] = [a1, a0, z1, z0];
-  // a0 <= a1 (or absent); the column dim (stride 1) comes first.
-  let extent = s2; // elements spanned by the column dim
-  for (const [stride, size] of [[a0, z0], [a1, z1]] as const) {
-    if (stride < 0) continue;
-    if (stride < extent) return true;
-    extent = stride * (size - 1) + extent;
-  }
-  return false;
+  // Dims of size 1 never collide: give them an infinite stride so they sort last and drop out.
+  let a = s2 > 1 ? 1 : Infinity, as = s2;
+  let b = s1 > 1 ? t1 : Infinity, bs = s1;
+  let c = s0 > 1 ? t0 : Infinity, cs = s0;
+  let t: number;
+  if (b < a) (t = a), (a = b), (b = t), (t = as), (as = bs), (bs = t);
+  if (c < b) (t = b), (b = c), (c = t), (t = bs), (bs = cs), (cs = t);
+  if (b < a) (t = a), (a = b), (b = t), (t = as), (as = bs), (bs = t);
+  if (a === Infinity) return false;
+  if (a === 0) return true;
+  let extent = 1 + a * (as - 1); // elements spanned by the dims so far
+  if (b === Infinity) return false;
+  if (b < extent) return true;
+  extent += b * (bs - 1);
+  return c !== Infinity && c < extent;
 }
 
 const OVERLAP_OUT =

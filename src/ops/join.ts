@@ -16,11 +16,11 @@ export function cat(tensors: Tensor[], dim: number | { dim?: number } = 0): Tens
   for (let i = 0; i < tensors.length; i++)
     if (tensors[i].dim() === 0)
       throw new RuntimeError(`zero-dimensional tensor (at position ${i}) cannot be concatenated`);
-  if (parts.length === 0) return tensors[0].clone();
-  const d = wrapDim(d0, ref.dim());
   // the skipped empty tensors still take part in type promotion
   let dt = tensors[0].dtype;
   for (const t of tensors) dt = promoteTypes(dt, t.dtype);
+  if (parts.length === 0) return empty([0], dt);
+  const d = wrapDim(d0, ref.dim());
   let total = 0;
   for (let i = 0; i < parts.length; i++) {
     const t = parts[i];
