@@ -72,7 +72,7 @@ export function sampleWords(row: (ix: number) => Tensor, itos: Map<number, strin
  */
 export function logLikelihood(P: Tensor, xs: Tensor, ys: Tensor): Tensor {
   const logprobs = P.get(xs, ys).log();
-  const v = logprobs._values();
+  const v = logprobs.tolist() as number[];
   let acc = 0;
   for (let i = 0; i < v.length; i++) acc = Math.fround(acc + v[i]);
   return torch.tensor(acc);

@@ -42,10 +42,10 @@ export const LECTURE = {
   model: { n_embd: 384, n_head: 6, n_layer: 6, block_size: 256, dropout: 0.2 },
   train: { batch_size: 64, max_iters: 5000, eval_interval: 500, learning_rate: 3e-4, eval_iters: 200 },
 };
-/** a few minutes on two CPU cores: the same architecture, scaled down */
+/** a few minutes on two CPU cores: the same architecture, scaled down (0.03M parameters) */
 export const SMALL = {
-  model: { n_embd: 64, n_head: 4, n_layer: 3, block_size: 32, dropout: 0.0 },
-  train: { batch_size: 16, max_iters: 2000, eval_interval: 250, learning_rate: 1e-3, eval_iters: 20 },
+  model: { n_embd: 32, n_head: 4, n_layer: 2, block_size: 32, dropout: 0.0 },
+  train: { batch_size: 16, max_iters: 1500, eval_interval: 300, learning_rate: 1e-3, eval_iters: 10 },
 };
 
 /** one head of self-attention */

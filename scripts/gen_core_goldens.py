@@ -30,6 +30,10 @@ Result: {"tensor": {dtype, shape, stride, offset, values, repr, alias, contiguou
         | {"error": {"type": class name, "message": str(e)}}
 "alias" is the index (in evaluation order) of the input tensor whose storage the result shares,
 or null. Outputs of torch.empty* carry "values": null (uninitialised memory).
+Case fields besides name/expr: "uninit" (the result is uninitialised memory), "default_dtype"
+(torch.set_default_dtype for the case), and in the file "expect" (this interpreter's torch) and
+"alt" (torch 1.13's result where it differs; the replay accepts either: 1.13 decides numbers and
+printing, 2.x adds API).
 """
 import json, math, os, subprocess, sys, warnings
 
@@ -179,13 +183,18 @@ def enc_result(r, ctx, uninit=False):
 
 def run_case(c):
     ctx = Ctx()
+    saved = torch.get_default_dtype()
     try:
+        if "default_dtype" in c:
+            torch.set_default_dtype(DT[c["default_dtype"]])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             r = ev(c["expr"], ctx)
             return enc_result(r, ctx, c.get("uninit", False))
     except Exception as e:  # the error itself is the golden
         return {"error": {"type": type(e).__name__, "message": str(e)}}
+    finally:
+        torch.set_default_dtype(saved)
 
 
 def serve():
@@ -461,6 +470,11 @@ def binary_cases():
             case(f"binary/{op}/{dt}", C(op, T([5], dt), T([5], dt)))
         case(f"binary/{op}/float_error", C(op, T([2]), T([2])))
         case(f"binary/{op}/int_scalar", C(op, T([3], "int64", values=[5, 6, -7]), 3))
+    big = [2 ** 40 + 5, -(2 ** 45) - 3, 2 ** 33, 7]
+    for op in ["bitwise_and", "bitwise_or", "bitwise_xor"]:
+        case(f"binary/{op}/i64_wide", C(op, T([4], "int64", values=big), T([4], "int64", values=[2 ** 35 + 7, 2 ** 41 - 1, -1, -(2 ** 50)])))
+    case("unary/bitwise_not/i64_wide", C("bitwise_not", T([4], "int64", values=big)))
+    case("binary/add/i64_wide", C("add", T([3], "int64", values=[2 ** 40, -(2 ** 50), 2 ** 52]), T([3], "int64", values=[3, 2 ** 49, -(2 ** 51)])))
     case("binary/bitwise_and/neg_i64", C("bitwise_and", T([3], "int64", values=[-1, -8, 12]), T([3], "int64", values=[255, 7, -5])))
     case("binary/add/bcast_error", C("add", T([3, 4]), T([3])))
     case("binary/mul/bcast_error_3d", C("mul", T([2, 3, 4]), T([2, 4, 1])))
@@ -950,6 +964,22 @@ def linalg_cases():
     case("ger/alias", C("ger", T([2]), T([3])))
     case("addmm/basic", C("addmm", T([3, 2]), T([3, 4]), T([4, 2])))
     case("addmm/beta_alpha", C("addmm", T([2]), T([3, 4]), T([4, 2]), beta=0.5, alpha=2))
+    # nn.Linear's path (addmm(bias, x, W.t())): the bias is where the sum starts
+    case("addmm/linear_like", C("addmm", T([27]), T([32, 30]), A("T", T([27, 30]))))
+    case("addmm/axpy_long_k", C("addmm", T([27]), T([32, 30]), T([30, 27])))
+    case("addmm/axpy_alpha_beta", C("addmm", T([6]), T([5, 7]), T([7, 6]), beta=0.5, alpha=1.5))
+    case("addmm/one_column", C("addmm", T([1]), T([4, 6]), T([6, 1]), alpha=1.5))
+    case("addmm/one_column_t", C("addmm", T([1]), A("T", T([6, 4])), T([6, 1]), beta=0.5))
+    case("addmm/linear_like_f64", C("addmm", T([5], "float64"), T([8, 12], "float64"), A("T", T([5, 12], "float64"))))
+    case("addmm/beta0_ignores_nan", C("addmm", T([2], values=["nan", 1.5]), T([3, 4]), T([4, 2]), beta=0))
+    case("addmm/input_2d", C("addmm", T([3, 2]), T([3, 4], layout="transposed"), T([4, 2]), alpha=0.5))
+    case("addmm/bcast_error", C("addmm", T([3]), T([3, 4]), T([4, 2])))
+    case("addmm/shape_error", C("addmm", T([2]), T([3, 4]), T([3, 2])))
+    case("addmm/1d_error", C("addmm", T([2]), T([4]), T([4, 2])))
+    case("addmm/dtype_error", C("addmm", T([2], "float64"), T([3, 4]), T([4, 2])))
+    case("matmul/zero_times_inf", C("mm", T([1, 2], values=[0.0, 1.0]), T([2, 1], values=["inf", 1.0])))
+    case("matmul/long_k", C("matmul", T([3, 200]), T([200, 2])))
+    case("matmul/onehot", C("matmul", T([4, 5], values=[[1.0 if j == (i * 2) % 5 else 0.0 for j in range(5)] for i in range(4)]), T([5, 3])))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1161,6 +1191,82 @@ def grad_repr_cases():
     case("grad/requires_grad_int_error", C("tensor", [1, 2], dtype=D("int64"), requires_grad=True))
 
 
+def regression_cases():
+    # behaviours the differential test found wrong once
+    case("regress/floor_divide/float_rounding", C("floor_divide", T([6], values=[1.0, -1.0, 7.5, "inf", 5.0, -0.0]), T([6], values=[0.1, 0.1, -2.0, 0.875, 0.0, 3.0])))
+    case("regress/floor_divide/f64_scalar", C("floor_divide", T([3], "float64", values=[1.0, -1.0, 0.3]), 0.1))
+    case("regress/div_floor/zero_result_sign", C("div", T([3], values=[0.5, -0.5, 0.0]), T([3], values=[3.0, 3.0, -1.0]), rounding_mode="floor"))
+    case("regress/expand/new_size1_dim_stride", M("expand", T([4], "uint8", layout="offset"), 1, 4))
+    case("regress/expand/0d_to_1", M("expand", T(0, "int32"), 1))
+    case("regress/expand/size1_dims_transposed", M("expand", T([3, 4, 1], layout="transposed"), 3, 4, 1))
+    case("regress/t/size1_transposed", C("t", T([2, 1], "float64", layout="transposed")))
+    case("regress/unflatten/size1_transposed", C("unflatten", T([4, 4, 3, 1], "float64", layout="transposed"), 3, [1, -1]))
+    case("regress/contiguous/size1_permuted", M("contiguous", T([4, 1, 1], "bool", layout="permuted")))
+    case("regress/narrow/empty_is_contiguous", C("narrow", T([2, 4], layout="sliced"), 0, 1, 0))
+    case("regress/clamp/u8_negative_bound", C("clamp", T([4], "uint8", values=[6, 4, 0, 2]), min=-2))
+    case("regress/clamp/u8_both_bounds", C("clamp", T([4], "uint8", values=[8, 1, 9, 7]), -2, 3))
+    case("regress/clamp/f32_bound_rounding", C("clamp", T([3], values=[0.1, 0.2, 0.3]), min=0.1, max=0.2))
+    case("regress/prod/int_negative_zero", C("prod", T([2, 2], "int64", values=[0, 0, -3, 5]), 0))
+    case("regress/neg/int64_zero", C("neg", T([3], "int64", values=[0, 1, -1])))
+    case("regress/masked_fill/bcast_error_order", M("masked_fill", T([4, 3, 4, 4]), T([3], "bool"), 1.5))
+    case("regress/logsumexp/empty_dim", C("logsumexp", T([0]), -1))
+    case("regress/logsumexp/empty_keepdim", C("logsumexp", T([2, 0]), 1, True))
+    case("regress/sub/expanded_int_with_transposed_f64", C("sub", M("expand", T([1], "int32", layout="sliced"), 3, 2), T([3, 2], "float64", layout="transposed")))
+    case("regress/add/int_transposed_with_f32", C("add", T([3, 4], "int64", layout="transposed"), T([3, 4])))
+    case("regress/cat/empty_promotes", C("cat", L(T([3], "int64"), T([0]))))
+    case("regress/cat/all_empty_promotes", C("cat", L(T([0], "int64"), T([0], "float64"))))
+    case("regress/cumsum/expanded", M("cumsum", M("expand", T(0), 1), dim=-1))
+    case("regress/cumsum/expanded_int", C("cumsum", T([2, 1], "int64", layout="expanded", base_shape=[1, 1]), 0))
+    case("regress/amin/empty_dim_named_as_given", C("amin", T([3, 0]), -1))
+    case("regress/lerp/0d_scalar_weight", C("lerp", T(0), T(0), 0.5))
+    case("regress/permute/no_dims", M("permute", T(0)))
+    case("regress/expand/no_size", M("expand", T(0)))
+    case("regress/cumsum/f32_double_accumulation", C("cumsum", T([3], values=[1.0, 0.75 * 2 ** -24, 0.75 * 2 ** -24]), 0))
+    case("regress/cumprod/f32_double_accumulation", C("cumprod", T([3], values=[3.0, 1.0 / 3, 3.0]), 0))
+    case("regress/linspace/lecture_lr_exponents", C("linspace", -3, 0, 1000))
+    case("regress/linspace/f32_vector_chunks", C("linspace", -3.3, 7.9, 21))
+    case("regress/linspace/f64_vector_chunks", C("linspace", -2.5, 3.25, 37, dtype=D("float64")))
+    case("regress/var/welford_dim", C("var", T([4, 6], values=[[10000.5 + 0.125 * i + j for i in range(6)] for j in range(4)]), 1))
+    case("regress/std/all_two_pass", C("std", T([7], values=[1e4 + 0.1 * i for i in range(7)])))
+    case("regress/std_mean/welford_mean", C("std_mean", T([3, 5]), 1))
+    case("regress/matmul/3d_squeeze_rg", C("matmul", T([1, 2, 3], rg=True), T([2, 3, 2])))
+    case("regress/matmul/2d_3d_rg_fold", C("matmul", T([5, 3], rg=True), T([2, 3, 4])))
+    case("regress/matmul/1d_2d_rg", C("matmul", T([3], rg=True), T([3, 4])))
+    # layouts of element-wise results (TensorIterator), 4-D included
+    case("layout/binary_4d_permuted", C("mul", T(4, layout="permuted"), T(4, layout="permuted")))
+    case("layout/binary_4d_mixed", C("add", T([2, 3, 2, 2], layout="permuted"), T([2, 1, 2])))
+    case("layout/unary_4d_transposed", C("sigmoid", T([2, 2, 3, 2], layout="transposed")))
+    case("layout/where_transposed_cond", C("where", T([3, 4], "bool", layout="transposed"), T([3, 4]), T([3, 4])))
+    case("layout/to_permuted", M("to", T([2, 3, 4], layout="permuted"), D("float64")))
+    case("layout/clone_sliced_transposed", C("clone", C("t", T([3, 4], layout="sliced"))))
+    case("layout/zeros_like_permuted", C("zeros_like", T([2, 3, 4], layout="permuted")))
+    case("layout/flip_transposed", C("flip", T([3, 4], layout="transposed"), [1]))
+    case("layout/chain_view_after_transposed_op", M("view", C("exp", T([3, 4], layout="transposed")), -1))
+    case("reduce/sum/4d_dims", C("sum", T(4, layout="permuted"), [0, 3], True))
+    case("reduce/amax/4d_transposed", C("amax", T([2, 3, 2, 4], layout="transposed"), [1, 2]))
+    case("reduce/var/4d", C("var", T([2, 3, 2, 4]), [0, 2]))
+
+
+def default_dtype_cases():
+    # torch.set_default_dtype(torch.float64) changes inference, promotion and printing
+    dd = {"default_dtype": "float64"}
+    case("default_f64/tensor_floats", C("tensor", [1.5, 2]), **dd)
+    case("default_f64/tensor_ints", C("tensor", [1, 2]), **dd)
+    case("default_f64/arange_float", C("arange", 0.5, 3), **dd)
+    case("default_f64/zeros", C("zeros", 2, 2), **dd)
+    case("default_f64/full_float", C("full", [2], 2.5), **dd)
+    case("default_f64/linspace", C("linspace", 0, 1, 5), **dd)
+    case("default_f64/int_div_int", C("div", T([3], "int64", values=[1, 2, 3]), 2), **dd)
+    case("default_f64/int_add_float_scalar", C("add", T([3], "int64"), 2.5), **dd)
+    case("default_f64/f32_add_float_scalar", C("add", T([3]), 2.5), **dd)
+    case("default_f64/f32_repr", C("clone", T([2, 2])), **dd)
+    case("default_f64/exp_int", C("exp", T([3], "int64")), **dd)
+    case("default_f64/mean_int_error", C("mean", T([3], "int64")), **dd)
+    case("default_f64/result_type", C("result_type", T([2], "int32"), 2.5), **dd)
+    case("default_f64/where_int_float_scalar", C("where", T([3], "bool", values=[True, False, True]), T([3], "int64"), 0.5), **dd)
+    case("default_f64/sqrt_bool", C("sqrt", T([2], "bool", values=[True, False])), **dd)
+
+
 def generate():
     unary_cases()
     binary_cases()
@@ -1174,6 +1280,8 @@ def generate():
     convert_cases()
     inplace_cases()
     grad_repr_cases()
+    regression_cases()
+    default_dtype_cases()
     return cases
 
 

@@ -58,11 +58,9 @@ export function broadcast_to(x: Tensor, shape: number[]): Tensor {
   return x.expand(shape);
 }
 export function broadcast_shapes(...shapes: number[][]): Size {
-  let s: number[] = [];
-  for (const sh of shapes) s = broadcastShapesFn(s, sh);
-  return Size.from_(s);
+  return Size.from_(broadcastShapesOf(shapes));
 }
-import { broadcastShapes as broadcastShapesFn } from "./shape.js";
+import { broadcastShapesOf } from "./shape.js";
 export { index_select, masked_select, take, put, nonzero, argwhere, index_put, index_put_, index_add, index_fill } from "./ops/indexing.js";
 
 export const { sum, nansum, mean, prod, max, min, amax, amin, argmax, argmin, all, any, std, logsumexp, cumsum, cumprod, norm, var_mean, std_mean } = reduction;

@@ -155,3 +155,25 @@ export function viewStrides(
   if (viewD !== -1) return null;
   return newStrides;
 }
+
+/** torch.broadcast_shapes(*shapes): the broadcast of all shapes, with PyTorch 2.x's message
+ * naming the first shape that does not fit the broadcast of those before it. */
+export function broadcastShapesOf(shapes: readonly (readonly number[])[]): number[] {
+  let result: number[] = [];
+  shapes.forEach((shape, index) => {
+    const n = Math.max(result.length, shape.length);
+    const next = new Array<number>(n);
+    for (let j = 1; j <= n; j++) {
+      const r = result.length - j >= 0 ? result[result.length - j] : 1;
+      const s = shape.length - j >= 0 ? shape[shape.length - j] : 1;
+      if (s !== 1 && r !== 1 && r !== s) {
+        throw new RuntimeError(
+          `Attempting to broadcast a dimension of length ${s} at ${-j}! Mismatching argument at index ${index} had [${shape.join(", ")}]; but expected shape should be broadcastable to [${result.join(", ")}]`,
+        );
+      }
+      next[n - j] = s === 1 ? r : s;
+    }
+    result = next;
+  });
+  return result;
+}

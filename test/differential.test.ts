@@ -558,5 +558,3 @@ if (!oracle.ok) {
     assert.ok(errors < CHAINS / 4, `${errors} chains end in an error`);
   });
 }
-
-void torch;

@@ -4,8 +4,8 @@
 // MC/KC/NC loops and the shared packed-B double buffer turn over many times).
 //
 // Tolerance: the float32 result may differ from the exact sum by at most
-// K * 2^-24 * sum_k |A_ik B_kj| (+ 2^-24 |C_ij| with beta = 1), the textbook bound for any
-// summation order with or without FMA (float64: 2^-53). A wrong element, index or stride
+// K' * 2^-24 * (sum_k |A_ik B_kj| + |C_ij|) with K' = K (+1 with beta = 1: one more
+// addition), the textbook bound for any summation order with or without FMA (float64: 2^-53). A wrong element, index or stride
 // shows up as an error of the size of a whole product term, far above the bound.
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -103,7 +103,7 @@ function runCase(f64: boolean, c: Case, seed: number): void {
         written[at] = 1;
         const old = c.beta ? before[at] : 0;
         const want = s + old;
-        const tol = 1.01 * K * u * mag + 2 * u * Math.abs(old) + Number.MIN_VALUE;
+        const tol = 1.01 * (K + c.beta) * u * (mag + Math.abs(old)) + Number.MIN_VALUE;
         const got = C[at];
         if (!(Math.abs(got - want) <= tol)) {
           assert.fail(`${f64 ? "dgemm" : "sgemm"} ${JSON.stringify(c)}: C[${b}][${i}][${j}] = ${got}, want ${want} (tol ${tol})`);

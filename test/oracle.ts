@@ -62,6 +62,8 @@ export interface Case {
   name: string;
   expr: Node;
   uninit?: boolean;
+  /** torch.set_default_dtype for the duration of the case */
+  default_dtype?: "float32" | "float64";
   expect?: Result;
   alt?: Result;
 }
@@ -502,18 +504,24 @@ function reprsClose(a: string, b: string): boolean {
 /** Run a case in torchlette and compare with `want` (and with the alternative torch version's
  * result when the case records one): [] when it matches either. */
 export function check(c: Case, want: Result, alt?: Result, tolFor: (c: Case, leaves: Tensor[]) => Tolerance = goldenTolerance): string[] {
-  const leaves: Tensor[] = [];
-  let got: { value?: unknown; error?: unknown };
+  const saved = torch.get_default_dtype();
+  if (c.default_dtype) torch.set_default_dtype(DTYPES[c.default_dtype]);
   try {
-    got = { value: evaluate(c.expr, leaves).value };
-  } catch (e) {
-    got = { error: e };
+    const leaves: Tensor[] = [];
+    let got: { value?: unknown; error?: unknown };
+    try {
+      got = { value: evaluate(c.expr, leaves).value };
+    } catch (e) {
+      got = { error: e };
+    }
+    const tol = tolFor(c, leaves);
+    const problems = compare(got, want, leaves, tol);
+    if (problems.length === 0 || alt === undefined) return problems;
+    const altProblems = compare(got, alt, leaves, tol);
+    return altProblems.length === 0 ? [] : problems;
+  } finally {
+    torch.set_default_dtype(saved);
   }
-  const tol = tolFor(c, leaves);
-  const problems = compare(got, want, leaves, tol);
-  if (problems.length === 0 || alt === undefined) return problems;
-  const altProblems = compare(got, alt, leaves, tol);
-  return altProblems.length === 0 ? [] : problems;
 }
 
 // ---------------------------------------------------------------------------------------------

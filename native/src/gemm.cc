@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <string>
 
@@ -179,100 +180,131 @@ void gemm_block(const Plan<T>& p, const GemmArgs<T>& g, const T* A, const T* B, 
   }
 }
 
-enum class Mode { kBatch, kSplitN, kSplitM, kSplitMSharedB };
+enum class Mode { kBatch, kSplitN, kSplitM, kSharedB };
+
+// Per-iteration counters of the shared-B mode (one iteration = one KC x NC block of B).
+struct IterState {
+  std::atomic<int64_t> pack_next{0}, pack_done{0}, comp_next{0}, comp_done{0};
+};
 
 template <typename T>
 struct Job {
   const Plan<T>* plan;
   const GemmArgs<T>* g;
   Mode mode;
-  int nt;
-  T* abuf;  // nt slices of aStride elements
-  T* bbuf;  // per-thread slices of bStride, or the shared double buffer (2 x bStride)
+  T* abuf;  // per-thread slices of aStride elements
+  T* bbuf;  // per-thread slices of bStride, or (kSharedB) two shared blocks of bStride
   size_t aStride, bStride;
+  // kBatch / kSplitM / kSplitN: tasks = batch items x chunks of rows or columns
+  int64_t chunks, chunk;  // chunks per batch item, rows or columns per chunk
   std::atomic<int64_t> next{0};
-  SpinBarrier* barrier;
+  // kSharedB
+  int64_t njc, npc, packChunks, panelsPerChunk, compTasks, rowsPerTask;
+  IterState* iters;
+  std::atomic<uint8_t>* taskDone;  // [iteration][task]
 };
 
+// The shared-B mode: the threads pack each KC x NC block of B together (chunks of panels),
+// then multiply row chunks of A against it. Everything is claimed through counters, so a
+// thread that starts late (or never) only means the others do more. Two buffers alternate:
+// block i may be packed once every task of block i-2 (same buffer) is done, which lets
+// the packing of block i+1 overlap the last multiplications of block i. Row task t of
+// block i adds into the same C rows as task t of block i-1 (the previous KC slice), so it
+// waits for that one; no wait ever points to a later block, so there is no cycle.
 template <typename T>
-void split(int64_t total, int64_t unit, int tid, int nt, int64_t& lo, int64_t& hi) {
-  const int64_t units = ceil_div(total, unit);
-  const int64_t per = units / nt, extra = units % nt;
-  const int64_t u0 = tid * per + std::min<int64_t>(tid, extra);
-  const int64_t u1 = u0 + per + (tid < extra ? 1 : 0);
-  lo = std::min(total, u0 * unit);
-  hi = std::min(total, u1 * unit);
+void run_shared_b(Job<T>& j, int tid) {
+  const Plan<T>& p = *j.plan;
+  const GemmArgs<T>& g = *j.g;
+  const IsaOps<T>& ops = *p.ops;
+  T* abuf = j.abuf + tid * j.aStride;
+  const int64_t total = g.batch * j.njc * j.npc;
+  for (int64_t i = 0; i < total; ++i) {
+    IterState& st = j.iters[i];
+    if (st.comp_next.load(std::memory_order_relaxed) >= j.compTasks) continue;  // all taken
+    const int64_t b = i / (j.njc * j.npc);
+    const int64_t jc = (i / j.npc) % j.njc * p.NC;
+    const int64_t pc = i % j.npc * p.KC;
+    const int64_t nc = std::min(p.NC, g.N - jc), kc = std::min(p.KC, g.K - pc);
+    const T* A = g.A + b * g.aBS;
+    T* C = g.C + b * g.cBS;
+    T* bp = j.bbuf + (i & 1) * j.bStride;
+    if (st.pack_next.load(std::memory_order_relaxed) < j.packChunks) {
+      if (i >= 2) {
+        IterState& old = j.iters[i - 2];
+        spin_until([&] { return old.comp_done.load(std::memory_order_acquire) == j.compTasks; });
+      }
+      const int64_t npanels = ceil_div(nc, p.NR);
+      for (int64_t c; (c = st.pack_next.fetch_add(1, std::memory_order_relaxed)) < j.packChunks;) {
+        const int64_t q0 = std::min(npanels, c * j.panelsPerChunk);
+        const int64_t q1 = std::min(npanels, q0 + j.panelsPerChunk);
+        if (q0 < q1) {
+          const int64_t c0 = q0 * p.NR, c1 = std::min(nc, q1 * p.NR);
+          ops.pack_b(g.B + b * g.bBS + pc * g.bRS + (jc + c0) * g.bCS, g.bRS, g.bCS, kc, c1 - c0,
+                     bp + q0 * kc * p.NR);
+        }
+        st.pack_done.fetch_add(1, std::memory_order_release);
+      }
+    }
+    spin_until([&] { return st.pack_done.load(std::memory_order_acquire) == j.packChunks; });
+    const bool acc = g.accumulate || pc > 0;
+    for (int64_t t; (t = st.comp_next.fetch_add(1, std::memory_order_relaxed)) < j.compTasks;) {
+      if (pc > 0) {
+        std::atomic<uint8_t>& prev = j.taskDone[(i - 1) * j.compTasks + t];
+        spin_until([&] { return prev.load(std::memory_order_acquire) != 0; });
+      }
+      const int64_t m0 = t * j.rowsPerTask, m1 = std::min(g.M, m0 + j.rowsPerTask);
+      for (int64_t ic = m0; ic < m1; ic += p.MC) {
+        const int64_t mc = std::min(p.MC, m1 - ic);
+        const T* asrc = A + ic * g.aRS + pc * g.aCS;
+        T* c = C + ic * g.cRS + jc;
+        if (p.rawA) {
+          ops.macro(mc, nc, kc, asrc, g.aRS, g.aCS, p.MR * g.aRS, false, bp, p.NR, kc * p.NR,
+                    true, c, g.cRS, acc);
+        } else {
+          ops.pack_a(asrc, g.aRS, g.aCS, mc, kc, abuf);
+          ops.macro(mc, nc, kc, abuf, 1, p.MR, kc * p.MR, true, bp, p.NR, kc * p.NR, true, c,
+                    g.cRS, acc);
+        }
+      }
+      j.taskDone[i * j.compTasks + t].store(1, std::memory_order_release);
+      st.comp_done.fetch_add(1, std::memory_order_release);
+    }
+  }
 }
 
 template <typename T>
-void run_job(void* ctx, int tid, int poolSize) {
+void run_job(void* ctx, int tid, int) {
   Job<T>& j = *static_cast<Job<T>*>(ctx);
-  if (tid >= j.nt) return;
-  (void)poolSize;
+  if (j.mode == Mode::kSharedB) return run_shared_b(j, tid);
   const Plan<T>& p = *j.plan;
   const GemmArgs<T>& g = *j.g;
   T* abuf = j.abuf + tid * j.aStride;
-  if (j.mode == Mode::kBatch) {
-    T* bbuf = j.bbuf + tid * j.bStride;
-    for (int64_t b; (b = j.next.fetch_add(1, std::memory_order_relaxed)) < g.batch;)
-      gemm_block(p, g, g.A + b * g.aBS, g.B + b * g.bBS, g.C + b * g.cBS, 0, g.M, 0, g.N, abuf,
-                 bbuf);
-    return;
+  T* bbuf = j.bbuf + tid * j.bStride;
+  const int64_t tasks = g.batch * j.chunks;
+  for (int64_t t; (t = j.next.fetch_add(1, std::memory_order_relaxed)) < tasks;) {
+    const int64_t b = t / j.chunks, c = t % j.chunks;
+    int64_t m0 = 0, m1 = g.M, n0 = 0, n1 = g.N;
+    if (j.mode == Mode::kSplitM) m0 = c * j.chunk, m1 = std::min(g.M, m0 + j.chunk);
+    if (j.mode == Mode::kSplitN) n0 = c * j.chunk, n1 = std::min(g.N, n0 + j.chunk);
+    gemm_block(p, g, g.A + b * g.aBS, g.B + b * g.bBS, g.C + b * g.cBS, m0, m1, n0, n1, abuf,
+               bbuf);
   }
-  int64_t m0 = 0, m1 = g.M, n0 = 0, n1 = g.N;
-  if (j.mode == Mode::kSplitN)
-    split<T>(g.N, p.NR, tid, j.nt, n0, n1);
-  else
-    split<T>(g.M, p.MR, tid, j.nt, m0, m1);
-  if (j.mode != Mode::kSplitMSharedB) {
-    T* bbuf = j.bbuf + tid * j.bStride;
-    for (int64_t b = 0; b < g.batch; ++b)
-      if (m0 < m1 && n0 < n1)
-        gemm_block(p, g, g.A + b * g.aBS, g.B + b * g.bBS, g.C + b * g.cBS, m0, m1, n0, n1,
-                   abuf, bbuf);
-    return;
-  }
-  // All threads share each packed KC x NC block of B: each packs a share of its panels, a
-  // barrier publishes it, then each multiplies its own rows. Two buffers alternate, so the
-  // next block can be packed while a slower thread still reads the previous one; one
-  // barrier per block suffices because every thread has finished with block i-1 before any
-  // passes barrier i.
-  const IsaOps<T>& ops = *p.ops;
-  int64_t iter = 0;
-  for (int64_t b = 0; b < g.batch; ++b) {
-    const T* A = g.A + b * g.aBS;
-    const T* B = g.B + b * g.bBS;
-    T* C = g.C + b * g.cBS;
-    for (int64_t jc = 0; jc < g.N; jc += p.NC) {
-      const int64_t nc = std::min(p.NC, g.N - jc);
-      for (int64_t pc = 0; pc < g.K; pc += p.KC, ++iter) {
-        const int64_t kc = std::min(p.KC, g.K - pc);
-        const bool acc = g.accumulate || pc > 0;
-        T* bp = j.bbuf + (iter & 1) * j.bStride;
-        int64_t q0, q1;
-        split<T>(ceil_div(nc, p.NR), 1, tid, j.nt, q0, q1);
-        if (q0 < q1) {
-          const int64_t c0 = q0 * p.NR, c1 = std::min(nc, q1 * p.NR);
-          ops.pack_b(B + pc * g.bRS + (jc + c0) * g.bCS, g.bRS, g.bCS, kc, c1 - c0,
-                     bp + q0 * kc * p.NR);
-        }
-        j.barrier->wait();
-        for (int64_t ic = m0; ic < m1; ic += p.MC) {
-          const int64_t mc = std::min(p.MC, m1 - ic);
-          const T* asrc = A + ic * g.aRS + pc * g.aCS;
-          T* c = C + ic * g.cRS + jc;
-          if (p.rawA) {
-            ops.macro(mc, nc, kc, asrc, g.aRS, g.aCS, p.MR * g.aRS, false, bp, p.NR,
-                      kc * p.NR, true, c, g.cRS, acc);
-          } else {
-            ops.pack_a(asrc, g.aRS, g.aCS, mc, kc, abuf);
-            ops.macro(mc, nc, kc, abuf, 1, p.MR, kc * p.MR, true, bp, p.NR, kc * p.NR, true, c,
-                      g.cRS, acc);
-          }
-        }
-      }
-    }
-  }
+}
+
+template <typename T>
+bool gemm_serial(const Plan<T>& p, const GemmArgs<T>& g, size_t aStride) {
+  const size_t bElems = round_up(b_buf_elems(p, g, g.N), 64 / sizeof(T));
+  T* buf = static_cast<T*>(t_scratch.get((aStride + bElems) * sizeof(T)));
+  if (!buf) return false;
+  for (int64_t b = 0; b < g.batch; ++b)
+    gemm_block(p, g, g.A + b * g.aBS, g.B + b * g.bBS, g.C + b * g.cBS, 0, g.M, 0, g.N, buf,
+               buf + aStride);
+  return true;
+}
+
+// `parts` chunks of `total` in multiples of `unit`, as even as the unit allows.
+int64_t chunk_size(int64_t total, int64_t parts, int64_t unit) {
+  return round_up(ceil_div(total, parts), unit);
 }
 
 template <typename T>
@@ -287,63 +319,77 @@ bool gemm(const State<T>& s, const GemmArgs<T>& g) {
   Plan<T> p = make_plan(s, g);
   const int64_t fma = g.batch * g.M * g.N * g.K;
   // Small products never touch the pool (not even to ask its size).
-  int nt = fma < g_parallel_min_fma ? 1 : get_num_threads();
+  const int nt = fma < g_parallel_min_fma ? 1 : get_num_threads();
+  const size_t align = 64 / sizeof(T);
+  const size_t aStride = round_up(a_buf_elems(p, g), align);
 
-  Mode mode = Mode::kBatch;
-  if (nt > 1) {
-    if (g.batch >= nt && (g.batch % nt == 0 || g.batch >= 4 * nt)) {
-      mode = Mode::kBatch;
-    } else if (g.M >= 2 * nt * p.MR) {
-      mode = p.rawB ? Mode::kSplitM : Mode::kSplitMSharedB;
-    } else if (g.N >= 2 * nt * p.NR) {
-      mode = Mode::kSplitN;
-    } else if (g.batch >= nt) {
-      mode = Mode::kBatch;
-    } else {
-      nt = 1;
-    }
-  }
+  if (nt == 1) return gemm_serial(p, g, aStride);
 
-  const size_t aStride = round_up(a_buf_elems(p, g), 64 / sizeof(T));
-  if (nt == 1) {
-    const size_t bElems = round_up(b_buf_elems(p, g, g.N), 64 / sizeof(T));
-    T* buf = static_cast<T*>(t_scratch.get((aStride + bElems) * sizeof(T)));
-    if (!buf) return false;
-    for (int64_t b = 0; b < g.batch; ++b)
-      gemm_block(p, g, g.A + b * g.aBS, g.B + b * g.bBS, g.C + b * g.cBS, 0, g.M, 0, g.N, buf,
-                 buf + aStride);
-    return true;
-  }
-
-  size_t bStride, bTotal;
-  if (mode == Mode::kSplitMSharedB) {
-    bStride = round_up(b_buf_elems(p, g, g.N), 64 / sizeof(T));
-    bTotal = 2 * bStride;
-  } else {
-    const int64_t n = mode == Mode::kSplitN ? round_up(ceil_div(g.N, nt), p.NR) : g.N;
-    bStride = round_up(b_buf_elems(p, g, n), 64 / sizeof(T));
-    bTotal = bStride * nt;
-  }
-  T* buf = static_cast<T*>(t_scratch.get((aStride * nt + bTotal) * sizeof(T)));
-  if (!buf) return false;
-  SpinBarrier barrier(nt);
   Job<T> job;
   job.plan = &p;
   job.g = &g;
-  job.mode = mode;
-  job.nt = nt;
-  job.abuf = buf;
   job.aStride = aStride;
-  job.bbuf = buf + aStride * nt;
-  job.bStride = bStride;
-  job.barrier = &barrier;
-  if (!ThreadPool::instance().try_run(nt, &run_job<T>, &job)) {
-    // Another JS thread holds the pool (or it lost threads): do the whole product here.
-    SpinBarrier alone(1);
-    job.nt = 1;
-    job.barrier = &alone;
-    run_job<T>(&job, 0, 1);
+  std::unique_ptr<IterState[]> iters;
+  std::unique_ptr<std::atomic<uint8_t>[]> taskDone;
+  size_t bStride, bTotal;
+  if (g.batch >= nt && (g.batch % nt == 0 || g.batch >= 4 * nt)) {
+    // Whole batch items per task.
+    job.mode = Mode::kBatch;
+    job.chunks = 1, job.chunk = g.M;
+    bStride = round_up(b_buf_elems(p, g, g.N), align);
+    bTotal = bStride * nt;
+  } else if (g.M >= 2 * nt * p.MR && !p.rawB) {
+    job.mode = Mode::kSharedB;
+    job.njc = ceil_div(g.N, p.NC);
+    job.npc = ceil_div(g.K, p.KC);
+    const int64_t panels = ceil_div(std::min(g.N, p.NC), p.NR);
+    job.packChunks = std::min<int64_t>(panels, nt);
+    job.panelsPerChunk = ceil_div(panels, job.packChunks);
+    // Equal row tasks, a multiple of nt of them, each at most MC rows where M allows.
+    const int64_t tasks = nt * ceil_div(g.M, nt * p.MC);
+    job.rowsPerTask = chunk_size(g.M, tasks, p.MR);
+    job.compTasks = ceil_div(g.M, job.rowsPerTask);
+    const int64_t total = g.batch * job.njc * job.npc;
+    iters.reset(new (std::nothrow) IterState[total]);
+    taskDone.reset(new (std::nothrow) std::atomic<uint8_t>[total * job.compTasks]);
+    if (!iters || !taskDone) return false;
+    for (int64_t i = 0; i < total * job.compTasks; ++i) taskDone[i].store(0, std::memory_order_relaxed);
+    job.iters = iters.get();
+    job.taskDone = taskDone.get();
+    bStride = round_up(b_buf_elems(p, g, g.N), align);
+    bTotal = 2 * bStride;
+  } else if (g.M >= 2 * nt * p.MR) {
+    // B is read in place: nothing to share, row chunks are independent.
+    job.mode = Mode::kSplitM;
+    job.chunks = nt * ceil_div(g.M, nt * p.MC);
+    job.chunk = chunk_size(g.M, job.chunks, p.MR);
+    job.chunks = ceil_div(g.M, job.chunk);
+    bStride = 0;
+    bTotal = 0;
+  } else if (g.N >= 2 * nt * p.NR) {
+    // Few rows: split the columns; each task packs its own (small) A.
+    job.mode = Mode::kSplitN;
+    job.chunks = nt * ceil_div(g.N, nt * p.NC);
+    job.chunk = chunk_size(g.N, job.chunks, p.NR);
+    job.chunks = ceil_div(g.N, job.chunk);
+    bStride = round_up(b_buf_elems(p, g, job.chunk), align);
+    bTotal = bStride * nt;
+  } else if (g.batch >= 2) {
+    job.mode = Mode::kBatch;
+    job.chunks = 1, job.chunk = g.M;
+    bStride = round_up(b_buf_elems(p, g, g.N), align);
+    bTotal = bStride * nt;
+  } else {
+    return gemm_serial(p, g, aStride);  // too thin to split
   }
+  job.bStride = bStride;
+  T* buf = static_cast<T*>(t_scratch.get((aStride * nt + bTotal) * sizeof(T)));
+  if (!buf) return false;
+  job.abuf = buf;
+  job.bbuf = buf + aStride * nt;
+  // Another JS thread holding the pool (or a pool that lost threads) leaves the caller to do
+  // the whole job alone, which the dynamic hand-out allows.
+  if (!ThreadPool::instance().try_run(nt, &run_job<T>, &job)) run_job<T>(&job, 0, 1);
   return true;
 }
 

@@ -63,29 +63,35 @@ bool ThreadPool::resize(int n) {
   return size_ == n;
 }
 
+// `seen` is the generation when the thread was created, not when it first runs: a job or a
+// stop posted in between must still count as new.
 void ThreadPool::worker(int tid, uint64_t seen) {
-  // `seen` is the generation when the thread was created, not when it first runs: a job or
-  // a stop posted in between must still be seen as new.
   for (;;) {
     uint64_t g;
-    const auto spin_until = std::chrono::steady_clock::now() +
-                            std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed));
+    const auto spin_until_t = std::chrono::steady_clock::now() +
+                              std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed));
     uint32_t i = 0;
     while ((g = gen_.load(std::memory_order_acquire)) == seen && !stop_.load()) {
       cpu_relax();
-      if ((++i & 63) == 0 && std::chrono::steady_clock::now() > spin_until) {
+      if ((++i & 63) == 0 && std::chrono::steady_clock::now() > spin_until_t) {
         std::unique_lock<std::mutex> lk(mu_);
         sleepers_.fetch_add(1, std::memory_order_seq_cst);
-        cv_.wait(lk, [&] {
-          return gen_.load(std::memory_order_seq_cst) != seen || stop_.load();
-        });
+        cv_.wait(lk, [&] { return gen_.load(std::memory_order_seq_cst) != seen || stop_.load(); });
         sleepers_.fetch_sub(1, std::memory_order_relaxed);
       }
     }
     seen = g;
     if (stop_.load(std::memory_order_acquire)) return;
-    fn_(ctx_, tid, size_);
-    pending_.fetch_sub(1, std::memory_order_acq_rel);
+    // Join the job unless the caller has already closed it (or a newer one replaced it).
+    uint64_t e = entry_.load(std::memory_order_acquire);
+    for (;;) {
+      if ((e >> 32) != (g & 0xffffffffu) || (e & kClosed)) break;
+      if (entry_.compare_exchange_weak(e, e + 1, std::memory_order_acq_rel)) {
+        fn_(ctx_, tid, size_);
+        entry_.fetch_sub(1, std::memory_order_acq_rel);
+        break;
+      }
+    }
   }
 }
 
@@ -98,18 +104,18 @@ bool ThreadPool::try_run(int n, Fn fn, void* ctx) {
   }
   fn_ = fn;
   ctx_ = ctx;
-  pending_.store(size_ - 1, std::memory_order_relaxed);
-  gen_.fetch_add(1, std::memory_order_seq_cst);
+  const uint64_t g = gen_.load(std::memory_order_relaxed) + 1;
+  entry_.store((g & 0xffffffffu) << 32, std::memory_order_relaxed);
+  gen_.store(g, std::memory_order_seq_cst);
   if (sleepers_.load(std::memory_order_seq_cst) > 0) {
     // Taking the mutex orders this notify after any worker that counted itself as a
     // sleeper has started waiting (it holds mu_ from the increment until wait releases it).
-    std::lock_guard<std::mutex> g(mu_);
+    std::lock_guard<std::mutex> guard(mu_);
     cv_.notify_all();
   }
   fn(ctx, 0, size_);
-  for (uint32_t i = 0; pending_.load(std::memory_order_acquire) != 0; ++i) {
-    if (i < 65536) cpu_relax(); else std::this_thread::yield();
-  }
+  entry_.fetch_or(kClosed, std::memory_order_acq_rel);
+  spin_until([&] { return (entry_.load(std::memory_order_acquire) & kCountMask) == 0; });
   return true;
 }
 

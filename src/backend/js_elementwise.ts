@@ -50,6 +50,10 @@ const helpers = {
     return fd;
   },
   id: (x: number) => x,
+  // int64 bitwise ops: JS's & | ^ ~ work on 32 bits; int64 values live in doubles (|v| < 2^53)
+  and64: (a: number, b: number) => ((a | 0) === a && (b | 0) === b ? a & b : Number(BigInt(a) & BigInt(b))),
+  or64: (a: number, b: number) => ((a | 0) === a && (b | 0) === b ? a | b : Number(BigInt(a) | BigInt(b))),
+  xor64: (a: number, b: number) => ((a | 0) === a && (b | 0) === b ? a ^ b : Number(BigInt(a) ^ BigInt(b))),
   idiv: (a: number, b: number) => {
     if (b === 0) throw new RuntimeError("ZeroDivisionError");
     return Math.floor(a / b);
@@ -128,7 +132,7 @@ export const EXPRS: Record<string, Expr> = {
   log1p: "Math.log1p(a)",
   expm1: "Math.expm1(a)",
   sqrt: "Math.sqrt(a)",
-  rsqrt: "1 / Math.sqrt(a)",
+  rsqrt: "$R(1 / $R(Math.sqrt(a)))", // ATen: 1 / sqrt(a), each step rounded to the dtype
   sin: "Math.sin(a)",
   cos: "Math.cos(a)",
   tan: "Math.tan(a)",
@@ -138,7 +142,8 @@ export const EXPRS: Record<string, Expr> = {
   sinh: "Math.sinh(a)",
   cosh: "Math.cosh(a)",
   tanh: "Math.tanh(a)",
-  sigmoid: "1 / (1 + Math.exp(-a))",
+  // ATen: 1 / (1 + exp(-a)) with each step rounded to the dtype
+  sigmoid: "$R(1 / $R(1 + $R(Math.exp(-a))))",
   relu: { f: "(a > 0 ? a : (a === a ? 0 : a))", i: "(a > 0 ? a : 0)" },
   floor: { f: "Math.floor(a)", i: "a" },
   ceil: { f: "Math.ceil(a)", i: "a" },
@@ -238,6 +243,10 @@ function compile(op: string, inDtypes: DType[], compute: DType, out: DType): Ker
   let expr = typeof e === "string" ? e : compute.kind === "f" ? e.f : e.i;
   // $R: the rounding of the compute dtype, for helpers that round each step like ATen does
   expr = expr.replace(/\$R/g, compute.name === "float32" ? "Math.fround" : "H.id");
+  if (compute.name === "int64") {
+    const wide: Record<string, string> = { bitwise_and: "H.and64(a, b)", bitwise_or: "H.or64(a, b)", bitwise_xor: "H.xor64(a, b)", bitwise_not: "(-a - 1)" };
+    if (wide[op]) expr = wide[op];
+  }
   if (compute.name === "int32" && op === "mul") expr = "Math.imul(a, b)";
   const names = ["a", "b", "c"].slice(0, inDtypes.length);
   const n = names.length;

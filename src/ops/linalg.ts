@@ -1,6 +1,6 @@
 // matmul and its named forms (mm, bmm, dot, outer, mv). Shapes follow torch.matmul: 1-D operands
 // are promoted to a matrix and the added dim removed afterwards; batch dims broadcast.
-import { backend } from "../backend/index.js";
+import { backend, jsBackend } from "../backend/index.js";
 import { RuntimeError } from "../errors.js";
 import { broadcastShapes, contiguousStrides } from "../shape.js";
 import { empty, Tensor } from "../tensor.js";
@@ -181,13 +181,65 @@ export function outer(a: Tensor, b: Tensor): Tensor {
 }
 export const ger = outer;
 
+/**
+ * Which loop of the reference BLAS sgemm/dgemm (torch 1.13's BLAS on the reference machine)
+ * computes addmm's (row-major, contiguous) result, following ATen's addmm_impl_cpu_: it
+ * calls gemm on the transposed problem, so BLAS's "A" is mat2 unless the result has one
+ * column. A transposed BLAS "A" runs dot products from 0 and adds beta * C at the end; otherwise
+ * C is scaled by beta first and alpha * (an element of BLAS's "B") times a column of "A" is
+ * added for each k. Both sum over k in order; they differ in where the bias enters.
+ */
+function gemmForm(a: Tensor, b: Tensor): { dot: boolean; alphaOnA: boolean } {
+  const M = a._shape[0], K = a._shape[1], N = b._shape[1];
+  const transposeC = !(N === 1); // result strides [N, 1]: column-major only when N == 1
+  const [m1s, m2s] = [a._strides, b._strides];
+  let transposeA: boolean;
+  if (transposeC) {
+    // BLAS A = mat2 (N x K)
+    if (m2s[1] === 1 && m2s[0] >= Math.max(1, N)) transposeA = false;
+    else if (m2s[0] === 1 && m2s[1] >= Math.max(1, K)) transposeA = true;
+    else transposeA = false;
+  } else {
+    // BLAS A = mat1 (M x K)
+    if (m1s[0] === 1 && m1s[1] >= Math.max(1, M)) transposeA = false;
+    else if (m1s[1] === 1 && m1s[0] >= Math.max(1, K)) transposeA = true;
+    else transposeA = true;
+  }
+  // axpy form: TEMP = alpha * B(l, j), B being mat1 when the problem is transposed
+  return { dot: transposeA, alphaOnA: transposeC };
+}
+
 export function addmm(input: Tensor, a: Tensor, b: Tensor, opts?: { beta?: number; alpha?: number }): Tensor {
   const beta = opts?.beta ?? 1, alpha = opts?.alpha ?? 1;
+  if (a.dim() !== 2) throw new RuntimeError(`mat1 must be a matrix, got ${a.dim()}-D tensor`);
+  if (b.dim() !== 2) throw new RuntimeError(`mat2 must be a matrix, got ${b.dim()}-D tensor`);
+  if (a._shape[1] !== b._shape[0]) {
+    throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${a._shape[0]}x${a._shape[1]} and ${b._shape[0]}x${b._shape[1]})`);
+  }
+  if (input.dtype !== b.dtype) throw new RuntimeError(`self and mat2 must have the same dtype, but got ${typeName(input.dtype)} and ${typeName(b.dtype)}`);
+  if (a.dtype !== b.dtype) throw new RuntimeError(`mat1 and mat2 must have the same dtype, but got ${typeName(a.dtype)} and ${typeName(b.dtype)}`);
   // beta * input + alpha * (a @ b) as one node (AddmmBackward0; edges input, mat1, mat2)
   const out = no_grad(() => {
-    let r = mm(a.detach(), b.detach());
-    if (alpha !== 1) r = r.mul(alpha);
-    return beta === 0 ? r : input.detach().mul(beta === 1 ? 1 : beta).add(r);
+    const ad = a.detach(), bd = b.detach();
+    const form = gemmForm(ad, bd);
+    if (form.dot || backend.matmul !== jsBackend.matmul) {
+      // dot-product form: each sum starts from 0 and beta * input is added last
+      let r = mm(ad, bd);
+      if (alpha !== 1) r = r.mul(alpha);
+      return beta === 0 ? r : input.detach().mul(beta === 1 ? 1 : beta).add(r);
+    }
+    // axpy form: C = beta * input, then C += (alpha * x) * y over k in order, each step rounded
+    const res = empty([ad._shape[0], bd._shape[1]], ad.dtype);
+    if (beta !== 0) {
+      res.copy_(input.detach().expand(res._shape));
+      if (beta !== 1) res.mul_(beta);
+    }
+    if (ad._shape[1] > 0 && res.numel() > 0) {
+      const accumulate = backend.matmul as (x: Tensor, y: Tensor, o: Tensor, acc: boolean) => void;
+      const scale = (t: Tensor) => (alpha === 1 ? t : t.mul(alpha));
+      accumulate(form.alphaOnA ? scale(ad) : ad, form.alphaOnA ? bd : scale(bd), res, true);
+    }
+    return res;
   });
   if (needsGrad(input, a, b)) {
     const is = input._shape.slice();

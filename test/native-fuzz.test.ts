@@ -1,0 +1,299 @@
+// Fuzzing the native GEMM entry points.
+// 1. Random bad arguments (negative, fractional, NaN, huge, wrong types, arrays too short,
+//    strides that run past the end, overlapping output) must make the checked wrappers throw
+//    torchlette's error classes and the raw addon throw a plain TypeError/RangeError (or
+//    return its overlap code); the process must never crash, and nothing outside the
+//    arrays may change (guard zones around every array are checked after each call).
+// 2. Random good arguments (shapes, offsets, strides, batch strides, beta) must give the
+//    float64 reference within the float32 bound |err| <= K * 2^-24 * sum_k |A_ik B_kj|
+//    (+ 2^-24 |C_ij| with beta = 1), whatever the summation order.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Worker } from "node:worker_threads";
+import { RuntimeError, TypeError as TorchTypeError, ValueError, IndexError } from "../src/errors.js";
+import { native, nativeUnavailableReason, sgemm, dgemm, set_num_threads } from "../src/backend/native.js";
+
+const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+const GUARD = 16;
+const SENTINEL = 12345.5;
+
+/** A Float32Array/Float64Array of n elements with guard zones on both sides in one buffer. */
+function guarded(Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, rand: () => number) {
+  const whole = new Ctor(n + 2 * GUARD).fill(SENTINEL);
+  const arr = whole.subarray(GUARD, GUARD + n);
+  for (let i = 0; i < n; i++) arr[i] = rand() * 2 - 1;
+  const intact = () => {
+    for (let i = 0; i < GUARD; i++) {
+      if (whole[i] !== SENTINEL || whole[GUARD + n + i] !== SENTINEL) return false;
+    }
+    return true;
+  };
+  return { arr, intact };
+}
+
+interface Args {
+  batch: number; M: number; N: number; K: number;
+  aOff: number; aBS: number; aRS: number; aCS: number;
+  bOff: number; bBS: number; bRS: number; bCS: number;
+  cOff: number; cBS: number; cRS: number; beta: number;
+}
+
+/** Random valid arguments and the element counts the arrays need. */
+function randomGood(rand: () => number): { a: Args; nA: number; nB: number; nC: number } {
+  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const batch = int(0, 3), M = int(0, 40), N = int(0, 40), K = int(0, 40);
+  // A and B: row-major, transposed, or gapped; batch stride 0 (broadcast) or past the matrix.
+  const layout = (rows: number, cols: number) => {
+    const kind = int(0, 2);
+    let rs: number, cs: number;
+    if (kind === 0) (rs = cols + int(0, 3)), (cs = 1);
+    else if (kind === 1) (rs = 1), (cs = rows + int(0, 3));
+    else (rs = (cols + 1) * int(1, 3)), (cs = int(1, 3));
+    const span = rows && cols ? (rows - 1) * rs + (cols - 1) * cs + 1 : 0;
+    const bs = rand() < 0.3 ? 0 : span + int(0, 5);
+    const off = int(0, 6);
+    const n = off + (batch && span ? (batch - 1) * bs + span : 0) + int(0, 3);
+    return { off, bs, rs, cs, n };
+  };
+  const la = layout(M, K), lb = layout(K, N);
+  const cRS = N + int(0, 3);
+  const cSpan = M && N ? (M - 1) * cRS + N : 0;
+  const cBS = cSpan + int(0, 5);
+  const cOff = int(0, 6);
+  const nC = cOff + (batch && cSpan ? (batch - 1) * cBS + cSpan : 0) + int(0, 3);
+  return {
+    a: {
+      batch, M, N, K,
+      aOff: la.off, aBS: la.bs, aRS: la.rs, aCS: la.cs,
+      bOff: lb.off, bBS: lb.bs, bRS: lb.rs, bCS: lb.cs,
+      cOff, cBS, cRS, beta: rand() < 0.3 ? 1 : 0,
+    },
+    nA: la.n, nB: lb.n, nC,
+  };
+}
+
+function reference(a: Args, A: ArrayLike<number>, B: ArrayLike<number>, C0: ArrayLike<number>, C: ArrayLike<number>, u: number, tag: string): void {
+  for (let b = 0; b < a.batch; b++) {
+    for (let i = 0; i < a.M; i++) {
+      for (let j = 0; j < a.N; j++) {
+        let s = 0, mag = 0;
+        for (let k = 0; k < a.K; k++) {
+          const t = A[a.aOff + b * a.aBS + i * a.aRS + k * a.aCS] * B[a.bOff + b * a.bBS + k * a.bRS + j * a.bCS];
+          s += t;
+          mag += Math.abs(t);
+        }
+        const at = a.cOff + b * a.cBS + i * a.cRS + j;
+        const old = a.beta ? C0[at] : 0;
+        const tol = 1.01 * (a.K + (a.beta ? 1 : 0)) * u * (mag + Math.abs(old)) + Number.MIN_VALUE;
+        if (!(Math.abs(C[at] - (s + old)) <= tol)) {
+          assert.fail(`${tag} ${JSON.stringify(a)}: C[${b}][${i}][${j}] = ${C[at]}, want ${s + old}`);
+        }
+      }
+    }
+  }
+}
+
+const order = ["batch", "M", "N", "K", "aOff", "aBS", "aRS", "aCS", "bOff", "bBS", "bRS", "bCS", "cOff", "cBS", "cRS", "beta"] as const;
+function positional(a: Record<string, unknown>, A: unknown, B: unknown, C: unknown): unknown[] {
+  return [
+    a.batch, a.M, a.N, a.K,
+    A, a.aOff, a.aBS, a.aRS, a.aCS,
+    B, a.bOff, a.bBS, a.bRS, a.bCS,
+    C, a.cOff, a.cBS, a.cRS, a.beta,
+  ];
+}
+
+const BAD_NUMBERS: unknown[] = [-1, -7, 0.5, 1.5, NaN, Infinity, -Infinity, 2 ** 53, 2 ** 60, 1e300, -0.25, "3", null, undefined, {}, [], true, 10n];
+
+function isTorchError(e: unknown): boolean {
+  return e instanceof RuntimeError || e instanceof TorchTypeError || e instanceof ValueError || e instanceof IndexError;
+}
+
+describe("native gemm fuzz", { skip }, () => {
+  if (!skip && native === null) {
+    it("loads", () => assert.fail(`native addon not loaded: ${nativeUnavailableReason}`));
+    return;
+  }
+  const nat = native!;
+
+  it("random good arguments match the reference (float32 and float64, 1 and 2 threads)", () => {
+    const rand = rng(2024);
+    const threads0 = nat.get_num_threads();
+    const thr0 = nat.set_thresholds();
+    try {
+      for (let iter = 0; iter < 400; iter++) {
+        const f64 = iter % 2 === 1;
+        nat.set_num_threads(1 + (iter % 3 === 0 ? 1 : 0));
+        // Every third call: parallel and packed paths even for these small products.
+        if (iter % 3 === 0) nat.set_thresholds(-1, 0);
+        else nat.set_thresholds(thr0[0], thr0[1]);
+        const { a, nA, nB, nC } = randomGood(rand);
+        const Ctor = f64 ? Float64Array : Float32Array;
+        const A = guarded(Ctor, nA, rand), B = guarded(Ctor, nB, rand), C = guarded(Ctor, nC, rand);
+        const C0 = C.arr.slice();
+        const args = positional(a as unknown as Record<string, unknown>, A.arr, B.arr, C.arr);
+        (f64 ? (dgemm as (...x: unknown[]) => void) : (sgemm as (...x: unknown[]) => void))(...args);
+        assert.ok(A.intact() && B.intact() && C.intact(), "guard zone changed");
+        reference(a, A.arr, B.arr, C0, C.arr, f64 ? 2 ** -53 : 2 ** -24, f64 ? "dgemm" : "sgemm");
+        // Elements of C outside the product are untouched.
+        const touched = new Set<number>();
+        for (let b = 0; b < a.batch; b++) for (let i = 0; i < a.M; i++) for (let j = 0; j < a.N; j++) touched.add(a.cOff + b * a.cBS + i * a.cRS + j);
+        for (let i = 0; i < nC; i++) if (!touched.has(i)) assert.ok(Object.is(C.arr[i], C0[i]), `C[${i}] changed`);
+      }
+    } finally {
+      nat.set_num_threads(threads0);
+      nat.set_thresholds(thr0[0], thr0[1]);
+    }
+  });
+
+  it("random bad arguments throw torchlette errors (wrapper) or TypeError/RangeError (addon), never crash", () => {
+    const rand = rng(99);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    let wrapperThrew = 0, nativeThrew = 0, accepted = 0;
+    for (let iter = 0; iter < 3000; iter++) {
+      const { a, nA, nB, nC } = randomGood(rand);
+      const f64 = rand() < 0.3;
+      const Ctor = f64 ? Float64Array : Float32Array;
+      const A = guarded(Ctor, nA, rand), B = guarded(Ctor, nB, rand), C = guarded(Ctor, nC, rand);
+      const args: Record<string, unknown> = { ...a };
+      let arrA: unknown = A.arr, arrB: unknown = B.arr, arrC: unknown = C.arr;
+      const mutations = 1 + Math.floor(rand() * 3);
+      for (let m = 0; m < mutations; m++) {
+        const what = rand();
+        if (what < 0.45) {
+          args[pick(order)] = pick(BAD_NUMBERS);
+        } else if (what < 0.7) {
+          // A valid-looking integer that is too large for the arrays.
+          const key = pick(order);
+          args[key] = (typeof args[key] === "number" ? (args[key] as number) : 0) + 1 + Math.floor(rand() * 50);
+        } else if (what < 0.8) {
+          const bad = pick([new Int32Array(nA + 4), f64 ? new Float32Array(nA + 4) : new Float64Array(nA + 4), [1, 2, 3], null, "A", new Uint8Array(8)]);
+          const slot = pick(["A", "B", "C"]);
+          if (slot === "A") arrA = bad;
+          else if (slot === "B") arrB = bad;
+          else arrC = bad;
+        } else if (what < 0.9) {
+          // Arrays one element too short (when anything is read at all).
+          const slot = pick(["A", "B", "C"]);
+          if (slot === "A") arrA = A.arr.subarray(0, Math.max(0, nA - 1 - Math.floor(rand() * 3)));
+          else if (slot === "B") arrB = B.arr.subarray(0, Math.max(0, nB - 1 - Math.floor(rand() * 3)));
+          else arrC = C.arr.subarray(0, Math.max(0, nC - 1 - Math.floor(rand() * 3)));
+        } else {
+          // Output overlapping an input, or itself.
+          if (rand() < 0.5) arrA = arrC;
+          else (args.cRS = Math.floor(rand() * 3)), (args.cBS = Math.floor(rand() * 3));
+        }
+      }
+      const call = positional(args, arrA, arrB, arrC);
+      let ok = true;
+      try {
+        (f64 ? (dgemm as (...x: unknown[]) => void) : (sgemm as (...x: unknown[]) => void))(...call);
+        accepted++;
+      } catch (e) {
+        ok = false;
+        wrapperThrew++;
+        assert.ok(isTorchError(e), `wrapper threw ${(e as Error)?.name}: ${(e as Error)?.message}`);
+      }
+      assert.ok(A.intact() && B.intact() && C.intact(), "guard zone changed by the wrapper");
+      try {
+        const raw = (f64 ? nat.dgemm : nat.sgemm) as (...x: unknown[]) => number;
+        const r = raw(...call);
+        assert.ok(r === 0 || r === 1, `addon returned ${r}`);
+      } catch (e) {
+        nativeThrew++;
+        assert.ok(e instanceof globalThis.TypeError || e instanceof RangeError, `addon threw ${(e as Error)?.name}: ${(e as Error)?.message}`);
+        // What the addon refuses, the wrapper must refuse too.
+        assert.ok(!ok, `wrapper accepted what the addon refused: ${(e as Error).message}`);
+      }
+      assert.ok(A.intact() && B.intact() && C.intact(), "guard zone changed by the addon");
+    }
+    // The mutations must mostly hit: otherwise this test checks nothing.
+    assert.ok(wrapperThrew > 2000 && nativeThrew > 1000 && accepted > 50, JSON.stringify({ wrapperThrew, nativeThrew, accepted }));
+  });
+
+  it("the packed-parameter entry rejects bad parameter arrays", () => {
+    const A = new Float32Array(4), B = new Float32Array(4), C = new Float32Array(4);
+    const P = new Float64Array([1, 2, 2, 2, 0, 0, 2, 1, 0, 0, 2, 1, 0, 0, 2, 0]);
+    assert.equal(nat.sgemm_p(A, B, C, P), 0);
+    for (const [i, v] of [[0, -1], [1, 0.5], [3, NaN], [6, 2 ** 60], [15, Infinity], [12, 3]] as const) {
+      const Q = P.slice();
+      Q[i] = v;
+      assert.throws(() => nat.sgemm_p(A, B, C, Q), RangeError);
+    }
+    assert.throws(() => nat.sgemm_p(A, B, C, P.subarray(0, 15)), RangeError);
+    assert.throws(() => nat.sgemm_p(A, B, C, new Float32Array(16) as unknown as Float64Array), globalThis.TypeError);
+    assert.throws(() => (nat.sgemm_p as (...x: unknown[]) => number)(A, B, C), globalThis.TypeError);
+    assert.throws(() => nat.dgemm_p(A as unknown as Float64Array, B as unknown as Float64Array, C as unknown as Float64Array, P), globalThis.TypeError);
+  });
+
+  it("errors name the problem in PyTorch's words", () => {
+    const A = new Float32Array(6), B = new Float32Array(6), C = new Float32Array(4);
+    const good: unknown[] = [1, 2, 2, 3, A, 0, 0, 3, 1, B, 0, 0, 2, 1, C, 0, 0, 2, 0];
+    const call = (i: number, v: unknown) => {
+      const x = good.slice();
+      x[i] = v;
+      (sgemm as (...a: unknown[]) => void)(...x);
+    };
+    (sgemm as (...a: unknown[]) => void)(...good);
+    assert.throws(() => call(1, -2), (e) => e instanceof RuntimeError && e.message === "Trying to create tensor with negative dimension -2: [1, -2, 2, 3]");
+    assert.throws(() => call(2, 1.5), (e) => e instanceof TorchTypeError && e.message === "sgemm(): argument 'N' must be int, not float");
+    assert.throws(() => call(4, new Float64Array(6)), (e) => e instanceof RuntimeError && e.message === "expected scalar type Float but found Double");
+    assert.throws(() => call(4, [1, 2]), (e) => e instanceof TorchTypeError && e.message === "sgemm(): argument 'A' must be Float32Array, not Array");
+    assert.throws(() => call(7, 4), (e) => e instanceof RuntimeError && e.message.startsWith("setStorage: sizes [1, 2, 3], strides [0, 4, 1], storage offset 0, and itemsize 4 requiring a storage size of 28 are out of bounds for storage of size 24"));
+    assert.throws(() => call(8, -1), (e) => e instanceof RuntimeError && e.message.startsWith("as_strided: Negative strides are not supported"));
+    assert.throws(() => call(5, -1), (e) => e instanceof RuntimeError && e.message === "Tensor: invalid storage offset -1");
+    assert.throws(() => call(18, 2), (e) => e instanceof ValueError);
+    assert.throws(() => call(17, 1), (e) => e instanceof RuntimeError && e.message.startsWith("unsupported operation: more than one element of the written-to tensor"));
+    assert.throws(() => call(14, A.subarray(0, 4)), (e) => e instanceof RuntimeError && e.message.startsWith("unsupported operation: some elements of the input tensor and the written-to tensor"));
+    assert.throws(() => set_num_threads(0), (e) => e instanceof RuntimeError && e.message === "set_num_threads expects a positive integer");
+    assert.throws(() => set_num_threads(1.5), (e) => e instanceof TorchTypeError);
+    assert.throws(() => nat.set_num_threads(0), RangeError);
+    assert.throws(() => nat.set_num_threads(5000), RangeError);
+  });
+
+  it("concurrent calls from worker threads (pool busy: each runs alone) give right answers", async () => {
+    // Each worker loads the addon itself (context-aware module) and checks its products
+    // against a float64 reference; they run at once so they contend for the thread pool.
+    const path = new URL("../build/Release/torchlette_native.node", import.meta.url).pathname;
+    const src = `
+      const { parentPort, workerData } = require("node:worker_threads");
+      const m = require(workerData.path);
+      let s = workerData.seed, bad = 0;
+      const r = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+      for (let it = 0; it < 6; it++) {
+        const M = 90 + it, N = 120, K = 110;
+        const A = Float32Array.from({ length: M * K }, r), B = Float32Array.from({ length: K * N }, r);
+        const C = new Float32Array(M * N);
+        m.sgemm(1, M, N, K, A, 0, 0, K, 1, B, 0, 0, N, 1, C, 0, 0, N, 0);
+        for (let i = 0; i < M; i += 7) for (let j = 0; j < N; j += 5) {
+          let x = 0, mag = 0;
+          for (let k = 0; k < K; k++) { x += A[i * K + k] * B[k * N + j]; mag += Math.abs(A[i * K + k] * B[k * N + j]); }
+          if (!(Math.abs(C[i * N + j] - x) <= K * 2 ** -24 * mag * 1.01)) bad++;
+        }
+      }
+      parentPort.postMessage(bad);`;
+    const runs = [1, 2, 3, 4].map(
+      (seed) =>
+        new Promise<number>((resolve, reject) => {
+          const w = new Worker(src, { eval: true, workerData: { path, seed } });
+          w.once("message", resolve);
+          w.once("error", reject);
+        }),
+    );
+    const bad = await Promise.all(runs);
+    assert.deepEqual(bad, [0, 0, 0, 0]);
+  });
+});
