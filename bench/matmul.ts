@@ -37,11 +37,12 @@ interface Case {
   ta: boolean;
   tb: boolean;
   threads: number;
+  exact?: boolean; // ours only: the sequential FMA-free sums of torch 1.13 (no PyTorch run)
 }
-const CASES: Case[] = [
-  ...SIZES.flatMap((n) => THREADS.map((t) => ({ key: `${n}/${t}`, M: n, N: n, K: n, ta: false, tb: false, threads: t }))),
-  ...MLP.map(([key, M, N, K, ta, tb]) => ({ key, M, N, K, ta, tb, threads: 1 })),
-];
+const SQUARE: Case[] = SIZES.flatMap((n) => THREADS.map((t) => ({ key: `${n}/${t}`, M: n, N: n, K: n, ta: false, tb: false, threads: t })));
+const EXACT: Case[] = SIZES.map((n) => ({ key: `${n}/1/exact`, M: n, N: n, K: n, ta: false, tb: false, threads: 1, exact: true }));
+const MLPC: Case[] = MLP.map(([key, M, N, K, ta, tb]) => ({ key, M, N, K, ta, tb, threads: 1 }));
+const CASES: Case[] = [...SQUARE, ...EXACT, ...MLPC];
 
 /** Best seconds per call over trials of ~TRIAL_S for about budget seconds. */
 function bestSeconds(run: () => void, flop: number, budget: number): number {
@@ -67,7 +68,8 @@ function ourRun(c: Case): () => void {
     const C = new Float32Array(M * N);
     const [ars, acs] = ta ? [1, M] : [K, 1];
     const [brs, bcs] = tb ? [1, K] : [N, 1];
-    f = () => sgemm(1, M, N, K, A, 0, 0, ars, acs, B, 0, 0, brs, bcs, C, 0, 0, N, 0);
+    const exact = c.exact ?? false;
+    f = () => sgemm(1, M, N, K, A, 0, 0, ars, acs, B, 0, 0, brs, bcs, C, 0, 0, N, 0, exact);
     ourRuns.set(c.key, f);
   }
   return f;
@@ -151,7 +153,7 @@ async function main(): Promise<void> {
       nat.set_num_threads(c.threads);
       const s = bestSeconds(ourRun(c), flop, ROUND_S);
       ours.set(c.key, Math.min(ours.get(c.key) ?? Infinity, s));
-      if (torch) theirs.set(c.key, Math.min(theirs.get(c.key) ?? Infinity, await torch.seconds(c, ROUND_S)));
+      if (torch && !c.exact) theirs.set(c.key, Math.min(theirs.get(c.key) ?? Infinity, await torch.seconds(c, ROUND_S)));
     }
   }
   nat.set_num_threads(threads0);
@@ -159,7 +161,7 @@ async function main(): Promise<void> {
 
   const pad = (s: string | number, w: number) => String(s).padStart(w);
   console.log(`\n${pad("n", 5)} ${pad("threads", 7)} ${pad("torchlette GFLOP/s", 19)} ${pad("PyTorch GFLOP/s", 16)} ${pad("ratio", 6)}`);
-  for (const c of CASES.slice(0, SIZES.length * THREADS.length)) {
+  for (const c of SQUARE) {
     const flop = 2 * c.M ** 3;
     const a = flop / ours.get(c.key)! / 1e9;
     const tb = theirs.get(c.key);
@@ -168,9 +170,16 @@ async function main(): Promise<void> {
       `${pad(c.M, 5)} ${pad(c.threads, 7)} ${pad(a.toFixed(1), 19)} ${pad(b ? b.toFixed(1) : "-", 16)} ${pad(b ? (a / b).toFixed(2) : "-", 6)}`,
     );
   }
+  console.log(`\nexact mode (sequential sums without FMA, torch 1.13's numbers bit for bit), 1 thread:`);
+  for (const c of EXACT) {
+    const a = (2 * c.M ** 3) / ours.get(c.key)! / 1e9;
+    const tb = theirs.get(`${c.M}/1`);
+    const b = tb === undefined ? undefined : (2 * c.M ** 3) / tb / 1e9;
+    console.log(`${pad(c.M, 5)} ${pad(1, 7)} ${pad(a.toFixed(1), 19)} ${pad(b ? b.toFixed(1) : "-", 16)} ${pad(b ? (a / b).toFixed(2) : "-", 6)}`);
+  }
   console.log(`\nmakemore MLP products, 1 thread, microseconds per call (torchlette's include the argument checks):`);
   console.log(`${"".padEnd(38)} ${pad("torchlette", 10)} ${pad("PyTorch", 8)} ${pad("ratio", 6)}`);
-  for (const c of CASES.slice(SIZES.length * THREADS.length)) {
+  for (const c of MLPC) {
     const a = ours.get(c.key)! * 1e6;
     const tb = theirs.get(c.key);
     const b = tb === undefined ? undefined : tb * 1e6;

@@ -3,9 +3,10 @@
 // Block, token + position embeddings, AdamW, estimate_loss and generate, on tinyshakespeare.
 //
 //   node --import tsx examples/gpt.ts            --small (default): a model that trains in minutes
-//   node --import tsx examples/gpt.ts --lecture  the lecture's hyperparameters (10.8M parameters;
-//                                                 days on a CPU in TypeScript: the GPU run took 15 min)
-//   options: --iters N --eval-interval N --eval-iters N --tokens N --seed N
+//   node --import tsx examples/gpt.ts --lecture  the lecture's hyperparameters (10.8M parameters,
+//                                                 ~200 GFLOP per forward pass at batch 64: far too
+//                                                 slow for a CPU; the lecture's GPU run took 15 min)
+//   options: --iters N --eval-interval N --eval-iters N --batch N --tokens N --seed N
 //
 // Writes the loss curve to out/gpt-loss.svg.
 import { readFileSync } from "node:fs";
@@ -275,6 +276,7 @@ function main(): void {
     max_iters: intArg(args, "iters", preset.train.max_iters),
     eval_interval: intArg(args, "eval-interval", preset.train.eval_interval),
     eval_iters: intArg(args, "eval-iters", preset.train.eval_iters),
+    batch_size: intArg(args, "batch", preset.train.batch_size),
   };
   const tokens = intArg(args, "tokens", 500);
   torch.manual_seed(intArg(args, "seed", 1337));

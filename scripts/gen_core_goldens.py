@@ -23,6 +23,25 @@ Case format (shared with test/oracle.ts, which interprets it for torchlette):
         layout: contiguous | transposed (x.mT.contiguous().mT) | sliced (every other element of
         a storage twice as long) | offset (storage offset 3) | permuted (dims rotated in memory)
         | expanded (values/base_shape give the tensor that is expand()ed to shape)
+Additions for programs (test/differential-grad.test.ts):
+  node += {"var": i}    the value of step i of the program being run
+        | "ns": "nn.functional" in a call node without self: torch.nn.functional.op(...)
+        | {"call": "get", "self": x, "args": [idx...]}      x[idx...] (torchlette's x.get)
+        | {"call": "set", "self": x, "args": [[idx...], v]} x[idx...] = v, evaluates to x
+        (an index element: int, null (None), "..." (Ellipsis), "a:b:c" (a slice), a tensor
+        node or a nested int list)
+  A case with "program" instead of "expr" is a gradient program:
+  {"name", "program": {"steps": [node...], "loss": i, "wrt": [i...], "mode": "backward" |
+   "twice" | "grad", "loss2"?: i, "retain"?: bool}}: the steps are evaluated in order (step i
+  becomes {"var": i}); then "backward": vars[loss].backward(); "twice":
+  vars[loss].backward(retain_graph=retain (default true)) and vars[loss2 or loss].backward();
+  "grad": torch.autograd.grad(vars[loss], [vars[w] for w in wrt], allow_unused=True).
+  Its result: {"loss": tensor, "grad_fns": [name or null per step, read after the forward],
+  "grads": [tensor or null per wrt (.grad, or autograd.grad's answer)], "grad_none": [.grad is
+  None per wrt, after the backward], "ref": {"loss": values, "grads": [values or null]}} where
+  "ref" is the same program with every float32 tensor and dtype read as float64 (the error
+  scale of float32 results), with "fmax"/"gmax", the largest finite magnitude of the steps'
+  float values/of the gradients flowing into them in that run; or {"error": {type, message}, "stage": "forward" | "backward"}.
 Values: floats are exact JSON numbers (float32 values are exact in double), "nan", "inf",
 "-inf", "-0.0" as strings; bools true/false.
 Result: {"tensor": {dtype, shape, stride, offset, values, repr, alias, contiguous}} | {"list": [...]}
@@ -69,8 +88,10 @@ def encf(v):
     return v
 
 
-def build(spec):
+def build(spec, upcast=False):
     dt = DT[spec["dtype"]]
+    if upcast and dt == torch.float32:
+        dt = torch.float64
     vals = [dec(v) for v in spec["values"]]
     layout = spec.get("layout", "contiguous")
     shape = spec["shape"]
@@ -101,20 +122,50 @@ def build(spec):
 
 
 class Ctx:
-    def __init__(self):
+    def __init__(self, upcast=False):
         self.leaves = []
+        self.vars = []
+        # float32 read as float64 (the reference run of gradient programs)
+        self.upcast = upcast
+
+
+def index_item(a):
+    if isinstance(a, str):
+        if a == "...":
+            return Ellipsis
+        if ":" in a:
+            parts = [int(p) if p.strip() else None for p in a.split(":")]
+            return slice(*parts)
+    return a
 
 
 def ev(node, ctx):
     if "t" in node:
-        t = build(node["t"])
+        t = build(node["t"], ctx.upcast)
         ctx.leaves.append(t)
         return t
-    if "attr" in node:
+    if "var" in node:
+        r = ctx.vars[node["var"]]
+    elif "attr" in node:
         r = getattr(ev(node["self"], ctx), node["attr"])
+    elif node["call"] in ("get", "set") and "self" in node:
+        # torchlette's x.get(...idx) / x.set([...idx], v) are Python's indexing syntax
+        x = ev(node["self"], ctx)
+        args = [arg(a, ctx) for a in node.get("args", [])]
+        if node["call"] == "get":
+            r = x[tuple(index_item(a) for a in args)]
+        else:
+            idx = args[0] if isinstance(args[0], list) else [args[0]]
+            x[tuple(index_item(a) for a in idx)] = args[1]
+            r = x
     else:
         if "self" in node:
             fn = getattr(ev(node["self"], ctx), node["call"])
+        elif "ns" in node:
+            mod = torch
+            for part in node["ns"].split("."):
+                mod = getattr(mod, part)
+            fn = getattr(mod, node["call"])
         else:
             fn = getattr(torch, node["call"])
         args = [arg(a, ctx) for a in node.get("args", [])]
@@ -128,6 +179,8 @@ def ev(node, ctx):
 def arg(a, ctx):
     if isinstance(a, dict):
         if "dtype" in a:
+            if ctx.upcast and a["dtype"] == "float32":
+                return torch.float64
             return DT[a["dtype"]]
         if "f" in a:
             return dec(a["f"])
@@ -197,10 +250,79 @@ def run_case(c):
         torch.set_default_dtype(saved)
 
 
+def run_program(prog, upcast):
+    """One gradient program (see the docstring); returns (result, reference). The reference
+    run (upcast) also measures the largest magnitudes along the chain: of the float values of
+    the steps, and of the gradients flowing into them (through hooks, only in this run)."""
+    ctx = Ctx(upcast)
+    stage = "forward"
+    gmax = [0.0]
+
+    def hook(g):
+        a = g.detach().abs()
+        a = a[torch.isfinite(a)]
+        if a.numel():
+            gmax[0] = max(gmax[0], a.max().item())
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for node in prog["steps"]:
+                ctx.vars.append(ev(node, ctx))
+            loss = ctx.vars[prog["loss"]]
+            wrt = [ctx.vars[i] for i in prog["wrt"]]
+            grad_fns = [type(v.grad_fn).__name__ if isinstance(v, torch.Tensor) and v.grad_fn is not None else None
+                        for v in ctx.vars]
+            fmax = 0.0
+            if upcast:
+                for v in ctx.vars:
+                    if isinstance(v, torch.Tensor) and v.dtype.is_floating_point:
+                        a = v.detach().abs()
+                        a = a[torch.isfinite(a)]
+                        if a.numel():
+                            fmax = max(fmax, a.max().item())
+                        if v.requires_grad:
+                            v.register_hook(hook)
+            stage = "backward"
+            mode = prog["mode"]
+            if mode == "grad":
+                grads = list(torch.autograd.grad(loss, wrt, allow_unused=True))
+            else:
+                loss.backward(retain_graph=mode == "twice" and prog.get("retain", True))
+                if mode == "twice":
+                    ctx.vars[prog.get("loss2", prog["loss"])].backward()
+                grads = [w.grad for w in wrt]
+            grad_none = [w.grad is None for w in wrt]
+    except Exception as e:
+        return {"error": {"type": type(e).__name__, "message": str(e)}, "stage": stage}, None
+    res = {
+        "loss": enc_tensor(loss, ctx), "grad_fns": grad_fns,
+        "grads": [None if g is None else enc_tensor(g, ctx) for g in grads], "grad_none": grad_none,
+    }
+    for g in grads:
+        if g is not None:
+            a = g.detach().abs()
+            a = a[torch.isfinite(a)]
+            if a.numel():
+                gmax[0] = max(gmax[0], a.max().item())
+    return res, (loss, grads, fmax, gmax[0])
+
+
+def run_grad_case(c):
+    prog = c["program"]
+    res, _ = run_program(prog, False)
+    if "error" not in res:
+        _, ref = run_program(prog, True)
+        if ref is not None:
+            vals = lambda t: None if t is None else [encf(v) for v in t.detach().reshape(-1).tolist()]
+            res["ref"] = {"loss": vals(ref[0]), "grads": [vals(g) for g in ref[1]], "fmax": ref[2], "gmax": ref[3]}
+    return res
+
+
 def serve():
     batch = json.load(sys.stdin)
     torch.set_num_threads(1)
-    out = {"torch": torch.__version__, "results": [run_case(c) for c in batch["cases"]]}
+    out = {"torch": torch.__version__,
+           "results": [run_grad_case(c) if "program" in c else run_case(c) for c in batch["cases"]]}
     json.dump(out, sys.stdout, allow_nan=False)
 
 

@@ -22,7 +22,7 @@ import { resultType, wrap } from "./ops/util.js";
 import type { TensorLike } from "./tensor.js";
 
 export { Tensor, Size };
-export { RuntimeError, IndexError, ValueError, TypeError, NotImplementedError } from "./errors.js";
+export { RuntimeError, IndexError, ValueError, TypeError, NotImplementedError, AssertionError } from "./errors.js";
 export { DType as dtype } from "./dtype.js";
 export const { float32, float64, int64, int32, int16, int8, uint8, bool } = dt.dtypes;
 export const { float, double, long, int, short } = dt.aliases;

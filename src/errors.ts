@@ -13,3 +13,5 @@ class TorchTypeError extends TorchError {}
 Object.defineProperty(TorchTypeError, "name", { value: "TypeError" });
 export { TorchTypeError as TypeError };
 export class NotImplementedError extends TorchError {}
+/** Python's AssertionError, raised by the `assert` statements in PyTorch's module constructors. */
+export class AssertionError extends TorchError {}

@@ -8,6 +8,9 @@ import { contiguousStrides, numel, Size, wrapDim } from "./shape.js";
 import { Storage } from "./storage.js";
 import { tensorRepr, parameterRepr } from "./printing.js";
 
+/** Set by autograd/node.ts (which imports this module): the view refresh behind grad_fn. */
+export const viewHooks: { refresh: ((t: Tensor) => void) | null } = { refresh: null };
+
 export class Tensor {
   _storage: Storage;
   _shape: number[];
@@ -16,12 +19,23 @@ export class Tensor {
   readonly dtype: DType;
   _requires_grad = false;
   grad: Tensor | null = null;
-  grad_fn: Node | null = null;
+  private _gradFn: Node | null = null;
   _retains_grad = false;
   _is_param = false;
   /** the tensor this one is a view of (null for tensors that own their layout) */
   _base: Tensor | null = null;
   private _size: Size | null = null;
+
+  /** Reading a view's grad_fn after an in-place write through its base (or another view)
+   * regenerates it, as PyTorch does (AsStridedBackward0 onto the base's new history). */
+  get grad_fn(): Node | null {
+    const v = (this as { _viewVersion?: number })._viewVersion;
+    if (v !== undefined && v !== this._storage.version) viewHooks.refresh?.(this);
+    return this._gradFn;
+  }
+  set grad_fn(n: Node | null) {
+    this._gradFn = n;
+  }
 
   constructor(storage: Storage, shape: number[], strides?: number[], offset = 0, dtype?: DType) {
     this._storage = storage;

@@ -68,51 +68,85 @@ interface Case {
   beta: 0 | 1;
 }
 
-function runCase(f64: boolean, c: Case, seed: number): void {
+interface Prepared {
+  f64: boolean;
+  c: Case;
+  A: { data: Arr; v: View };
+  B: { data: Arr; v: View };
+  cOff: number;
+  cBS: number;
+  cRS: number;
+  before: Arr; // C's initial contents (NaN everywhere with beta = 0: the product must ignore them)
+  want: Float64Array; // float64 sums (+ C's value with beta = 1), per C element (NaN: not written)
+  tol: Float64Array;
+  seq: Arr; // the sequential, rounded sums: what exact mode must return bit for bit
+}
+
+/** Operands and both references for one case: computed once, checked under every configuration. */
+function prepare(f64: boolean, c: Case, seed: number): Prepared {
   const Ctor = f64 ? Float64Array : Float32Array;
   const u = f64 ? 2 ** -53 : 2 ** -24;
+  const round = f64 ? (x: number) => x : Math.fround;
   const rand = rng(seed);
   const { batch, M, N, K } = c;
   const A = makeOperand(Ctor, batch, M, K, c.la, c.bcA, rand);
   const B = makeOperand(Ctor, batch, K, N, c.lb, c.bcB, rand);
   // C rows padded with sentinels that must survive.
   const cRS = N + 3, cBS = M * cRS + 2, cOff = 1;
-  const C = new Ctor(cOff + batch * cBS + 4);
-  for (let i = 0; i < C.length; i++) C[i] = c.beta ? rand() * 2 - 1 : NaN; // beta = 0 ignores C
-  const before = C.slice();
-  const args = [
-    batch, M, N, K,
-    A.data, A.v.off, A.v.bs, A.v.rs, A.v.cs,
-    B.data, B.v.off, B.v.bs, B.v.rs, B.v.cs,
-    C, cOff, cBS, cRS, c.beta,
-  ] as const;
-  if (f64) (dgemm as (...a: unknown[]) => void)(...args);
-  else (sgemm as (...a: unknown[]) => void)(...args);
-  const written = new Uint8Array(C.length);
+  const before = new Ctor(cOff + batch * cBS + 4);
+  for (let i = 0; i < before.length; i++) before[i] = c.beta ? rand() * 2 - 1 : NaN;
+  const want = new Float64Array(before.length).fill(NaN);
+  const tol = new Float64Array(before.length);
+  const seq = before.slice();
   for (let b = 0; b < batch; b++) {
     const pa = A.v.off + b * A.v.bs, pb = B.v.off + b * B.v.bs;
     for (let i = 0; i < M; i++) {
       for (let j = 0; j < N; j++) {
-        let s = 0, mag = 0;
+        const at = cOff + b * cBS + i * cRS + j;
+        const old = c.beta ? before[at] : 0;
+        let sum = 0, mag = 0, sq = old;
         for (let k = 0; k < K; k++) {
           const t = A.data[pa + i * A.v.rs + k * A.v.cs] * B.data[pb + k * B.v.rs + j * B.v.cs];
-          s += t;
+          sum += t;
           mag += Math.abs(t);
+          sq = round(sq + round(t));
         }
-        const at = cOff + b * cBS + i * cRS + j;
-        written[at] = 1;
-        const old = c.beta ? before[at] : 0;
-        const want = s + old;
-        const tol = 1.01 * (K + c.beta) * u * (mag + Math.abs(old)) + Number.MIN_VALUE;
-        const got = C[at];
-        if (!(Math.abs(got - want) <= tol)) {
-          assert.fail(`${f64 ? "dgemm" : "sgemm"} ${JSON.stringify(c)}: C[${b}][${i}][${j}] = ${got}, want ${want} (tol ${tol})`);
-        }
+        want[at] = sum + old;
+        tol[at] = 1.01 * (K + c.beta) * u * (mag + Math.abs(old)) + Number.MIN_VALUE;
+        seq[at] = sq;
       }
     }
   }
-  for (let i = 0; i < C.length; i++) {
-    if (!written[i] && !Object.is(C[i], before[i])) assert.fail(`${JSON.stringify(c)}: wrote outside C at ${i}`);
+  return { f64, c, A, B, cOff, cBS, cRS, before, want, tol, seq };
+}
+
+/**
+ * Runs the product and checks it: within the float64 reference's bound, untouched outside
+ * C's elements, and with `exact` equal bit for bit to the sequential sum over k starting
+ * from C (beta = 1) or 0 with each product and addition rounded: reference BLAS's (torch
+ * 1.13's) order.
+ */
+function check(p: Prepared, exact: boolean): void {
+  const { f64, c, A, B, cOff, cBS, cRS } = p;
+  const C = p.before.slice();
+  const args = [
+    c.batch, c.M, c.N, c.K,
+    A.data, A.v.off, A.v.bs, A.v.rs, A.v.cs,
+    B.data, B.v.off, B.v.bs, B.v.rs, B.v.cs,
+    C, cOff, cBS, cRS, c.beta, exact,
+  ] as const;
+  if (f64) (dgemm as (...a: unknown[]) => void)(...args);
+  else (sgemm as (...a: unknown[]) => void)(...args);
+  const tag = `${exact ? "exact " : ""}${f64 ? "dgemm" : "sgemm"} ${JSON.stringify(c)}`;
+  for (let at = 0; at < C.length; at++) {
+    const want = p.want[at];
+    if (Number.isNaN(want)) {
+      if (!Object.is(C[at], p.before[at])) assert.fail(`${tag}: wrote outside C at ${at}`);
+    } else if (exact) {
+      if (!Object.is(C[at], p.seq[at])) assert.fail(`${tag}: C at ${at} = ${C[at]}, sequential sum ${p.seq[at]}`);
+    } else if (!(Math.abs(C[at] - want) <= p.tol[at])) {
+      assert.fail(`${tag}: C at ${at} = ${C[at]}, want ${want} (tol ${p.tol[at]})`);
+    }
   }
 }
 
@@ -153,6 +187,12 @@ function cases(): Case[] {
 }
 
 const ALL = cases();
+let prepared: Prepared[] | null = null;
+/** Built on first use, inside a test, so that a skipped suite costs nothing. */
+function allPrepared(): Prepared[] {
+  prepared ??= ALL.flatMap((c, i) => [prepare(false, c, 2 * i + 1), prepare(true, c, 2 * i + 2)]);
+  return prepared;
+}
 
 describe("native gemm", { skip }, () => {
   const nat = native;
@@ -186,7 +226,7 @@ describe("native gemm", { skip }, () => {
     for (const path of paths) {
       for (const threads of [1, 2, 3]) {
         if (path === "default" && threads === 3) continue;
-        it(`${isa} ${path} threads=${threads}: float32 and float64 match the reference`, () => {
+        it(`${isa} ${path} threads=${threads}: float32 and float64, fast and exact, match the references`, () => {
           assert.ok(nat.set_isa(isa));
           nat.set_num_threads(threads);
           const b32 = nat.blocking("float32"), b64 = nat.blocking("float64");
@@ -199,10 +239,9 @@ describe("native gemm", { skip }, () => {
             } else if (path === "raw") {
               nat.set_thresholds(2 ** 52, 0);
             }
-            let seed = 1;
-            for (const c of ALL) {
-              runCase(false, c, seed++);
-              runCase(true, c, seed++);
+            for (const p of allPrepared()) {
+              check(p, false);
+              check(p, true);
             }
           } finally {
             nat.set_blocking("float32", b32.MC, b32.KC, b32.NC);

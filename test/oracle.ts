@@ -27,8 +27,11 @@ export interface TensorSpec {
 }
 export type Node =
   | { t: TensorSpec }
-  | { call: string; self?: Node; args?: Arg[]; kwargs?: Record<string, Arg>; pick?: number }
-  | { attr: string; self: Node; pick?: number };
+  /** `ns`: a namespace under torch for calls without self ("nn.functional") */
+  | { call: string; self?: Node; args?: Arg[]; kwargs?: Record<string, Arg>; pick?: number; ns?: string }
+  | { attr: string; self: Node; pick?: number }
+  /** the value of step `var` of a gradient program (GradCase) */
+  | { var: number };
 export type Arg =
   | Node
   | number
@@ -207,38 +210,51 @@ export interface Evaluated {
   leaves: Tensor[];
 }
 
-/** Run a case's expression in torchlette; throws what torchlette throws. */
-export function evaluate(expr: Node, leaves: Tensor[] = []): Evaluated {
-  const value = ev(expr, leaves);
+/** Run a case's expression in torchlette; throws what torchlette throws. `vars`: the values
+ * of the earlier steps of a gradient program, for {var: i} nodes. */
+export function evaluate(expr: Node, leaves: Tensor[] = [], vars: readonly unknown[] = []): Evaluated {
+  const value = ev(expr, leaves, vars);
   return { value, leaves };
 }
 
 const NS = torch as unknown as Record<string, unknown>;
 
-function ev(node: Node, leaves: Tensor[]): unknown {
+function ev(node: Node, leaves: Tensor[], vars: readonly unknown[]): unknown {
   if ("t" in node) {
     const t = buildInput(node.t);
     leaves.push(t);
     return t;
   }
+  if ("var" in node) {
+    if (node.var >= vars.length) throw new Error(`program step ${node.var} is not defined yet`);
+    return vars[node.var];
+  }
   let r: unknown;
   if ("attr" in node) {
-    const self = ev(node.self, leaves) as Record<string, unknown>;
+    const self = ev(node.self, leaves, vars) as Record<string, unknown>;
     if (!(node.attr in self)) throw new Unsupported(`torchlette Tensor has no attribute ${node.attr}`);
     r = self[node.attr];
     if (typeof r === "function") throw new Unsupported(`${node.attr} is a method in torchlette, an attribute in PyTorch`);
   } else {
-    const self = node.self !== undefined ? (ev(node.self, leaves) as Record<string, unknown>) : undefined;
-    const args = (node.args ?? []).map((a) => arg(a, leaves));
+    const self = node.self !== undefined ? (ev(node.self, leaves, vars) as Record<string, unknown>) : undefined;
+    const args = (node.args ?? []).map((a) => arg(a, leaves, vars));
     const kw = Object.entries(node.kwargs ?? {});
     const kwObj: Record<string, unknown> = {};
-    for (const [k, v] of kw) kwObj[k] = arg(v, leaves);
-    const fn = self !== undefined ? self[node.call] : NS[node.call];
+    for (const [k, v] of kw) kwObj[k] = arg(v, leaves, vars);
+    let ns = NS;
+    if (self === undefined && node.ns !== undefined) {
+      for (const part of node.ns.split(".")) {
+        const next = ns[part];
+        if (next === null || typeof next !== "object") throw new Unsupported(`torchlette has no torch.${node.ns}`);
+        ns = next as Record<string, unknown>;
+      }
+    }
+    const fn = self !== undefined ? self[node.call] : ns[node.call];
     if (typeof fn !== "function") {
-      throw new Unsupported(`torchlette has no ${self !== undefined ? "Tensor method" : "torch function"} ${node.call}`);
+      throw new Unsupported(`torchlette has no ${self !== undefined ? "Tensor method" : `torch${node.ns ? `.${node.ns}` : ""} function`} ${node.call}`);
     }
     const callArgs = kw.length > 0 ? [...args, kwObj] : args;
-    r = (fn as (...a: unknown[]) => unknown).apply(self ?? NS, callArgs);
+    r = (fn as (...a: unknown[]) => unknown).apply(self ?? ns, callArgs);
   }
   if (node.pick !== undefined) {
     const seq = toSeq(r);
@@ -248,17 +264,17 @@ function ev(node: Node, leaves: Tensor[]): unknown {
   return r;
 }
 
-function arg(a: Arg, leaves: Tensor[]): unknown {
+function arg(a: Arg, leaves: Tensor[], vars: readonly unknown[]): unknown {
   if (a === null || typeof a !== "object") return a;
-  if (Array.isArray(a)) return a.map((x) => arg(x, leaves));
+  if (Array.isArray(a)) return a.map((x) => arg(x, leaves, vars));
   if ("dtype" in a) {
     const d = DTYPES[a.dtype];
     if (!d) throw new Unsupported(`dtype ${a.dtype}`);
     return d;
   }
   if ("f" in a) return decodeValue(a.f);
-  if ("list" in a) return a.list.map((x) => arg(x, leaves));
-  return ev(a as Node, leaves);
+  if ("list" in a) return a.list.map((x) => arg(x, leaves, vars));
+  return ev(a as Node, leaves, vars);
 }
 
 /** Arrays and array-likes that PyTorch returns as tuples (split, max(dim) ...). */
@@ -299,7 +315,7 @@ export const ACCUMULATING = new Set([
 ]);
 
 export function opsOf(node: Node, out: Set<string> = new Set()): Set<string> {
-  if ("t" in node) return out;
+  if ("t" in node || "var" in node) return out;
   if ("call" in node) out.add(node.call);
   else out.add(node.attr);
   if (node.self) opsOf(node.self, out);
@@ -308,7 +324,7 @@ export function opsOf(node: Node, out: Set<string> = new Set()): Set<string> {
       if (a === null || typeof a !== "object") return;
       if (Array.isArray(a)) a.forEach(walk);
       else if ("list" in a) a.list.forEach(walk);
-      else if ("t" in a || "call" in a || "attr" in a) opsOf(a as Node, out);
+      else if ("t" in a || "call" in a || "attr" in a || "var" in a) opsOf(a as Node, out);
     };
     (node.args ?? []).forEach(walk);
     Object.values(node.kwargs ?? {}).forEach(walk);
@@ -539,7 +555,10 @@ export function oraclePython(): string {
 
 /** Run all cases through PyTorch in one subprocess. `ok: false` when no usable PyTorch exists. */
 export function runOracle(cases: { name: string; expr: Node; uninit?: boolean }[]): OracleAnswer {
-  const python = oraclePython();
+  return spawnOracle(cases) as OracleAnswer;
+}
+
+function spawnOracle(cases: unknown[], python = oraclePython()): { ok: true; torch: string; results: unknown[]; python: string } | { ok: false; reason: string } {
   const p = spawnSync(python, [SCRIPT, "--serve"], {
     input: JSON.stringify({ cases }),
     encoding: "utf8",
@@ -551,6 +570,93 @@ export function runOracle(cases: { name: string; expr: Node; uninit?: boolean }[
     if (/No module named '?(torch|numpy)/.test(err)) return { ok: false, reason: `${python} has no torch/numpy (${err})` };
     throw new Error(`PyTorch oracle ${python} failed (status ${p.status}):\n${p.stderr}`);
   }
-  const out = JSON.parse(p.stdout) as { torch: string; results: Result[] };
+  const out = JSON.parse(p.stdout) as { torch: string; results: unknown[] };
   return { ok: true, torch: out.torch, results: out.results, python };
 }
+
+// ---------------------------------------------------------------------------------------------
+// gradient programs (test/differential-grad.test.ts); the format is in the generator's docstring
+
+export interface GradProgram {
+  steps: Node[];
+  loss: number;
+  /** steps (leaves, or any tensors that require grad) whose gradients are compared */
+  wrt: number[];
+  mode: "backward" | "twice" | "grad";
+  /** "twice": the second backward starts here (default: loss again) */
+  loss2?: number;
+  /** "twice": retain_graph of the first backward (default true) */
+  retain?: boolean;
+}
+export interface GradCase {
+  name: string;
+  program: GradProgram;
+}
+export type GradResult =
+  | { error: { type: string; message: string }; stage: "forward" | "backward" }
+  | {
+      loss: TensorResult;
+      grad_fns: (string | null)[];
+      grads: (TensorResult | null)[];
+      grad_none: boolean[];
+      /** the program with float32 read as float64: values of the loss and of each gradient */
+      ref?: { loss: JVal[]; grads: (JVal[] | null)[]; fmax: number; gmax: number };
+    };
+
+export interface GradOutcome {
+  stage: "forward" | "backward" | "done";
+  error?: unknown;
+  loss?: Tensor;
+  grad_fns?: (string | null)[];
+  grads?: (Tensor | null)[];
+  grad_none?: boolean[];
+  leaves: Tensor[];
+  vars: unknown[];
+}
+
+/** Run a gradient program in torchlette, as scripts/gen_core_goldens.py's run_program does. */
+export function runProgram(p: GradProgram): GradOutcome {
+  const leaves: Tensor[] = [];
+  const vars: unknown[] = [];
+  const o: GradOutcome = { stage: "forward", leaves, vars };
+  try {
+    for (const step of p.steps) vars.push(evaluate(step, leaves, vars).value);
+    const loss = vars[p.loss] as Tensor;
+    const wrt = p.wrt.map((i) => vars[i] as Tensor);
+    o.loss = loss;
+    o.grad_fns = vars.map((v) => (v instanceof Tensor && v.grad_fn ? v.grad_fn.name : null));
+    o.stage = "backward";
+    let grads: (Tensor | null)[];
+    if (p.mode === "grad") {
+      grads = torch.autograd.grad(loss, wrt, { allow_unused: true });
+    } else {
+      loss.backward({ retain_graph: p.mode === "twice" && (p.retain ?? true) });
+      if (p.mode === "twice") (vars[p.loss2 ?? p.loss] as Tensor).backward();
+      grads = wrt.map((w) => w.grad);
+    }
+    o.grads = grads;
+    o.grad_none = wrt.map((w) => w.grad === null);
+    o.stage = "done";
+  } catch (e) {
+    o.error = e;
+  }
+  return o;
+}
+
+export type GradOracleAnswer = { ok: true; torch: string; results: GradResult[]; python: string } | { ok: false; reason: string };
+
+/** Run gradient programs through PyTorch in one subprocess (of `python`, default oraclePython()). */
+export function runGradOracle(cases: GradCase[], python?: string): GradOracleAnswer {
+  return spawnOracle(cases, python) as GradOracleAnswer;
+}
+
+/** Debian's torch 1.13 (whose names and messages win where versions differ), unless
+ * $TORCHLETTE_ALT_PYTHON names another interpreter ("" for none); null when absent or when it
+ * is the main oracle's interpreter. */
+export function altOraclePython(): string | null {
+  const alt = process.env.TORCHLETTE_ALT_PYTHON ?? "/usr/bin/python3";
+  if (alt === "" || alt === oraclePython() || !existsSync(alt)) return null;
+  return alt;
+}
+
+export { errorClass, isTorchError, describe as describeValue };

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "gemm.h"
+#include "pointwise.h"
 
 namespace {
 
@@ -100,14 +101,18 @@ napi_value make_int(napi_env env, int64_t x) {
   return r;
 }
 
-// v: the 19 positional arguments' integer values (the A, B, C slots 4, 9, 14 unused).
-// Returns 0, or 1 (nothing computed) when C's memory overlaps A's or B's.
+// v: the positional arguments' integer values (the A, B, C slots 4, 9, 14 unused; v[19] is
+// `exact`). Returns 0, or 1 (nothing computed) when C's memory overlaps A's or B's.
 template <typename T>
 napi_value run_gemm(napi_env env, const char* fn, const int64_t* v, const Array& A,
                     const Array& B, const Array& C) {
   const int64_t batch = v[0], M = v[1], N = v[2], K = v[3];
   if (v[18] != 0 && v[18] != 1) {
     throw_range(env, std::string(fn) + ": beta must be 0 or 1");
+    return nullptr;
+  }
+  if (v[19] != 0 && v[19] != 1) {
+    throw_range(env, std::string(fn) + ": exact must be 0 or 1");
     return nullptr;
   }
   int64_t work;
@@ -139,32 +144,34 @@ napi_value run_gemm(napi_env env, const char* fn, const int64_t* v, const Array&
   g.C = static_cast<T*>(C.data) + v[15];
   g.cBS = v[16], g.cRS = v[17];
   g.accumulate = v[18] == 1;
+  g.exact = v[19] == 1;
   bool ok;
   if constexpr (sizeof(T) == 4) ok = tl::sgemm(g); else ok = tl::dgemm(g);
   if (!ok) throw_range(env, std::string(fn) + ": out of memory for packing buffers");
   return make_int(env, 0);
 }
 
-constexpr size_t kGemmArgs = 19;
+constexpr size_t kGemmArgs = 20;
 const char* const kGemmNames[kGemmArgs] = {
     "batch", "M", "N", "K", "A", "aOff", "aBatchStride", "aRowStride", "aColStride",
     "B", "bOff", "bBatchStride", "bRowStride", "bColStride", "C", "cOff", "cBatchStride",
-    "cRowStride", "beta"};
+    "cRowStride", "beta", "exact"};
 
-// sgemm(batch, M, N, K, A, aOff, aBS, aRS, aCS, B, bOff, bBS, bRS, bCS, C, cOff, cBS, cRS, beta)
+// sgemm(batch, M, N, K, A, aOff, aBS, aRS, aCS, B, bOff, bBS, bRS, bCS, C, cOff, cBS, cRS,
+//       beta[, exact])
 template <typename T>
 napi_value gemm_entry(napi_env env, napi_callback_info info, napi_typedarray_type tt,
                       const char* fn) {
   size_t argc = kGemmArgs;
   napi_value argv[kGemmArgs];
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (argc < kGemmArgs) {
-    throw_type(env, std::string(fn) + ": expected 19 arguments");
+  if (argc < kGemmArgs - 1) {
+    throw_type(env, std::string(fn) + ": expected 19 or 20 arguments");
     return nullptr;
   }
   int64_t v[kGemmArgs] = {0};
   Array A, B, C;
-  for (size_t i = 0; i < kGemmArgs; ++i) {
+  for (size_t i = 0; i < argc && i < kGemmArgs; ++i) {
     if (i == 4 || i == 9 || i == 14) {
       Array* dst = i == 4 ? &A : i == 9 ? &B : &C;
       if (!get_array(env, argv[i], tt, fn, kGemmNames[i], dst)) return nullptr;
@@ -175,8 +182,8 @@ napi_value gemm_entry(napi_env env, napi_callback_info info, napi_typedarray_typ
   return run_gemm<T>(env, fn, v, A, B, C);
 }
 
-// sgemm_p(A, B, C, params): the same product with the 16 integers in a Float64Array
-// [batch, M, N, K, aOff, aBS, aRS, aCS, bOff, bBS, bRS, bCS, cOff, cBS, cRS, beta].
+// sgemm_p(A, B, C, params): the same product with the 17 integers in a Float64Array
+// [batch, M, N, K, aOff, aBS, aRS, aCS, bOff, bBS, bRS, bCS, cOff, cBS, cRS, beta, exact].
 // Four arguments instead of nineteen: about 200 ns less per call, which is a tenth of
 // the makemore MLP's products.
 template <typename T>
@@ -194,14 +201,14 @@ napi_value gemm_packed_entry(napi_env env, napi_callback_info info, napi_typedar
       !get_array(env, argv[2], tt, fn, "C", &C) ||
       !get_array(env, argv[3], napi_float64_array, fn, "params", &P))
     return nullptr;
-  if (P.length < 16) {
-    throw_range(env, std::string(fn) + ": params must hold 16 numbers");
+  if (P.length < 17) {
+    throw_range(env, std::string(fn) + ": params must hold 17 numbers");
     return nullptr;
   }
-  static const int kSlot[16] = {0, 1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13, 15, 16, 17, 18};
+  static const int kSlot[17] = {0, 1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13, 15, 16, 17, 18, 19};
   const double* p = static_cast<const double*>(P.data);
   int64_t v[kGemmArgs] = {0};
-  for (int i = 0; i < 16; ++i) {
+  for (int i = 0; i < 17; ++i) {
     const double d = p[i];
     if (!(d >= 0 && d <= kMaxSafe && d == std::floor(d))) {
       throw_range(env, std::string(fn) + ": " + kGemmNames[kSlot[i]] +
@@ -365,6 +372,83 @@ napi_value SetThresholds(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+// ew_f32(op, out, a, b, params): out = op(a[, b]) over float32 strided views.
+// params (Float64Array): [nd, offOut, offA, offB, p0, p1, shape[nd], strideOut[nd],
+// strideA[nd], strideB[nd]]; b is ignored (may be null) for unary ops.
+napi_value EwF32(napi_env env, napi_callback_info info) {
+  const char* fn = "ew_f32";
+  size_t argc = 5;
+  napi_value argv[5];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  if (argc < 5) {
+    throw_type(env, "ew_f32: expected 5 arguments");
+    return nullptr;
+  }
+  int64_t op;
+  if (!get_int(env, argv[0], fn, "op", &op)) return nullptr;
+  const int arity = op < tl::kEwOpCount ? tl::ew_arity((int)op) : 0;
+  if (arity == 0) {
+    throw_range(env, "ew_f32: unknown op");
+    return nullptr;
+  }
+  Array O, A, B, P;
+  if (!get_array(env, argv[1], napi_float32_array, fn, "out", &O) ||
+      !get_array(env, argv[2], napi_float32_array, fn, "a", &A) ||
+      (arity == 2 && !get_array(env, argv[3], napi_float32_array, fn, "b", &B)) ||
+      !get_array(env, argv[4], napi_float64_array, fn, "params", &P))
+    return nullptr;
+  const double* p = static_cast<const double*>(P.data);
+  auto int_at = [&](size_t i, int64_t* out) {
+    if (i >= P.length) return throw_range(env, "ew_f32: params too short");
+    const double d = p[i];
+    if (!(d >= 0 && d <= kMaxSafe && d == std::floor(d)))
+      return throw_range(env, "ew_f32: sizes, strides and offsets must be non-negative safe integers");
+    *out = (int64_t)d;
+    return true;
+  };
+  int64_t nd;
+  if (!int_at(0, &nd)) return nullptr;
+  if (nd < 1 || nd > tl::kEwMaxDims) {
+    throw_range(env, "ew_f32: between 1 and 8 dims");
+    return nullptr;
+  }
+  tl::EwArgs g;
+  g.op = (int)op;
+  g.nd = (int)nd;
+  int64_t off[3];
+  for (int i = 0; i < 3; ++i)
+    if (!int_at(1 + i, &off[i])) return nullptr;
+  if (P.length < 6 + 4 * (size_t)nd) {
+    throw_range(env, "ew_f32: params too short");
+    return nullptr;
+  }
+  g.P[0] = p[4];
+  g.P[1] = p[5];
+  int64_t total = 1;
+  for (int d = 0; d < nd; ++d) {
+    if (!int_at(6 + d, &g.shape[d])) return nullptr;
+    if (__builtin_mul_overflow(total, g.shape[d], &total) || total > (int64_t(1) << 53)) {
+      throw_range(env, "ew_f32: too many elements");
+      return nullptr;
+    }
+    for (int k = 0; k < 3; ++k)
+      if (!int_at(6 + (1 + k) * nd + d, &g.st[k][d])) return nullptr;
+  }
+  const Array* arr[3] = {&O, &A, &B};
+  static const char* const names[3] = {"out", "a", "b"};
+  for (int k = 0; k < 1 + arity; ++k) {
+    uintptr_t lo, hi;
+    if (!check_span(env, fn, names[k], *arr[k], off[k], g.shape, g.st[k], (int)nd, sizeof(float), &lo, &hi))
+      return nullptr;
+  }
+  if (total == 0) return nullptr;
+  g.out = static_cast<float*>(O.data) + off[0];
+  g.in[0] = static_cast<const float*>(A.data) + off[1];
+  g.in[1] = arity == 2 ? static_cast<const float*>(B.data) + off[2] : g.in[0];
+  tl::ew_f32(g);
+  return nullptr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -382,6 +466,7 @@ NAPI_MODULE_INIT() {
       {"blocking", nullptr, GetBlocking, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"set_blocking", nullptr, SetBlocking, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"set_thresholds", nullptr, SetThresholds, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"ew_f32", nullptr, EwF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

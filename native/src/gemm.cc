@@ -11,6 +11,7 @@
 #include <string>
 
 #include "gemm_isa.h"
+#include "pointwise.h"
 #include "threadpool.h"
 
 namespace tl {
@@ -64,6 +65,7 @@ bool use_isa(const char* name) {
     return false;
   }
   g_isa = name;
+  ew_use_isa(name);  // the element-wise kernels follow the same choice
   return true;
 }
 
@@ -169,11 +171,11 @@ void gemm_block(const Plan<T>& p, const GemmArgs<T>& g, const T* A, const T* B, 
         T* c = C + ic * g.cRS + jc;
         if (p.rawA) {
           ops.macro(mc, nc, kc, asrc, g.aRS, g.aCS, p.MR * g.aRS, false, bp, rsB, bPanel,
-                    !p.rawB, c, g.cRS, acc);
+                    !p.rawB, c, g.cRS, acc, g.exact);
         } else {
           ops.pack_a(asrc, g.aRS, g.aCS, mc, kc, abuf);
           ops.macro(mc, nc, kc, abuf, 1, p.MR, kc * p.MR, true, bp, rsB, bPanel, !p.rawB, c,
-                    g.cRS, acc);
+                    g.cRS, acc, g.exact);
         }
       }
     }
@@ -259,11 +261,11 @@ void run_shared_b(Job<T>& j, int tid) {
         T* c = C + ic * g.cRS + jc;
         if (p.rawA) {
           ops.macro(mc, nc, kc, asrc, g.aRS, g.aCS, p.MR * g.aRS, false, bp, p.NR, kc * p.NR,
-                    true, c, g.cRS, acc);
+                    true, c, g.cRS, acc, g.exact);
         } else {
           ops.pack_a(asrc, g.aRS, g.aCS, mc, kc, abuf);
           ops.macro(mc, nc, kc, abuf, 1, p.MR, kc * p.MR, true, bp, p.NR, kc * p.NR, true, c,
-                    g.cRS, acc);
+                    g.cRS, acc, g.exact);
         }
       }
       j.taskDone[i * j.compTasks + t].store(1, std::memory_order_release);

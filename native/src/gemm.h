@@ -13,6 +13,9 @@ struct GemmArgs {
   const T* B; int64_t bBS, bRS, bCS;
   T* C; int64_t cBS, cRS;
   bool accumulate;  // beta == 1
+  // Sequential sums over k without FMA (reference BLAS's order): bit-identical to torch 1.13
+  // and to the TypeScript backend, at about half the speed. See gemm_impl.inc.
+  bool exact;
 };
 
 // false: out of memory for the packing buffers (nothing was written).

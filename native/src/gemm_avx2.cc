@@ -29,6 +29,8 @@ struct V {
   static inline R set1(T x) { return _mm256_set1_ps(x); }
   static inline R fma(R a, R b, R c) { return _mm256_fmadd_ps(a, b, c); }
   static inline R add(R a, R b) { return _mm256_add_ps(a, b); }
+  static inline R mul(R a, R b) { return _mm256_mul_ps(a, b); }
+  static constexpr bool kFreeMask = false;
   static constexpr bool kTranspose = false;
   static inline void transpose(R*) {}
 };
@@ -54,6 +56,8 @@ struct V {
   static inline R set1(T x) { return _mm256_set1_pd(x); }
   static inline R fma(R a, R b, R c) { return _mm256_fmadd_pd(a, b, c); }
   static inline R add(R a, R b) { return _mm256_add_pd(a, b); }
+  static inline R mul(R a, R b) { return _mm256_mul_pd(a, b); }
+  static constexpr bool kFreeMask = false;
   static constexpr bool kTranspose = false;
   static inline void transpose(R*) {}
 };

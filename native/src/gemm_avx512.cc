@@ -40,6 +40,8 @@ struct V {
   static inline R set1(T x) { return _mm512_set1_ps(x); }
   static inline R fma(R a, R b, R c) { return _mm512_fmadd_ps(a, b, c); }
   static inline R add(R a, R b) { return _mm512_add_ps(a, b); }
+  static inline R mul(R a, R b) { return _mm512_mul_ps(a, b); }
+  static constexpr bool kFreeMask = true;
   static constexpr bool kTranspose = true;
   // 16 x 16 transpose: unpack pairs of rows, then pairs of pairs, then 128-bit lanes twice.
   static inline void transpose(R* r) {
@@ -93,6 +95,8 @@ struct V {
   static inline R set1(T x) { return _mm512_set1_pd(x); }
   static inline R fma(R a, R b, R c) { return _mm512_fmadd_pd(a, b, c); }
   static inline R add(R a, R b) { return _mm512_add_pd(a, b); }
+  static inline R mul(R a, R b) { return _mm512_mul_pd(a, b); }
+  static constexpr bool kFreeMask = true;
   static constexpr bool kTranspose = true;
   static inline void transpose(R* r) {
     R t[8];

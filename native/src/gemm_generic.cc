@@ -36,6 +36,8 @@ struct VG {
   static inline R set1(T x) { return R{} + x; }
   static inline R fma(R a, R b, R c) { return a * b + c; }
   static inline R add(R a, R b) { return a + b; }
+  static inline R mul(R a, R b) { return a * b; }
+  static constexpr bool kFreeMask = false;
   static constexpr bool kTranspose = false;
   static inline void transpose(R*) {}
 };

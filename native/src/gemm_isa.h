@@ -23,9 +23,10 @@ struct IsaOps {
   // A + i*aPanel, element (r,p) at r + p*MR) or raw (element (r,p) at r*rsA + p*csA) and
   // B's column stride is 1 (panel j at B + j*bPanel, row p at p*rsB). A raw B (!bPacked)
   // is read with masked loads past column n, so nothing outside the operand is touched.
+  // exact: see kern's EX in gemm_impl.inc (sequential sums, no FMA).
   void (*macro)(int64_t m, int64_t n, int64_t k, const T* A, int64_t rsA, int64_t csA,
                 int64_t aPanel, bool aPacked, const T* B, int64_t rsB, int64_t bPanel,
-                bool bPacked, T* C, int64_t ldc, bool acc);
+                bool bPacked, T* C, int64_t ldc, bool acc, bool exact);
 };
 
 extern const IsaOps<float> kAvx512F32, kAvx2F32, kGenericF32;

@@ -1,6 +1,8 @@
 // Reverse-mode execution: topologically sort the graph once from the roots, then run each node
 // after all gradients flowing into it have been summed (micrograd's scheme, on grad_fn nodes).
 import { RuntimeError } from "../errors.js";
+import { emptyStrided, isNonOverlappingAndDense } from "../ops/shape_helpers.js";
+import { contiguousStrides } from "../shape.js";
 import { empty, Tensor } from "../tensor.js";
 import { set_grad_enabled, is_grad_enabled } from "./grad_mode.js";
 import { refreshView, type Node } from "./node.js";
@@ -46,11 +48,19 @@ function accumulateInto(map: Map<unknown, Tensor>, key: unknown, g: Tensor): voi
   map.set(key, prev === undefined ? g : prev.add(g));
 }
 
+/** AccumulateGrad's clone_obey_contract (the "gradient layout contract"): a leaf's .grad has the
+ * leaf's strides when the leaf is non-overlapping and dense, else it is contiguous. */
+function cloneObeyContract(g: Tensor, leaf: Tensor): Tensor {
+  const shape = leaf._shape.slice();
+  const strides = isNonOverlappingAndDense(shape, leaf._strides) ? leaf._strides.slice() : contiguousStrides(shape);
+  return emptyStrided(shape, strides, g.dtype).copy_(g.detach());
+}
+
 function setLeafGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
   if (g.dtype !== t.dtype) g = g.to(t.dtype);
   if (t.grad === null) {
     // the gradient tensor may be shared with other consumers: store a private copy
-    t.grad = createGraph ? g : g.detach().clone();
+    t.grad = createGraph ? g : cloneObeyContract(g, t);
     if (!createGraph) t.grad.grad_fn = null;
   } else if (createGraph) {
     t.grad = t.grad.add(g);

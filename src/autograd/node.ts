@@ -2,7 +2,7 @@
 // computes its forward (see `record` in ops/record.ts), so the formula sits beside the kernel.
 import { RuntimeError } from "../errors.js";
 import { Storage } from "../storage.js";
-import { Tensor } from "../tensor.js";
+import { Tensor, viewHooks } from "../tensor.js";
 
 declare module "../tensor.js" {
   interface Tensor {
@@ -61,7 +61,8 @@ export class Node {
       if (v !== s.version) {
         const t = s.t;
         if (!s.output) refreshView(t);
-        const fnName = s.output ? this.name : t.grad_fn?.name;
+        const fn = s.output ? this : t.grad_fn;
+        const fnName = fn?.name_();
         const kind = t.dtype.name === "float32" ? "FloatTensor" : t.dtype.name === "float64" ? "DoubleTensor" : t.dtype.name === "int64" ? "LongTensor" : t.dtype.name === "int32" ? "IntTensor" : t.dtype.name === "bool" ? "BoolTensor" : "ByteTensor";
         const who = fnName ? `, which is output 0 of ${fnName},` : "";
         throw new RuntimeError(
@@ -78,6 +79,17 @@ export class Node {
       this.saved = [];
     }
     return out;
+  }
+
+  /** An in-place op wrote this node's output `out` into `self`: the saved output is self at its
+   * current version (PyTorch saves the modified tensor itself). */
+  rebaseOutput(out: Tensor, self: Tensor): void {
+    for (const s of this.saved) {
+      if (s.t === out) {
+        s.t = self;
+        s.version = self._storage.version;
+      }
+    }
   }
 
   /** mark `out` (this node's output) among the saved tensors */
@@ -97,8 +109,10 @@ export class Node {
   toString(): string {
     return `<${this.name} object>`;
   }
+  /** PyTorch's grad_fn.name(): the C++ name, namespaced for the nodes written by hand in
+   * torch::autograd (the repr shows the class name, `<CopySlices object>`). */
   name_(): string {
-    return this.name;
+    return this.name === "CopySlices" || this.name === "CopyBackwards" ? `torch::autograd::${this.name}` : this.name;
   }
 }
 
@@ -152,3 +166,5 @@ export function refreshView(t: Tensor): void {
   if (base === null || !base._requires_grad) return;
   setViewHistory(t, base);
 }
+
+viewHooks.refresh = refreshView;

@@ -9,6 +9,8 @@
 import { createRequire } from "node:module";
 import { RuntimeError, TypeError, ValueError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
+import type { DType } from "../dtype.js";
+import { coalesce } from "./strided.js";
 
 export interface Blocking {
   MR: number;
@@ -25,15 +27,15 @@ export interface NativeBinding {
     batch: number, M: number, N: number, K: number,
     A: Float32Array, aOff: number, aBatchStride: number, aRowStride: number, aColStride: number,
     B: Float32Array, bOff: number, bBatchStride: number, bRowStride: number, bColStride: number,
-    C: Float32Array, cOff: number, cBatchStride: number, cRowStride: number, beta: number,
+    C: Float32Array, cOff: number, cBatchStride: number, cRowStride: number, beta: number, exact?: number,
   ): number;
   dgemm(
     batch: number, M: number, N: number, K: number,
     A: Float64Array, aOff: number, aBatchStride: number, aRowStride: number, aColStride: number,
     B: Float64Array, bOff: number, bBatchStride: number, bRowStride: number, bColStride: number,
-    C: Float64Array, cOff: number, cBatchStride: number, cRowStride: number, beta: number,
+    C: Float64Array, cOff: number, cBatchStride: number, cRowStride: number, beta: number, exact?: number,
   ): number;
-  /** sgemm with the 16 integers in a Float64Array: [batch, M, N, K, aOff, aBS, aRS, aCS, bOff, bBS, bRS, bCS, cOff, cBS, cRS, beta] */
+  /** sgemm with the 17 integers in a Float64Array: [batch, M, N, K, aOff, aBS, aRS, aCS, bOff, bBS, bRS, bCS, cOff, cBS, cRS, beta, exact] */
   sgemm_p(A: Float32Array, B: Float32Array, C: Float32Array, params: Float64Array): number;
   dgemm_p(A: Float64Array, B: Float64Array, C: Float64Array, params: Float64Array): number;
   set_num_threads(n: number): void;
@@ -53,6 +55,12 @@ export interface NativeBinding {
    * threads. Tests use this to reach every code path with small products.
    */
   set_thresholds(rawMaxFma?: number, parallelMinFma?: number): [number, number];
+  /**
+   * out = op(a[, b]) over float32 strided views, computed in double and rounded once (the
+   * TypeScript backend's numbers). op: index into EW_OPS. params: [nd, offOut, offA, offB,
+   * p0, p1, shape[nd], strideOut[nd], strideA[nd], strideB[nd]], nd <= 8.
+   */
+  ew_f32(op: number, out: Float32Array, a: Float32Array, b: Float32Array | null, params: Float64Array): void;
 }
 
 function load(): { binding: NativeBinding | null; reason: string | null } {
@@ -196,7 +204,7 @@ function checkGemm(
   batch: number, M: number, N: number, K: number,
   A: GemmArray, aOff: number, aBS: number, aRS: number, aCS: number,
   B: GemmArray, bOff: number, bBS: number, bRS: number, bCS: number,
-  C: GemmArray, cOff: number, cBS: number, cRS: number, beta: number,
+  C: GemmArray, cOff: number, cBS: number, cRS: number, beta: number, exact: boolean,
 ): void {
   checkInt(fn, "batch", batch);
   checkInt(fn, "M", M);
@@ -216,23 +224,24 @@ function checkGemm(
     if (typeof beta !== "number") throw new TypeError(`${fn}(): argument 'beta' must be int, not ${pyTypeName(beta)}`);
     throw new ValueError(`${fn}(): beta must be 0 or 1, got ${beta}`);
   }
+  if (typeof exact !== "boolean") throw new TypeError(`${fn}(): argument 'exact' must be bool, not ${pyTypeName(exact)}`);
   if (internalOverlap(batch, M, N, cBS, cRS)) throw new RuntimeError(OVERLAP_OUT);
 }
 
 // The addon's four-argument entry reads the integers from here (one typed array instead of
-// sixteen numbers to convert: cheaper per call). Safe to reuse: calls are synchronous.
-const P = new Float64Array(16);
+// seventeen numbers to convert: cheaper per call). Safe to reuse: calls are synchronous.
+const P = new Float64Array(17);
 
 function fillParams(
   batch: number, M: number, N: number, K: number,
   aOff: number, aBS: number, aRS: number, aCS: number,
   bOff: number, bBS: number, bRS: number, bCS: number,
-  cOff: number, cBS: number, cRS: number, beta: number,
+  cOff: number, cBS: number, cRS: number, beta: number, exact: boolean,
 ): Float64Array {
   P[0] = batch, P[1] = M, P[2] = N, P[3] = K;
   P[4] = aOff, P[5] = aBS, P[6] = aRS, P[7] = aCS;
   P[8] = bOff, P[9] = bBS, P[10] = bRS, P[11] = bCS;
-  P[12] = cOff, P[13] = cBS, P[14] = cRS, P[15] = beta;
+  P[12] = cOff, P[13] = cBS, P[14] = cRS, P[15] = beta, P[16] = exact ? 1 : 0;
   return P;
 }
 
@@ -240,18 +249,24 @@ function fillParams(
  * C[b][i][j] = (beta ? C[b][i][j] : 0) + sum_k A[b][i][k] * B[b][k][j] over Float32Arrays.
  * Element (b,i,k) of A is A[aOff + b*aBatchStride + i*aRowStride + k*aColStride] (a batch
  * stride of 0 broadcasts); likewise B; C's column stride is 1. beta is 0 or 1.
+ * exact: every C element is the sequential sum over k (from C's value when beta = 1, else 0),
+ * each product rounded before it is added, no FMA: reference BLAS's order, so results equal
+ * torch 1.13's (Debian build) and the TypeScript backend's bit for bit, at about half the
+ * speed. Otherwise FMA and blocked partial sums, as MKL and OpenBLAS do (differences of a few
+ * ulps from 1.13).
  */
 export function sgemm(
   batch: number, M: number, N: number, K: number,
   A: Float32Array, aOff: number, aBatchStride: number, aRowStride: number, aColStride: number,
   B: Float32Array, bOff: number, bBatchStride: number, bRowStride: number, bColStride: number,
   C: Float32Array, cOff: number, cBatchStride: number, cRowStride: number, beta: number,
+  exact = false,
 ): void {
   const nat = requireNative("sgemm");
   checkGemm("sgemm", Float32Array, batch, M, N, K, A, aOff, aBatchStride, aRowStride, aColStride,
-    B, bOff, bBatchStride, bRowStride, bColStride, C, cOff, cBatchStride, cRowStride, beta);
+    B, bOff, bBatchStride, bRowStride, bColStride, C, cOff, cBatchStride, cRowStride, beta, exact);
   const p = fillParams(batch, M, N, K, aOff, aBatchStride, aRowStride, aColStride,
-    bOff, bBatchStride, bRowStride, bColStride, cOff, cBatchStride, cRowStride, beta);
+    bOff, bBatchStride, bRowStride, bColStride, cOff, cBatchStride, cRowStride, beta, exact);
   if (nat.sgemm_p(A, B, C, p) !== 0) throw new RuntimeError(OVERLAP_IN);
 }
 
@@ -261,12 +276,13 @@ export function dgemm(
   A: Float64Array, aOff: number, aBatchStride: number, aRowStride: number, aColStride: number,
   B: Float64Array, bOff: number, bBatchStride: number, bRowStride: number, bColStride: number,
   C: Float64Array, cOff: number, cBatchStride: number, cRowStride: number, beta: number,
+  exact = false,
 ): void {
   const nat = requireNative("dgemm");
   checkGemm("dgemm", Float64Array, batch, M, N, K, A, aOff, aBatchStride, aRowStride, aColStride,
-    B, bOff, bBatchStride, bRowStride, bColStride, C, cOff, cBatchStride, cRowStride, beta);
+    B, bOff, bBatchStride, bRowStride, bColStride, C, cOff, cBatchStride, cRowStride, beta, exact);
   const p = fillParams(batch, M, N, K, aOff, aBatchStride, aRowStride, aColStride,
-    bOff, bBatchStride, bRowStride, bColStride, cOff, cBatchStride, cRowStride, beta);
+    bOff, bBatchStride, bRowStride, bColStride, cOff, cBatchStride, cRowStride, beta, exact);
   if (nat.dgemm_p(A, B, C, p) !== 0) throw new RuntimeError(OVERLAP_IN);
 }
 
@@ -288,12 +304,15 @@ export function get_num_threads(): number {
 // Tensor adapter with the signature of Backend.matmul (src/backend/index.ts).
 
 /**
- * out[..., M, N] = a[..., M, K] @ b[..., K, N] with batch dims already broadcast (any strides,
- * 0 where broadcast) and out contiguous. Returns false, doing nothing, when the native kernels
- * do not apply (addon missing, dtype not float32/float64, or a matrix dim of `out` not
- * unit-stride), so the caller can fall back to the TypeScript kernel.
+ * out[..., M, N] (+)= a[..., M, K] @ b[..., K, N] with batch dims already broadcast (any
+ * strides, 0 where broadcast) and out's last dim unit-stride: Backend.matmul's contract.
+ * accumulate: add to out (beta = 1). exact (default): the sequential, FMA-free sums of
+ * reference BLAS, i.e. the TypeScript backend's numbers bit for bit; false: FMA kernels,
+ * about twice as fast. Returns false, doing nothing, when the native kernels do not apply
+ * (addon missing, dtype not float32/float64, or out's last dim strided), so the caller can
+ * fall back to the TypeScript kernel.
  */
-export function nativeMatmul(a: Tensor, b: Tensor, out: Tensor): boolean {
+export function nativeMatmul(a: Tensor, b: Tensor, out: Tensor, accumulate = false, exact = true): boolean {
   if (native === null) return false;
   const dt = out.dtype.name;
   if ((dt !== "float32" && dt !== "float64") || a.dtype !== out.dtype || b.dtype !== out.dtype) return false;
@@ -337,7 +356,7 @@ export function nativeMatmul(a: Tensor, b: Tensor, out: Tensor): boolean {
     (run as typeof sgemm)(batch, M, N, K,
       A as Float32Array, pa, st[0][inner], sa[nd - 2], sa[nd - 1],
       B as Float32Array, pb, st[1][inner], sb[nd - 2], sb[nd - 1],
-      C as Float32Array, po, st[2][inner], cRS, 0);
+      C as Float32Array, po, st[2][inner], cRS, accumulate ? 1 : 0, exact);
     for (let d = outer.length - 1; d >= 0; d--) {
       pa += st[0][d], pb += st[1][d], po += st[2][d];
       if (++idx[d] < outer[d]) break;
@@ -345,5 +364,153 @@ export function nativeMatmul(a: Tensor, b: Tensor, out: Tensor): boolean {
       pa -= st[0][d] * outer[d], pb -= st[1][d] * outer[d], po -= st[2][d] * outer[d];
     }
   }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Element-wise float32 kernels
+
+/** Native element-wise ops, in the addon's order (native/src/pointwise.h); names as in js_elementwise.ts. */
+export const EW_OPS = [
+  "copy", "neg", "abs", "exp", "log", "sqrt", "rsqrt", "tanh", "sigmoid", "relu", "square", "reciprocal",
+  "silu", "clamp_min", "clamp_max", "clamp", "mul_scalar_add",
+  "add", "sub", "mul", "div", "add_alpha", "maximum", "minimum", "threshold_backward", "tanh_backward",
+  "sigmoid_backward",
+] as const;
+export type EwOp = (typeof EW_OPS)[number];
+const EW_CODE = new Map<string, number>(EW_OPS.map((n, i) => [n, i]));
+const EW_FIRST_BINARY = EW_OPS.indexOf("add");
+/** Number of tensor inputs of an element-wise op (1 or 2), 0 if the addon lacks it. */
+export function ewArity(op: string): number {
+  const c = EW_CODE.get(op);
+  return c === undefined ? 0 : c >= EW_FIRST_BINARY ? 2 : 1;
+}
+
+const EW_MAX_DIMS = 8;
+const EP = new Float64Array(6 + 4 * EW_MAX_DIMS);
+
+/**
+ * Checks a coalesced layout against the arrays and runs it, splitting off outer dims past
+ * the addon's 8. st: strides of out, a[, b]; off: their offsets.
+ */
+function ewLayout(
+  fn: string, code: number, arity: number,
+  O: Float32Array, A: Float32Array, B: Float32Array | null,
+  shape: readonly number[], st: readonly (readonly number[])[], off: readonly number[],
+  p0: number, p1: number,
+): void {
+  const nd = shape.length;
+  const arrs = [O, A, B];
+  for (let k = 0; k <= arity; k++) {
+    let top = off[k];
+    let empty = false;
+    for (let d = 0; d < nd; d++) {
+      if (shape[d] === 0) empty = true;
+      top += (shape[d] - 1) * st[k][d];
+    }
+    if (empty) return;
+    const arr = arrs[k]!;
+    if (!(top < arr.length)) {
+      throw new RuntimeError(
+        `setStorage: sizes [${shape.join(", ")}], strides [${st[k].join(", ")}], storage offset ${off[k]}, and itemsize 4 ` +
+          `requiring a storage size of ${(top + 1) * 4} are out of bounds for storage of size ${arr.length * 4}`,
+      );
+    }
+  }
+  for (let d = 0; d < nd; d++) if (shape[d] > 1 && st[0][d] === 0) throw new RuntimeError(OVERLAP_OUT);
+  if (nd > EW_MAX_DIMS) {
+    // Rare: more than 8 dims that do not merge. Peel the outermost one.
+    const sub = shape.slice(1), sst = st.map((x) => x.slice(1));
+    for (let i = 0; i < shape[0]; i++) {
+      ewLayout(fn, code, arity, O, A, B, sub, sst, off.map((o, k) => o + i * st[k][0]), p0, p1);
+    }
+    return;
+  }
+  // Scalars take the compute dtype first, as PyTorch casts them (and the TypeScript backend).
+  EP[0] = nd, EP[1] = off[0], EP[2] = off[1], EP[3] = arity === 2 ? off[2] : 0, EP[4] = Math.fround(p0), EP[5] = Math.fround(p1);
+  for (let d = 0; d < nd; d++) {
+    EP[6 + d] = shape[d];
+    EP[6 + nd + d] = st[0][d];
+    EP[6 + 2 * nd + d] = st[1][d];
+    EP[6 + 3 * nd + d] = arity === 2 ? st[2][d] : 0;
+  }
+  native!.ew_f32(code, O, A, arity === 2 ? B : null, EP);
+}
+
+function checkIntList(fn: string, name: string, v: unknown, len: number): asserts v is number[] {
+  if (!Array.isArray(v) || v.length !== len) {
+    throw new TypeError(`${fn}(): argument '${name}' must be a list of ${len} ints, not ${pyTypeName(v)}`);
+  }
+  for (const x of v) checkInt(fn, name, x);
+}
+
+/**
+ * out[i] = op(a[i][, b[i]]) over float32 strided views of the same shape (stride 0
+ * broadcasts an input), computed in double and rounded once to float32, like the
+ * TypeScript backend. p0, p1: the op's scalars (add_alpha's alpha, clamp's bounds,
+ * threshold_backward's threshold, mul_scalar_add's factor and addend), rounded to float32
+ * first as PyTorch casts scalars to the compute dtype.
+ */
+export function ew(
+  op: EwOp,
+  out: Float32Array, outOff: number,
+  a: Float32Array, aOff: number,
+  b: Float32Array | null, bOff: number,
+  shape: readonly number[], outStrides: readonly number[], aStrides: readonly number[], bStrides: readonly number[] | null,
+  p0 = 0, p1 = 0,
+): void {
+  const fn = "ew";
+  requireNative(fn);
+  const code = EW_CODE.get(op as string);
+  if (code === undefined) throw new ValueError(`ew(): unknown op '${String(op)}'`);
+  const arity = code >= EW_FIRST_BINARY ? 2 : 1;
+  checkArray(fn, "out", out, Float32Array);
+  checkArray(fn, "a", a, Float32Array);
+  if (arity === 2) checkArray(fn, "b", b, Float32Array);
+  if (!Array.isArray(shape)) throw new TypeError(`ew(): argument 'shape' must be a list of ints, not ${pyTypeName(shape)}`);
+  const nd = shape.length;
+  checkIntList(fn, "shape", shape, nd);
+  const bad = shape.find((x) => x < 0);
+  if (bad !== undefined) throw new RuntimeError(`Trying to create tensor with negative dimension ${bad}: [${shape.join(", ")}]`);
+  const lists: readonly (readonly number[] | null)[] = [outStrides, aStrides, arity === 2 ? bStrides : null];
+  const offs = [outOff, aOff, arity === 2 ? bOff : 0];
+  for (let k = 0; k <= arity; k++) {
+    const names = ["outStrides", "aStrides", "bStrides"];
+    checkIntList(fn, names[k], lists[k], nd);
+    checkInt(fn, ["outOff", "aOff", "bOff"][k], offs[k]);
+    if (offs[k] < 0) throw new RuntimeError(`Tensor: invalid storage offset ${offs[k]}`);
+    if ((lists[k] as number[]).some((x) => x < 0)) {
+      throw new RuntimeError(`as_strided: Negative strides are not supported at the moment, got strides: [${(lists[k] as number[]).join(", ")}]`);
+    }
+  }
+  if (typeof p0 !== "number" || typeof p1 !== "number") throw new TypeError(`ew(): scalar parameters must be numbers`);
+  const strides = lists.slice(0, arity + 1) as number[][];
+  const lay = coalesce(shape, strides, offs.slice(0, arity + 1));
+  if (shape.includes(0)) return;
+  ewLayout(fn, code, arity, out, a, arity === 2 ? b : null, lay.shape, lay.strides, lay.offsets, p0, p1);
+}
+
+/**
+ * Backend.elementwise for float32 (inputs, compute and out all float32) and the ops in
+ * EW_OPS, with the TypeScript backend's numbers. Returns false, doing nothing, for anything
+ * else so the caller can fall back to the TypeScript kernel.
+ */
+export function nativeElementwise(op: string, out: Tensor, inputs: readonly Tensor[], compute: DType, params?: ArrayLike<number>): boolean {
+  if (native === null) return false;
+  const code = EW_CODE.get(op);
+  if (code === undefined) return false;
+  const arity = code >= EW_FIRST_BINARY ? 2 : 1;
+  if (inputs.length !== arity || compute.name !== "float32" || out.dtype.name !== "float32") return false;
+  for (const t of inputs) if (t.dtype.name !== "float32") return false;
+  const strides = [out._strides, ...inputs.map((t) => t._strides)];
+  const offsets = [out._offset, ...inputs.map((t) => t._offset)];
+  if (out._shape.includes(0)) return true;
+  const lay = coalesce(out._shape, strides, offsets);
+  const p0 = params && params.length > 0 ? params[0] : 0;
+  const p1 = params && params.length > 1 ? params[1] : 0;
+  ewLayout("elementwise", code, arity,
+    out._storage.data as Float32Array, inputs[0]._storage.data as Float32Array,
+    arity === 2 ? (inputs[1]._storage.data as Float32Array) : null,
+    lay.shape, lay.strides, lay.offsets, p0, p1);
   return true;
 }

@@ -16,7 +16,7 @@ import { inPlaceWithGrad } from "../ops/pointwise.js";
 import { needsGrad, params, record } from "../ops/util.js";
 import { default_generator } from "../random/generator.js";
 import { dropoutMask } from "../random/kernels.js";
-import { AssertionError } from "./layers.js";
+import { AssertionError } from "../errors.js";
 import { sizeRepr } from "../printing.js";
 import { broadcastShapes, numel, sameShape, wrapDim } from "../shape.js";
 import { empty, Tensor } from "../tensor.js";
@@ -189,7 +189,9 @@ function softmaxCore(xIn: Tensor, dim: number, log: boolean): Tensor {
         for (let a = 0; a < outer; a++)
           for (let b = 0; b < inner; b++) {
             const base = a * n * inner + b;
-            let s = 0;
+            // ATen's last-dim kernels sum from the first element (vec::reduce_all), the others
+            // from 0: a sum of -0s is -0 only in the former
+            let s = lastDim ? -0 : 0;
             if (log) {
               for (let k = 0; k < n; k++) s += G.d[G.o + base + k * inner];
               for (let k = 0; k < n; k++) {
@@ -363,14 +365,21 @@ function nllCore(input: Tensor, target: Tensor, weight: Tensor | null, red: Redu
         // 'mean'): a constant coefficient tensor times the broadcast incoming gradient
         const coef = empty(inShape.slice(), g.dtype);
         const K = coef._storage.data;
+        // ATen zero-fills grad_input and writes the target positions: +0 elsewhere, whatever
+        // the sign of g
+        const hit = empty(inShape.slice(), bool);
+        const H = hit._storage.data;
         const scale = red === "mean" ? totalWeight : 1;
         for (let n = 0; n < N; n++)
           for (let s = 0; s < S; s++) {
             const c = cls(n, s);
-            if (c >= 0) K[(n * C + c) * S + s] = -wAt(c) / scale;
+            if (c >= 0) {
+              K[(n * C + c) * S + s] = -wAt(c) / scale;
+              H[(n * C + c) * S + s] = 1;
+            }
           }
-        if (red !== "none" || input.dim() === 1) return [coef.mul(g), null];
-        if (needsGrad(g)) return [coef.mul(g.unsqueeze(1)), null];
+        if (red !== "none" || input.dim() === 1) return [coef.mul(g).masked_fill(hit.logical_not(), 0), null];
+        if (needsGrad(g)) return [coef.mul(g.unsqueeze(1)).masked_fill(hit.logical_not(), 0), null];
         const G = raw(g);
         for (let n = 0; n < N; n++)
           for (let c = 0; c < C; c++)

@@ -3,8 +3,8 @@
 export { Module, type StateDict } from "./module.js";
 export { Parameter } from "./parameter.js";
 export { Sequential, ModuleList, ModuleDict } from "./containers.js";
+export { AssertionError } from "../errors.js";
 export {
-  AssertionError,
   Linear,
   Identity,
   Flatten,

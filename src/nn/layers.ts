@@ -6,6 +6,7 @@
 // Parameters and buffers are declared with `declare` on purpose: a class field with an
 // initialiser would become an own property before the constructor body runs and so change the
 // registration order that state_dict() and parameters() follow.
+import { AssertionError } from "../errors.js";
 import { no_grad } from "../autograd/grad_mode.js";
 import type { DType } from "../dtype.js";
 import { int64 } from "../dtype.js";
@@ -18,13 +19,6 @@ import * as init from "./init.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
 
-/** Python's AssertionError, raised by the `assert` statements of PyTorch's module constructors. */
-export class AssertionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "AssertionError";
-  }
-}
 
 type Factory = { dtype?: DType; device?: string };
 

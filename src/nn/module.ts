@@ -1,6 +1,8 @@
 // nn.Module. Instances are callable (`model(x)` runs `forward`), as in PyTorch. Parameters,
 // buffers and submodules are found on the instance's own properties in assignment order (what
 // PyTorch's __setattr__ records), so `this.weight = new Parameter(...)` registers a parameter.
+// Subclasses should `declare` their fields (not initialise them in the class body): ES2022 class
+// fields are defined in declaration order, which would reorder state_dict keys vs PyTorch.
 import { DType, float32, float64 } from "../dtype.js";
 import { RuntimeError, TypeError } from "../errors.js";
 import { no_grad } from "../autograd/grad_mode.js";

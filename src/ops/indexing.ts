@@ -12,7 +12,7 @@ import { broadcastShapes, numel, sameShape, wrapDim } from "../shape.js";
 import { Storage } from "../storage.js";
 import { empty, Tensor } from "../tensor.js";
 import { legacyTypeName, typeName } from "./dtype_names.js";
-import { inPlaceWithGrad } from "./pointwise.js";
+import { assertNoPartialOverlap, inPlaceWithGrad } from "./pointwise.js";
 import { expandTo, sumTo } from "./shape_helpers.js";
 import { needsGrad, record, scalarTensor } from "./util.js";
 import { select as selectView, slice as sliceView, unsqueeze as unsqueezeView } from "./view.js";
@@ -850,6 +850,23 @@ function stripLeadingOnes(shape: readonly number[]): number[] {
 /** at::indexing::copy_to: dst.copy_(src) for equal shapes, fill_ for a 0-dim src, otherwise src
  * without leading 1s expanded to dst. Autograd: CopyBackwards / FillBackward3, inside CopySlices
  * when dst is a view. */
+/** The strides of ATen's expand (inferExpandGeometry): a new leading dim of size 1 gets the
+ * stride of the dims inside it (not 0), a 0-dim tensor all zeros; the overlap check of copy_
+ * sees these. */
+function atenExpandStrides(t: Tensor, target: readonly number[]): number[] {
+  const nd = target.length, td = t._shape.length;
+  const out = new Array<number>(nd).fill(0);
+  if (td === 0) return out;
+  for (let i = nd - 1; i >= 0; i--) {
+    const dim = td - nd + i;
+    const size = dim >= 0 ? t._shape[dim] : 1;
+    let stride = dim >= 0 ? t._strides[dim] : target[i + 1] * out[i + 1];
+    if (size !== target[i]) stride = 0;
+    out[i] = stride;
+  }
+  return out;
+}
+
 function copyTo(dst: Tensor, value: Tensor): void {
   const same = sameShape(dst._shape, value._shape);
   let srcShape = value._shape;
@@ -870,6 +887,9 @@ function copyTo(dst: Tensor, value: Tensor): void {
     }
   }
   const src = same || value._shape.length === 0 ? value : new Tensor(value._storage, srcShape, value._strides.slice(value._shape.length - srcShape.length), value._offset, value.dtype);
+  // copy_to: dst.copy_(value), or of value expanded to dst (a 0-dim value is a fill_)
+  if (same) assertNoPartialOverlap(dst, value);
+  else if (value._shape.length > 0) assertNoPartialOverlap(dst, new Tensor(src._storage, dst._shape.slice(), atenExpandStrides(src, dst._shape), src._offset, src.dtype));
   if (!gradInPlace(dst, value)) {
     backend.elementwise("copy", dst, [expandTo(src, dst._shape)], dst.dtype);
     dst._bump();
@@ -1343,6 +1363,8 @@ export function put_(self: Tensor, index: Tensor, source: Tensor, accumulate?: A
 export function masked_select(self: Tensor, mask: Tensor): Tensor {
   if (mask.dtype !== bool) throw new RuntimeError("masked_select: expected BoolTensor for mask");
   const shape = broadcastShapes(mask._shape, self._shape);
+  // 0-dim self and mask: the index plan needs a dim (the result is 1-D either way)
+  if (shape.length === 0) return masked_select(self.view([1]), mask.view([1]));
   const plan = makePlan(shape, [expandTo(mask, shape)]);
   plan.sources = [mask];
   const out = gather(expandTo(self, shape), plan);

@@ -18,6 +18,8 @@ import { plainCopy, zerosOf } from "./scatter.js";
 // repeat / tile
 
 export function repeat(x: Tensor, ...args: unknown[]): Tensor {
+  // x.repeat() with no sizes at all (an empty list is fine: a 0-dim x repeated 0-dimensionally)
+  if (args.length === 0) throw new TypeError('repeat() missing 1 required positional arguments: "repeats"');
   const reps = parseSize(args);
   if (reps.length < x.dim())
     throw new RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");

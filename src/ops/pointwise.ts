@@ -8,7 +8,7 @@ import { cppTypeName, needsGrad, record, requireTensor, resultType, wrap, isWrap
 import { emptyStrided, expandTo, isNonOverlappingAndDense, iterOutputStrides, sumTo } from "./shape_helpers.js";
 import { typeName } from "./dtype_names.js";
 import { is_grad_enabled, set_grad_enabled } from "../autograd/grad_mode.js";
-import { setViewHistory, zerosWithLayout } from "../autograd/node.js";
+import { refreshView, setViewHistory, zerosWithLayout } from "../autograd/node.js";
 
 // ---------------------------------------------------------------------------------------------
 // generic drivers
@@ -52,6 +52,22 @@ export function assertNoInternalOverlap(t: Tensor): void {
       );
 }
 
+/** ATen's assert_no_partial_overlap (TensorIterator's check of an output against each input):
+ * dense tensors in one storage that overlap without being the same elements in the same
+ * layout (x.add_(x.t()), x[None] = x). */
+export function assertNoPartialOverlap(out: Tensor, input: Tensor): void {
+  if (out === input || out._storage !== input._storage || out.numel() === 0 || input.numel() === 0) return;
+  if (!isNonOverlappingAndDense(out._shape, out._strides) || !isNonOverlappingAndDense(input._shape, input._strides)) return;
+  const aBegin = out._offset, aEnd = aBegin + out.numel();
+  const bBegin = input._offset, bEnd = bBegin + input.numel();
+  const full = aBegin === bBegin && aEnd === bEnd && sameShape(out._strides, input._strides);
+  if (!full && aBegin < bEnd && bBegin < aEnd) {
+    throw new RuntimeError(
+      "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.",
+    );
+  }
+}
+
 export function checkCast(from: DType, to: DType): void {
   const order = { b: 0, i: 1, f: 2 };
   if (order[from.kind] > order[to.kind]) {
@@ -59,20 +75,36 @@ export function checkCast(from: DType, to: DType): void {
   }
 }
 
+/** Self's value before an in-place op, with self's history, for the out-of-place formula to
+ * save: PyTorch's in-place formulas save a copy of the original self, so writing into self does
+ * not invalidate them (`y.mul_(z)` still has z's gradient y). */
+export function original(self: Tensor): Tensor {
+  if (self._viewVersion !== undefined) refreshView(self);
+  const c = self.detach().clone();
+  c.grad_fn = self.grad_fn;
+  c._requires_grad = self._requires_grad;
+  return c;
+}
+
 /** In-place op on a tensor that takes part in autograd: compute out of place, then write the
- * values into self and move self's history to the new node (PyTorch's rebase_history). */
+ * values into self and move self's history to the new node (PyTorch's rebase_history). A node
+ * that saved its output now saves self at its new version (exp_'s result modified again must
+ * fail the backward). */
 export function inPlaceWithGrad(self: Tensor, result: Tensor): Tensor {
   if (self.is_leaf && self._requires_grad) {
     throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.");
   }
   checkCast(result.dtype, self.dtype);
   if (self._base !== null && (result._requires_grad || self._base._requires_grad)) {
-    return copySlices(self, result);
+    copySlices(self, result);
+    result.grad_fn?.rebaseOutput(result, self);
+    return self;
   }
   backend.elementwise("copy", self, [expandTo(result, self._shape)], self.dtype);
   self._bump();
   self.grad_fn = result.grad_fn;
   self._requires_grad = result._requires_grad;
+  result.grad_fn?.rebaseOutput(result, self);
   return self;
 }
 
@@ -162,13 +194,14 @@ function unaryInPlace(def: UnaryDef, outOfPlace: (x: Tensor) => Tensor) {
     const self = this;
     checkUnaryDtype(def.op, self.dtype);
     assertNoInternalOverlap(self);
-    if (needsGrad(self)) return inPlaceWithGrad(self, outOfPlace(self));
+    if (needsGrad(self)) return inPlaceWithGrad(self, outOfPlace(original(self)));
     const outDt = def.kind === "float" ? floatOf(self.dtype) : self.dtype;
     return runInPlace(def.op, self, [self], outDt, outDt);
   };
 }
 
-const zerosGrad: UnaryGrad = (g) => g.mul(0);
+// zeros_like(grad): +0 everywhere (g * 0 would give -0 for negative and NaN for infinite g)
+const zerosGrad: UnaryGrad = (g) => empty(g._shape.slice(), g.dtype);
 
 export const UNARY: Record<string, UnaryDef> = {
   neg: { op: "neg", node: "NegBackward0", kind: "same", grad: (g) => g.neg() },
@@ -205,7 +238,7 @@ export const UNARY: Record<string, UnaryDef> = {
     grad: (g, _x, out) => (needsGrad(g, out) ? g.mul(out).mul(out.neg().add(1)) : run("sigmoid_backward", [g, out], g.dtype, g.dtype)),
     savesOut: true,
   },
-  relu: { op: "relu", node: "ReluBackward0", kind: "same", grad: (g, _x, out) => g.mul(out.gt(0)), savesOut: true },
+  relu: { op: "relu", node: "ReluBackward0", kind: "same", grad: (g, _x, out) => where(out.gt(0), g, 0), savesOut: true },
   floor: { op: "floor", node: "FloorBackward0", kind: "same", grad: zerosGrad },
   ceil: { op: "ceil", node: "CeilBackward0", kind: "same", grad: zerosGrad },
   round: { op: "round", node: "RoundBackward0", kind: "same", grad: zerosGrad },
@@ -439,8 +472,8 @@ export function pow(aIn: TensorLike, bIn: TensorLike): Tensor {
       record(out, "PowBackward0", [a], (g) => [e === 0 ? g.mul(0) : g.mul(a.pow(e - 1).mul(e))], [a]);
     } else if (scalarBase) {
       const base = aIn as number;
-      // 1.13 names pow(Scalar, Tensor)'s node PowBackward1 (2.x: PowBackward2)
-      record(out, "PowBackward1", [null, b], (g) => [null, g.mul(out).mul(Math.log(base))], [out]);
+      // pow.Scalar (self: Scalar, exponent: Tensor) is PowBackward2 in 1.13 and 2.x alike
+      record(out, "PowBackward2", [null, b], (g) => [null, g.mul(out).mul(Math.log(base))], [out]);
     } else {
       record(
         out,
@@ -469,11 +502,15 @@ function minmax(op: "maximum" | "minimum", node: string) {
         node,
         [a, b],
         (g) => {
-          // ties split the gradient in half, as PyTorch does
-          const pick = op === "maximum" ? a.gt(b) : a.lt(b);
-          const tie = a.eq(b);
-          const wa = pick.to(g.dtype).add(tie.to(g.dtype).mul(0.5));
-          return [sumTo(g.mul(wa), as), sumTo(g.mul(wa.neg().add(1)), bs)];
+          // PyTorch's formula: ties split the gradient in half, the losing side gets +0, and
+          // both sides get it where a NaN makes the comparisons false
+          const shared = where(a.eq(b), g.div(2), g);
+          const aLoses = op === "maximum" ? a.lt(b) : a.gt(b);
+          const bLoses = op === "maximum" ? a.gt(b) : a.lt(b);
+          return [
+            a._requires_grad ? sumTo(masked_fill(shared, aLoses, 0), as) : null,
+            b._requires_grad ? sumTo(masked_fill(shared, bLoses, 0), bs) : null,
+          ];
         },
         [a, b],
       );
@@ -555,10 +592,8 @@ export function where(cond: Tensor, aIn: TensorLike, bIn: TensorLike): Tensor {
   const out = run("where", [cond, a, b], dt, dt);
   if (needsGrad(a, b)) {
     const as = a._shape, bs = b._shape;
-    record(out, "WhereBackward0", [null, a, b], (g) => {
-      const z = g.mul(0);
-      return [null, sumTo(where(cond, g, z), as), sumTo(where(cond, z, g), bs)];
-    }, [cond]);
+    // where(condition, grad, 0): zeros are +0 whatever the sign of grad
+    record(out, "WhereBackward0", [null, a, b], (g) => [null, sumTo(where(cond, g, 0), as), sumTo(where(cond, 0, g), bs)], [cond]);
   }
   return out;
 }
@@ -586,7 +621,7 @@ export function clamp(xIn: TensorLike, minIn?: TensorLike | null | { min?: Tenso
       // PyTorch's clamp_backward / clamp_backward_min_max (a bound that lies beyond the other
       // bound takes the gradient of the elements it clamps)
       record(out, "ClampBackward0", [x, hasLo ? lo : null, hasHi ? hi : null], (g) => {
-        const z = g.mul(0);
+        const z = 0;
         const gx = x._requires_grad ? sumTo(where(x.ge(lo).logical_and(x.le(hi)), g, z), xs) : null;
         let gl: Tensor | null = null, gh: Tensor | null = null;
         if (hasLo && lo._requires_grad) gl = sumTo(where(hasHi ? x.lt(lo).logical_and(lo.lt(hi)) : x.lt(lo), g, z), los);
@@ -603,7 +638,7 @@ export function clamp(xIn: TensorLike, minIn?: TensorLike | null | { min?: Tenso
   const out = run("clamp", [x], dt, dt, [lo, hi]);
   if (needsGrad(x)) {
     // torch.clamp with numbers is one op in 1.13 whichever bounds are given
-    record(out, "ClampBackward1", [x], (g) => [g.mul(x.ge(lo as number).logical_and(x.le(hi as number)))], [x]);
+    record(out, "ClampBackward1", [x], (g) => [where(x.ge(lo as number).logical_and(x.le(hi as number)), g, 0)], [x]);
   }
   return out;
 }
@@ -676,7 +711,10 @@ export function inPlaceBinary(fn: BinFn, op: string) {
     const self = this;
     const o = wrap(other);
     assertNoInternalOverlap(self);
-    if (needsGrad(self, o) || (self._base !== null && self._base._requires_grad)) return inPlaceWithGrad(self, (fn as (a: TensorLike, b: TensorLike, opts?: unknown) => Tensor)(self, o, opts));
+    assertNoPartialOverlap(self, o);
+    // the out-of-place op gets `other` as given: a Python number picks its Scalar overload
+    // (pow_(2) is PowBackward0, which saves self and not the result)
+    if (needsGrad(self, o) || (self._base !== null && self._base._requires_grad)) return inPlaceWithGrad(self, (fn as (a: TensorLike, b: TensorLike, opts?: unknown) => Tensor)(original(self), other, opts));
     let rt = resultType(self, o);
     if (op === "div" && !opts?.rounding_mode) rt = floatOf(rt);
     let kop = op;
@@ -785,7 +823,7 @@ P.clamp = function (this: Tensor, a?: never, b?: never) {
 };
 P.clip = P.clamp;
 P.clamp_ = function (this: Tensor, a?: never, b?: never) {
-  const r = clamp(this, a, b);
+  const r = clamp(needsGrad(this) ? original(this) : this, a, b);
   if (needsGrad(this)) return inPlaceWithGrad(this, r);
   return this.copy_(r);
 };
@@ -803,18 +841,32 @@ P.lerp = function (this: Tensor, e: T, w: T) {
   return lerp(this, e, w);
 };
 P.lerp_ = function (this: Tensor, e: T, w: T) {
-  const r = lerp(this, e, w);
+  const r = lerp(needsGrad(this, e instanceof Tensor ? e : null) ? original(this) : this, e, w);
   if (needsGrad(this, e instanceof Tensor ? e : null)) return inPlaceWithGrad(this, r);
   return this.copy_(r);
 };
+/** The out-of-place value of fill_/zero_/copy_ on a tensor that takes part in autograd, with
+ * PyTorch's node: self's old history gets zeros (FillBackward2/3, ZeroBackward0, CopyBackwards)
+ * and `src` the gradient summed to its shape. */
+function overwriteResult(self: Tensor, src: Tensor, name: string): Tensor {
+  const out = empty(self._shape.slice(), self.dtype);
+  backend.elementwise("copy", out, [expandTo(src, self._shape)], self.dtype);
+  const ss = src._shape.slice(), sdt = src.dtype;
+  const srcGrad = name === "CopyBackwards" ? (g: Tensor) => sumTo(g, ss).to(sdt) : (g: Tensor) => g.sum();
+  return record(out, name, [self, src], (g) => [empty(g._shape.slice(), g.dtype), src._requires_grad ? srcGrad(g) : null]);
+}
 P.zero_ = function (this: Tensor) {
+  if (needsGrad(this) && this._base === null) return inPlaceWithGrad(this, overwriteResult(this, wrap(0), "ZeroBackward0"));
   return this.fill_(0);
 };
 P.fill_ = function (this: Tensor, v: T) {
   const val = wrap(v);
   if (val.dim() !== 0)
     throw new RuntimeError(`fill_ only supports 0-dimension value tensor but got tensor with ${val.dim()} dimensions.`);
-  if (needsGrad(this, val)) return inPlaceWithGrad(this, val.expand(this._shape).to(this.dtype));
+  if (needsGrad(this, val)) {
+    if (this._base === null) return inPlaceWithGrad(this, overwriteResult(this, val, isWrapped(val) ? "FillBackward2" : "FillBackward3"));
+    return inPlaceWithGrad(this, val.expand(this._shape).to(this.dtype));
+  }
   backend.elementwise("copy", this, [expandTo(val, this._shape)], this.dtype);
   this._bump();
   return this;
@@ -822,12 +874,14 @@ P.fill_ = function (this: Tensor, v: T) {
 P.copy_ = function (this: Tensor, src: Tensor | T) {
   const s = wrap(src);
   assertNoInternalOverlap(this);
+  assertNoPartialOverlap(this, s);
   const shape = broadcastShapes(this._shape, s._shape);
   if (!sameShape(shape, this._shape))
     throw new RuntimeError(
       `output with shape [${this._shape.join(", ")}] doesn't match the broadcast shape [${shape.join(", ")}]`,
     );
   if (needsGrad(this, s) || (this._base !== null && this._base._requires_grad && s._requires_grad)) {
+    if (this._base === null) return inPlaceWithGrad(this, overwriteResult(this, s, "CopyBackwards"));
     const r = s.to(this.dtype).expand(this._shape);
     return inPlaceWithGrad(this, needsGrad(s) ? r : r.detach());
   }

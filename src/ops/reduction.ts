@@ -10,7 +10,7 @@ import { typeName } from "./dtype_names.js";
 import { cat, stack } from "./join.js";
 import { arange } from "./creation.js";
 import { where } from "./pointwise.js";
-import { no_grad } from "../autograd/grad_mode.js";
+import { is_grad_enabled, no_grad } from "../autograd/grad_mode.js";
 
 export interface ReduceOpts {
   dim?: number | number[] | null;
@@ -126,6 +126,8 @@ export function prod(x: Tensor, ...args: unknown[]): Tensor {
       (g) => {
         // d prod / d x_i = (product of the elements before i) * (product after i): no division,
         // so zeros are handled
+        // the product of no elements is 1, a constant
+        if (x.numel() === 0) return [empty(inShape.slice(), g.dtype)];
         const whole = o.dim === undefined;
         const xd = whole ? x.reshape(-1) : x;
         const d = whole ? 0 : dims[0];
@@ -191,7 +193,16 @@ function maxmin(isMax: boolean) {
         throw new RuntimeError(
           `${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`,
         );
-      return isMax ? amax(x) : amin(x);
+      const r = isMax ? amax(x) : amin(x);
+      if (r.grad_fn) {
+        // MaxBackward1: evenly_distribute_backward (grad / count where x equals the result, or
+        // where x is NaN for a NaN result; +0 elsewhere, unlike amax's grad * mask / count)
+        record(r, isMax ? "MaxBackward1" : "MinBackward1", [x], (g) => {
+          const mask = r.isnan().item() ? x.isnan() : x.eq(r);
+          return [where(mask, g.div(mask.sum()), 0)];
+        }, [x, r]);
+      }
+      return r;
     }
     const d = wrapDim(o.dim, x.dim());
     checkNonEmpty(x, [d], name, true);
@@ -244,8 +255,7 @@ function amaxmin(isMax: boolean) {
     backend.reduce(isMax ? "amax" : "amin", x, dims, out);
     if (needsGrad(x)) {
       const inShape = x._shape.slice();
-      const allDims = o.dim === undefined || o.dim === null;
-      record(out, allDims ? (isMax ? "MaxBackward1" : "MinBackward1") : isMax ? "AmaxBackward0" : "AminBackward0", [x], (g) => {
+      record(out, isMax ? "AmaxBackward0" : "AminBackward0", [x], (g) => {
         // the gradient is shared evenly between all elements equal to the extreme value
         const ov = unreduce(out, inShape, dims, keep);
         const mask = x.eq(ov).to(g.dtype);
@@ -492,7 +502,10 @@ export function cumprod(x: Tensor, dim: number | CumOpts, opts?: { dtype?: DType
       "CumprodBackward0",
       [x],
       (g) => {
-        if (x.dim() === 0) return [g];
+        if (x.numel() <= 1 || x._shape[d] === 1) return [g];
+        // PyTorch's cumprod_backward outside create_graph, for inputs without zeros: the
+        // reversed cumulative sum of out * g, divided by x (its roundings and signed zeros)
+        if (!is_grad_enabled() && !x.eq(0).any().item()) return [out.mul(g).flip([d]).cumsum(d).flip([d]).div(x)];
         // d out_j / d x_i = out_{i-1} * x_{i+1} * ... * x_j (no division, so zeros are fine):
         // grad_i = out_{i-1} * S_i with S_i = g_i + x_{i+1} * S_{i+1}
         const n = x._shape[d];
@@ -545,7 +558,7 @@ export function norm(x: Tensor, ...args: unknown[]): Tensor {
         const count = mask.sum({ dim: rd, keepdim: true });
         return [gu.mul(x.sign()).mul(mask).div(count)];
       }
-      if (pn === 2) return [x.mul(gu.div(nu).masked_fill(nu.eq(0), 0))];
+      if (pn === 2) return [gu.mul(x.div(nu).masked_fill(nu.eq(0), 0))];
       const scale = gu.div(nu.pow(pn - 1)).masked_fill(nu.eq(0), 0);
       return [x.mul(x.abs().pow(pn - 2)).mul(scale)];
     }, [x, out]);

@@ -1,0 +1,17 @@
+// Portable element-wise kernels: one double at a time. See pointwise_impl.inc.
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
+#include "pointwise.h"
+
+namespace tl {
+namespace ew_generic {
+#define TL_EW_SCALAR_ONLY
+#include "pointwise_impl.inc"
+}  // namespace ew_generic
+
+const EwFn kEwGeneric = ew_generic::ew_dispatch;
+}  // namespace tl

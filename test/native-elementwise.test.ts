@@ -1,0 +1,248 @@
+// Native element-wise float32 kernels against the TypeScript backend (jsBackend.elementwise),
+// on the same tensors: contiguous, broadcast (stride 0), transposed and gapped views, odd
+// lengths (vector tails), offsets, and special values (NaN, +-inf, +-0, subnormals, huge).
+// Operations that IEEE rounds correctly (+ - * / sqrt, comparisons, the explicit float32
+// roundings of sigmoid and rsqrt) must agree bit for bit. exp, log, tanh and what is built on
+// them use the addon's own double-precision polynomials, V8 uses fdlibm: the two doubles
+// differ by an ulp of double at times, which changes the float32 result only when it lies
+// within ~1e-16 of a rounding boundary; allowed: 1 float32 ulp, in at most 1 element in 10^5.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { EW_OPS, ew, ewArity, native, nativeElementwise, nativeUnavailableReason, type EwOp } from "../src/backend/native.js";
+import { jsBackend } from "../src/backend/index.js";
+import { Tensor } from "../src/tensor.js";
+import { Storage } from "../src/storage.js";
+import { float32 } from "../src/dtype.js";
+import { RuntimeError, TypeError as TorchTypeError, ValueError } from "../src/errors.js";
+
+const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+const TRANSCENDENTAL = new Set(["exp", "log", "tanh", "silu"]);
+const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 1e-45, -1e-45, 1.1754942e-38, 3.4028235e38, -3.4028235e38, 1, -1, 0.5, 88.72, 88.73, -103.9, -87.3, 20, -20, 1e-8, -1e-8];
+
+function randomValues(n: number, rand: () => number, op: string): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = rand();
+    if (r < 0.08) out[i] = SPECIAL[Math.floor(rand() * SPECIAL.length)];
+    else if (r < 0.5) out[i] = (rand() * 2 - 1) * 4;
+    else if (r < 0.8) out[i] = (rand() * 2 - 1) * 100;
+    else out[i] = Math.exp((rand() * 2 - 1) * 80) * (rand() < 0.5 ? -1 : 1);
+    if (op === "log" && rand() < 0.7) out[i] = Math.abs(out[i]);
+  }
+  return out;
+}
+
+function tensor(data: Float32Array, shape: number[], strides: number[], offset: number): Tensor {
+  return new Tensor(new Storage(data, float32), shape, strides, offset, float32);
+}
+
+/** A view of `shape` in one of several layouts over a fresh random array. */
+function makeView(shape: number[], kind: "contig" | "bcast" | "transposed" | "gapped", rand: () => number, op: string): Tensor {
+  const nd = shape.length;
+  let strides = new Array<number>(nd);
+  let span: number;
+  if (kind === "bcast") {
+    // broadcast along a random subset of dims
+    let s = 1;
+    for (let d = nd - 1; d >= 0; d--) {
+      if (rand() < 0.5) strides[d] = 0;
+      else (strides[d] = s), (s *= shape[d]);
+    }
+    span = s;
+  } else if (kind === "transposed") {
+    let s = 1;
+    for (let d = 0; d < nd; d++) (strides[d] = s), (s *= shape[d]);
+    span = s;
+  } else {
+    const gap = kind === "gapped" ? 2 : 1;
+    let s = gap;
+    for (let d = nd - 1; d >= 0; d--) (strides[d] = s), (s *= shape[d] + (kind === "gapped" ? 1 : 0));
+    span = s;
+    if (kind === "contig") strides = strides.map((x) => x);
+  }
+  const off = Math.floor(rand() * 5);
+  return tensor(randomValues(off + span + 3, rand, op), shape, strides, off);
+}
+
+function viewIndices(t: Tensor): number[] {
+  const out: number[] = [];
+  const rec = (d: number, at: number) => {
+    if (d === t._shape.length) return void out.push(at);
+    for (let i = 0; i < t._shape[d]; i++) rec(d + 1, at + i * t._strides[d]);
+  };
+  rec(0, t._offset);
+  return out;
+}
+
+function ulpDiff(a: number, b: number): number {
+  if (Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b))) return 0;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return Infinity;
+  const f = new Float32Array([a, b]);
+  const i = new Int32Array(f.buffer);
+  const key = (x: number) => (x < 0 ? 0x80000000 - x : x);
+  return Math.abs(key(i[0]) - key(i[1]));
+}
+
+const PARAMS: Record<string, number[]> = {
+  clamp_min: [-1.5],
+  clamp_max: [2.25],
+  clamp: [-0.75, 3.5],
+  mul_scalar_add: [0.1, -3],
+  add_alpha: [0.3],
+  threshold_backward: [0],
+};
+
+describe("native element-wise kernels", { skip }, () => {
+  if (!skip && native === null) {
+    it("loads", () => assert.fail(`native addon not loaded: ${nativeUnavailableReason}`));
+    return;
+  }
+  const nat = native!;
+  const isa0 = nat.isa();
+  const isas = ["avx512", "avx2", "generic"].filter((x) => nat.isa_supported(x));
+
+  it("every op agrees with the TypeScript backend, on every kernel set", () => {
+    const rand = rng(77);
+    const shapes = [[1], [7], [16], [33], [3, 5], [4, 17], [2, 3, 9], [5, 1, 8], [2, 2, 2, 3]];
+    const kinds = ["contig", "bcast", "transposed", "gapped"] as const;
+    let elems = 0, mismatches = 0;
+    try {
+      for (const op of EW_OPS) {
+        const arity = ewArity(op);
+        const params = PARAMS[op] ?? [];
+        for (const shape of shapes) {
+          for (let rep = 0; rep < 4; rep++) {
+            const ins = Array.from({ length: arity }, () => makeView(shape, kinds[Math.floor(rand() * kinds.length)], rand, op));
+            const outKind = rand() < 0.7 ? "contig" : "gapped";
+            const want = makeView(shape, outKind, rand, op);
+            jsBackend.elementwise(op, want, ins, float32, params);
+            const results: Float32Array[] = [];
+            for (const isa of isas) {
+              assert.ok(nat.set_isa(isa));
+              const got = tensor(want._storage.data.slice() as Float32Array, shape, want._strides, want._offset);
+              // Garbage in the output's elements (all must be written); the gaps between them
+              // keep want's values and must survive.
+              for (const i of viewIndices(got)) got._storage.data[i] = 12345;
+              assert.ok(nativeElementwise(op, got, ins, float32, params));
+              results.push(got._storage.data as Float32Array);
+            }
+            for (const r of results.slice(1)) assert.deepEqual(r, results[0], `${op}: kernel sets disagree`);
+            const got = results[0];
+            const exp = want._storage.data as Float32Array;
+            for (let i = 0; i < exp.length; i++) {
+              elems++;
+              if (Object.is(got[i], exp[i]) || (Number.isNaN(got[i]) && Number.isNaN(exp[i]))) continue;
+              if (!TRANSCENDENTAL.has(op)) {
+                assert.fail(`${op} ${JSON.stringify(shape)}: element ${i}: native ${got[i]}, TypeScript ${exp[i]}, inputs ${ins.map((t) => t._storage.data[i])}`);
+              }
+              assert.ok(ulpDiff(got[i], exp[i]) <= 1, `${op}: ${got[i]} vs ${exp[i]}`);
+              mismatches++;
+            }
+          }
+        }
+      }
+    } finally {
+      nat.set_isa(isa0);
+    }
+    assert.ok(mismatches <= elems * 1e-5, `${mismatches} of ${elems} differ`);
+  });
+
+  it("exp, log, tanh, sigmoid, silu: within an ulp of V8's Math on 400k arguments, nearly always equal", () => {
+    const rand = rng(5);
+    const n = 400_000;
+    for (const op of ["exp", "log", "tanh", "sigmoid", "silu"] as const) {
+      const x = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        const r = rand();
+        // uniform over [-110, 110] and log-uniform magnitudes down to 1e-30
+        x[i] = r < 0.5 ? (rand() * 2 - 1) * 110 : Math.exp(-rand() * 69) * (rand() < 0.5 ? -1 : 1);
+        if (op === "log") x[i] = Math.abs(x[i]) * 1e3;
+      }
+      const out = new Float32Array(n);
+      ew(op, out, 0, x, 0, null, 0, [n], [1], [1], null);
+      const R = Math.fround;
+      const ref = (a: number): number =>
+        op === "exp" ? Math.exp(a)
+        : op === "log" ? Math.log(a)
+        : op === "tanh" ? Math.tanh(a)
+        : op === "sigmoid" ? R(1 / R(1 + R(Math.exp(-a))))
+        : a / (1 + Math.exp(-a));
+      let diff = 0;
+      for (let i = 0; i < n; i++) {
+        const want = R(ref(x[i]));
+        if (!Object.is(out[i], want)) {
+          diff++;
+          assert.ok(ulpDiff(out[i], want) <= 1, `${op}(${x[i]}) = ${out[i]}, Math gives ${want}`);
+        }
+      }
+      assert.ok(diff <= 4, `${op}: ${diff} of ${n} differ by an ulp`);
+    }
+  });
+
+  it("broadcast scalars, in place, and every length up to 40 (vector tails)", () => {
+    const rand = rng(3);
+    for (let n = 1; n <= 40; n++) {
+      const a = randomValues(n, rand, "add"), b = new Float32Array([rand() * 10 - 5]);
+      const out = new Float32Array(n + 2).fill(7);
+      ew("mul", out, 1, a, 0, b, 0, [n], [1], [1], [0]);
+      for (let i = 0; i < n; i++) assert.ok(Object.is(out[i + 1], Math.fround(a[i] * b[0])));
+      assert.equal(out[0], 7);
+      assert.equal(out[n + 1], 7);
+      // in place: out is a
+      const c = a.slice();
+      ew("add_alpha", c, 0, c, 0, a, 0, [n], [1], [1], [1], 0.5);
+      for (let i = 0; i < n; i++) assert.ok(Object.is(c[i], Math.fround(a[i] + 0.5 * a[i])));
+    }
+  });
+
+  it("rejects bad arguments with torchlette errors and never touches memory outside", () => {
+    const a = new Float32Array(6), out = new Float32Array(6);
+    assert.throws(() => ew("nope" as EwOp, out, 0, a, 0, null, 0, [6], [1], [1], null), ValueError);
+    assert.throws(() => ew("exp", out, 0, a, 1, null, 0, [6], [1], [1], null), (e) => e instanceof RuntimeError && e.message.startsWith("setStorage:"));
+    assert.throws(() => ew("exp", out, 0, a, 0, null, 0, [2, 3], [3, 1], [4, 1], null), RuntimeError);
+    assert.throws(() => ew("exp", out, 0, a, 0, null, 0, [2, 3], [0, 1], [3, 1], null), (e) => e instanceof RuntimeError && e.message.startsWith("unsupported operation"));
+    assert.throws(() => ew("exp", out, 0, a, 0, null, 0, [6], [-1], [1], null), (e) => e instanceof RuntimeError && e.message.startsWith("as_strided"));
+    assert.throws(() => ew("exp", out, 0, a, 0, null, 0, [6.5], [1], [1], null), TorchTypeError);
+    assert.throws(() => ew("exp", out, 0, a, 0, null, 0, [6], [1, 1], [1], null), TorchTypeError);
+    assert.throws(() => ew("add", out, 0, a, 0, null, 0, [6], [1], [1], [1]), TorchTypeError);
+    assert.throws(() => ew("add", out, 0, a, 0, new Float64Array(6) as unknown as Float32Array, 0, [6], [1], [1], [1]), RuntimeError);
+    // The raw addon refuses what the wrapper would, with plain errors.
+    const P = (xs: number[]) => Float64Array.from(xs);
+    assert.throws(() => nat.ew_f32(99, out, a, null, P([1, 0, 0, 0, 0, 0, 6, 1, 1, 0])), RangeError);
+    assert.throws(() => nat.ew_f32(3, out, a, null, P([1, 0, 1, 0, 0, 0, 6, 1, 1, 0])), RangeError);
+    assert.throws(() => nat.ew_f32(3, out, a, null, P([9, 0, 0, 0, 0, 0])), RangeError);
+    assert.throws(() => nat.ew_f32(3, out, a, null, P([1, 0, 0, 0, 0, 0, 6, 1])), RangeError);
+    assert.throws(() => nat.ew_f32(3, out, a, null, P([1, 0, 0, 0, 0, 0, 6.5, 1, 1, 0])), RangeError);
+    assert.throws(() => nat.ew_f32(17, out, a, null, P([1, 0, 0, 0, 0, 0, 6, 1, 1, 1])), TypeError);
+    assert.throws(() => nat.ew_f32(3, out, new Float64Array(6) as unknown as Float32Array, null, P([1, 0, 0, 0, 0, 0, 6, 1, 1, 0])), TypeError);
+    // Random garbage parameter arrays: thrown errors only.
+    const rand = rng(11);
+    for (let i = 0; i < 2000; i++) {
+      const len = Math.floor(rand() * 20);
+      const p = new Float64Array(len);
+      for (let j = 0; j < len; j++) p[j] = rand() < 0.1 ? NaN : Math.floor(rand() * 10) - (rand() < 0.1 ? 3 : 0);
+      const whole = new Float32Array(26).fill(99);
+      const o = whole.subarray(10, 16);
+      try {
+        nat.ew_f32(Math.floor(rand() * 30) - 2, o, a, rand() < 0.5 ? a : null, p);
+      } catch (e) {
+        assert.ok(e instanceof TypeError || e instanceof RangeError, String(e));
+      }
+      for (let j = 0; j < 10; j++) assert.equal(whole[j], 99);
+      for (let j = 16; j < 26; j++) assert.equal(whole[j], 99);
+    }
+  });
+});
