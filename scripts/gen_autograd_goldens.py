@@ -427,7 +427,8 @@ def resolve(v):
 
 CUSTOM = {
     "rsub_scalar": lambda ts, a, kw: a[0] - ts[0],
-    "rpow": lambda ts, a, kw: a[0] ** ts[0],
+    # torchlette spells `2.0 ** x` as torch.pow(2.0, x): PowBackward2 (1.13 names `**` PowBackward1)
+    "rpow": lambda ts, a, kw: torch.pow(a[0], ts[0]),
     "T": lambda ts, a, kw: ts[0].T,
     "mT": lambda ts, a, kw: ts[0].mT,
     "slice_step": lambda ts, a, kw: ts[0][1:, ::2],
