@@ -26,7 +26,8 @@ Case format (shared with test/oracle.ts, which interprets it for torchlette):
 Additions for programs (test/differential-grad.test.ts):
   node += {"var": i}    the value of step i of the program being run
         | "ns": "nn.functional" in a call node without self: torch.nn.functional.op(...)
-        | {"call": "get", "self": x, "args": [idx...]}      x[idx...] (torchlette's x.get)
+        | {"call": "get", "self": x, "args": [idx...]}      x[idx...] (torchlette's x.get; one
+                                                            index: x[i], not x[(i,)])
         | {"call": "set", "self": x, "args": [[idx...], v]} x[idx...] = v, evaluates to x
         (an index element: int, null (None), "..." (Ellipsis), "a:b:c" (a slice), a tensor
         node or a nested int list)
@@ -39,7 +40,7 @@ Additions for programs (test/differential-grad.test.ts):
   Its result: {"loss": tensor, "grad_fns": [name or null per step, read after the forward],
   "grads": [tensor or null per wrt (.grad, or autograd.grad's answer)], "grad_none": [.grad is
   None per wrt, after the backward], "ref": {"loss": values, "grads": [values or null]}} where
-  "ref" is the same program with every float32 tensor and dtype read as float64 (the error
+  "ref" is the same program with every float32 tensor, dtype and x.float() read as float64 (the error
   scale of float32 results), with "fmax"/"gmax", the largest finite magnitude of the steps'
   float values/of the gradients flowing into them in that run; or {"error": {type, message}, "stage": "forward" | "backward"}.
 Values: floats are exact JSON numbers (float32 values are exact in double), "nan", "inf",
@@ -153,14 +154,19 @@ def ev(node, ctx):
         x = ev(node["self"], ctx)
         args = [arg(a, ctx) for a in node.get("args", [])]
         if node["call"] == "get":
-            r = x[tuple(index_item(a) for a in args)]
+            # one index is x[i], not x[(i,)]: PyTorch takes another path for a bare index (a
+            # full-range slice is then a SliceBackward0 view, not an alias)
+            r = x[index_item(args[0])] if len(args) == 1 else x[tuple(index_item(a) for a in args)]
         else:
             idx = args[0] if isinstance(args[0], list) else [args[0]]
             x[tuple(index_item(a) for a in idx)] = args[1]
             r = x
     else:
         if "self" in node:
-            fn = getattr(ev(node["self"], ctx), node["call"])
+            call = node["call"]
+            if ctx.upcast and call == "float":
+                call = "double"
+            fn = getattr(ev(node["self"], ctx), call)
         elif "ns" in node:
             mod = torch
             for part in node["ns"].split("."):
@@ -250,10 +256,15 @@ def run_case(c):
         torch.set_default_dtype(saved)
 
 
-def run_program(prog, upcast):
+CASTS = ("to", "float", "double", "type")
+
+
+def run_program(prog, upcast, casts=None):
     """One gradient program (see the docstring); returns (result, reference). The reference
     run (upcast) also measures the largest magnitudes along the chain: of the float values of
-    the steps, and of the gradients flowing into them (through hooks, only in this run)."""
+    the steps, and of the gradients flowing into them (through hooks, only in this run).
+    `casts` ({step: the cast returned its input}) is filled by the first run; in the reference
+    run a cast that became a no-op (float64 to float64) copies, as the original one did."""
     ctx = Ctx(upcast)
     stage = "forward"
     gmax = [0.0]
@@ -266,8 +277,15 @@ def run_program(prog, upcast):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for node in prog["steps"]:
-                ctx.vars.append(ev(node, ctx))
+            for k, node in enumerate(prog["steps"]):
+                v = ev(node, ctx)
+                if node.get("call") in CASTS and "var" in node.get("self", {}):
+                    same = v is ctx.vars[node["self"]["var"]]
+                    if casts is not None and not upcast:
+                        casts[k] = same
+                    elif casts is not None and same and not casts.get(k, True):
+                        v = v.clone()
+                ctx.vars.append(v)
             loss = ctx.vars[prog["loss"]]
             wrt = [ctx.vars[i] for i in prog["wrt"]]
             grad_fns = [type(v.grad_fn).__name__ if isinstance(v, torch.Tensor) and v.grad_fn is not None else None
@@ -309,9 +327,10 @@ def run_program(prog, upcast):
 
 def run_grad_case(c):
     prog = c["program"]
-    res, _ = run_program(prog, False)
+    casts = {}
+    res, _ = run_program(prog, False, casts)
     if "error" not in res:
-        _, ref = run_program(prog, True)
+        _, ref = run_program(prog, True, casts)
         if ref is not None:
             vals = lambda t: None if t is None else [encf(v) for v in t.detach().reshape(-1).tolist()]
             res["ref"] = {"loss": vals(ref[0]), "grads": [vals(g) for g in ref[1]], "fmax": ref[2], "gmax": ref[3]}

@@ -92,3 +92,5 @@ export * as optim from "./optim/index.js";
 import "./ops/random.js";
 export { rand, randn, randint, randperm, rand_like, randn_like, randint_like, multinomial, bernoulli, normal, get_rng_state, set_rng_state } from "./ops/random.js";
 export { Generator, default_generator, manual_seed, seed, initial_seed } from "./random/index.js";
+
+export { backends, set_num_threads, get_num_threads } from "./backend/node.js";

@@ -64,7 +64,8 @@ export function wrapDim(dim: number, ndim: number, scalarOk = true): number {
 export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
+  // from the last dim, as ATen's infer_size (the error names the last mismatching dim)
+  for (let i = n - 1; i >= 0; i--) {
     const ai = i - (n - a.length);
     const bi = i - (n - b.length);
     const da = ai >= 0 ? a[ai] : 1;

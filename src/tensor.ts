@@ -5,7 +5,7 @@ import { DType, INSPECT, type TypedArray, get_default_dtype } from "./dtype.js";
 import { RuntimeError } from "./errors.js";
 import type { Node } from "./autograd/node.js";
 import { contiguousStrides, numel, Size, wrapDim } from "./shape.js";
-import { Storage } from "./storage.js";
+import { allocate, Storage } from "./storage.js";
 import { tensorRepr, parameterRepr } from "./printing.js";
 
 /** Set by autograd/node.ts (which imports this module): the view refresh behind grad_fn. */
@@ -19,7 +19,8 @@ export class Tensor {
   readonly dtype: DType;
   _requires_grad = false;
   grad: Tensor | null = null;
-  private _gradFn: Node | null = null;
+  /** grad_fn without the view refresh (autograd internals) */
+  _gradFn: Node | null = null;
   _retains_grad = false;
   _is_param = false;
   /** the tensor this one is a view of (null for tensors that own their layout) */
@@ -161,7 +162,11 @@ export class Tensor {
   /** A new tensor object over the same storage (a view's metadata, no autograd record). */
   _alias(shape: number[], strides: number[], offset: number, keepBase = true): Tensor {
     const t = new Tensor(this._storage, shape, strides, offset, this.dtype);
-    if (keepBase) t._base = this._base ?? this;
+    if (keepBase) {
+      t._base = this._base ?? this;
+      // views of a split/chunk/unbind output inherit its in-place restriction
+      if ((this as { _multiOutput?: boolean })._multiOutput) (t as { _multiOutput?: boolean })._multiOutput = true;
+    }
     return t;
   }
   _setLayout(shape: number[], strides: number[], offset: number): void {
@@ -271,6 +276,6 @@ export function empty(shape: number[], dtype: DType = get_default_dtype()): Tens
   for (const d of shape)
     if (d < 0)
       throw new RuntimeError(`Trying to create tensor with negative dimension ${d}: [${shape.join(", ")}]`);
-  return new Tensor(new Storage(new dtype.ArrayType(numel(shape)), dtype), shape);
+  return new Tensor(allocate(dtype, numel(shape)), shape);
 }
 

@@ -4,13 +4,16 @@
 // the arrays it was given.
 #include <node_api.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "gemm.h"
 #include "pointwise.h"
+#include "reduce.h"
 
 namespace {
 
@@ -449,6 +452,490 @@ napi_value EwF32(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Reads params[i] as a non-negative safe integer (throws RangeError otherwise).
+bool param_int(napi_env env, const char* fn, const Array& P, size_t i, int64_t* out) {
+  if (i >= P.length) return throw_range(env, std::string(fn) + ": params too short");
+  const double d = static_cast<const double*>(P.data)[i];
+  if (!(d >= 0 && d <= kMaxSafe && d == std::floor(d)))
+    return throw_range(env, std::string(fn) + ": sizes and offsets must be non-negative safe integers");
+  *out = (int64_t)d;
+  return true;
+}
+
+// [off, off + count) inside the array; count == 0 touches nothing.
+bool check_range(napi_env env, const char* fn, const char* name, const Array& a, int64_t off,
+                 int64_t count) {
+  if (count == 0) return true;
+  if (off < 0 || count < 0 || (uint64_t)off > a.length || (uint64_t)count > a.length - (uint64_t)off)
+    return throw_range(env, std::string(fn) + ": " + name + " is too short for the sizes given");
+  return true;
+}
+
+int64_t mul_or_neg(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_mul_overflow(a, b, &r) || r > (int64_t(1) << 53) ? -1 : r;
+}
+
+// softmax_f32(x, y, [xOff, yOff, outer, n, inner, log]): see pointwise.h. y may be x.
+napi_value SoftmaxF32(napi_env env, napi_callback_info info) {
+  const char* fn = "softmax_f32";
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 3) {
+    throw_type(env, "softmax_f32: expected 3 arguments");
+    return nullptr;
+  }
+  Array X, Y, P;
+  if (!get_array(env, argv[0], napi_float32_array, fn, "x", &X) ||
+      !get_array(env, argv[1], napi_float32_array, fn, "y", &Y) ||
+      !get_array(env, argv[2], napi_float64_array, fn, "params", &P))
+    return nullptr;
+  int64_t v[6];
+  for (int i = 0; i < 6; ++i)
+    if (!param_int(env, fn, P, i, &v[i])) return nullptr;
+  const int64_t total = mul_or_neg(mul_or_neg(v[2], v[3]), v[4]);
+  if (total < 0 || v[5] > 1) {
+    throw_range(env, "softmax_f32: bad sizes");
+    return nullptr;
+  }
+  if (!check_range(env, fn, "x", X, v[0], total) || !check_range(env, fn, "y", Y, v[1], total))
+    return nullptr;
+  if (total == 0) return nullptr;
+  tl::softmax_fwd_f32(static_cast<const float*>(X.data) + v[0], static_cast<float*>(Y.data) + v[1],
+                      v[2], v[3], v[4], v[5] == 1);
+  return nullptr;
+}
+
+// softmax_bwd_f32(g, y, gi, [gOff, yOff, giOff, outer, n, inner, log]): see pointwise.h.
+napi_value SoftmaxBwdF32(napi_env env, napi_callback_info info) {
+  const char* fn = "softmax_bwd_f32";
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 4) {
+    throw_type(env, "softmax_bwd_f32: expected 4 arguments");
+    return nullptr;
+  }
+  Array G, Y, R, P;
+  if (!get_array(env, argv[0], napi_float32_array, fn, "g", &G) ||
+      !get_array(env, argv[1], napi_float32_array, fn, "y", &Y) ||
+      !get_array(env, argv[2], napi_float32_array, fn, "gi", &R) ||
+      !get_array(env, argv[3], napi_float64_array, fn, "params", &P))
+    return nullptr;
+  int64_t v[7];
+  for (int i = 0; i < 7; ++i)
+    if (!param_int(env, fn, P, i, &v[i])) return nullptr;
+  const int64_t total = mul_or_neg(mul_or_neg(v[3], v[4]), v[5]);
+  if (total < 0 || v[6] > 1) {
+    throw_range(env, "softmax_bwd_f32: bad sizes");
+    return nullptr;
+  }
+  if (!check_range(env, fn, "g", G, v[0], total) || !check_range(env, fn, "y", Y, v[1], total) ||
+      !check_range(env, fn, "gi", R, v[2], total))
+    return nullptr;
+  if (total == 0) return nullptr;
+  tl::softmax_bwd_f32(static_cast<const float*>(G.data) + v[0], static_cast<const float*>(Y.data) + v[1],
+                      static_cast<float*>(R.data) + v[2], v[3], v[4], v[5], v[6] == 1);
+  return nullptr;
+}
+
+// adam_f32(p, g, m, v, vmax | null, params): one Adam/AdamW step (pointwise.h's AdamArgs).
+// params: [pOff, gOff, mOff, vOff, vmaxOff, n, maximize, wd_mode, decay, wd, lerp_low, w,
+//          one_minus_w, beta2, one_minus_beta2, bc2_sqrt, eps, neg_step].
+// Returns 0, or 1 (nothing done) when two of the arrays' ranges overlap.
+napi_value AdamF32(napi_env env, napi_callback_info info) {
+  const char* fn = "adam_f32";
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 6) {
+    throw_type(env, "adam_f32: expected 6 arguments");
+    return nullptr;
+  }
+  napi_valuetype t4;
+  napi_typeof(env, argv[4], &t4);
+  const bool ams = !(t4 == napi_null || t4 == napi_undefined);
+  Array A[5], P;
+  static const char* const names[5] = {"p", "g", "m", "v", "vmax"};
+  for (int i = 0; i < 5; ++i)
+    if ((i < 4 || ams) && !get_array(env, argv[i], napi_float32_array, fn, names[i], &A[i])) return nullptr;
+  if (!get_array(env, argv[5], napi_float64_array, fn, "params", &P)) return nullptr;
+  if (P.length < 18) {
+    throw_range(env, "adam_f32: params must hold 18 numbers");
+    return nullptr;
+  }
+  int64_t v[8];
+  for (int i = 0; i < 8; ++i)
+    if (!param_int(env, fn, P, i, &v[i])) return nullptr;
+  const int64_t n = v[5];
+  if (v[6] > 1 || v[7] > 2) {
+    throw_range(env, "adam_f32: bad flags");
+    return nullptr;
+  }
+  uintptr_t lo[5] = {0}, hi[5] = {0};
+  for (int i = 0; i < 5; ++i) {
+    if (i == 4 && !ams) continue;
+    if (!check_range(env, fn, names[i], A[i], v[i], n)) return nullptr;
+    lo[i] = reinterpret_cast<uintptr_t>(static_cast<float*>(A[i].data) + v[i]);
+    hi[i] = n ? lo[i] + (uintptr_t)n * sizeof(float) : lo[i];
+  }
+  for (int i = 0; i < 5; ++i)
+    for (int j = i + 1; j < 5; ++j)
+      if (overlaps(lo[i], hi[i], lo[j], hi[j])) return make_int(env, 1);
+  if (n == 0) return make_int(env, 0);
+  const double* p = static_cast<const double*>(P.data);
+  tl::AdamArgs a;
+  a.p = static_cast<float*>(A[0].data) + v[0];
+  a.g = static_cast<const float*>(A[1].data) + v[1];
+  a.m = static_cast<float*>(A[2].data) + v[2];
+  a.v = static_cast<float*>(A[3].data) + v[3];
+  a.vmax = ams ? static_cast<float*>(A[4].data) + v[4] : nullptr;
+  a.n = n;
+  a.maximize = v[6] == 1;
+  a.wd_mode = (int)v[7];
+  a.decay = (float)p[8];
+  a.wd = (float)p[9];
+  a.lerp_low = p[10] != 0;
+  a.w = (float)p[11];
+  a.one_minus_w = (float)p[12];
+  a.beta2 = (float)p[13];
+  a.one_minus_beta2 = (float)p[14];
+  a.bc2_sqrt = (float)p[15];
+  a.eps = (float)p[16];
+  a.neg_step = (float)p[17];
+  tl::adam_f32(a);
+  return make_int(env, 0);
+}
+
+// Indices arrive as int64 tensors' storage (Float64Array) or int32 (Int32Array).
+struct Index {
+  Array arr;
+  bool f64 = false;
+  int64_t at(int64_t i) const {
+    return f64 ? (int64_t) static_cast<const double*>(arr.data)[i]
+               : (int64_t) static_cast<const int32_t*>(arr.data)[i];
+  }
+};
+
+bool get_index(napi_env env, napi_value v, const char* fn, Index* out) {
+  bool is_ta = false;
+  napi_typedarray_type type;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta ||
+      napi_get_typedarray_info(env, v, &type, &out->arr.length, &out->arr.data, nullptr, nullptr) != napi_ok ||
+      (type != napi_float64_array && type != napi_int32_array))
+    return throw_type(env, std::string(fn) + ": indices must be a Float64Array (int64) or an Int32Array");
+  if (out->arr.data == nullptr) out->arr.length = 0;
+  out->f64 = type == napi_float64_array;
+  return true;
+}
+
+// Every index integral and in [0, V): else returns false (the caller reports code 2).
+bool indices_ok(const Index& ix, int64_t off, int64_t n, int64_t V) {
+  for (int64_t i = 0; i < n; ++i) {
+    if (ix.f64) {
+      const double d = static_cast<const double*>(ix.arr.data)[off + i];
+      if (!(d >= 0 && d < (double)V && d == std::floor(d))) return false;
+    } else {
+      const int32_t k = static_cast<const int32_t*>(ix.arr.data)[off + i];
+      if (k < 0 || k >= V) return false;
+    }
+  }
+  return true;
+}
+
+// gather_rows_f32(w, idx, out, [wOff, V, D, idxOff, n, outOff]): out[i, :] = w[idx[i], :]
+// for contiguous rows of D. Returns 0, or 2 (nothing done) when an index is not in [0, V).
+napi_value GatherRowsF32(napi_env env, napi_callback_info info) {
+  const char* fn = "gather_rows_f32";
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 4) {
+    throw_type(env, "gather_rows_f32: expected 4 arguments");
+    return nullptr;
+  }
+  Array W, O, P;
+  Index I;
+  if (!get_array(env, argv[0], napi_float32_array, fn, "weight", &W) || !get_index(env, argv[1], fn, &I) ||
+      !get_array(env, argv[2], napi_float32_array, fn, "out", &O) ||
+      !get_array(env, argv[3], napi_float64_array, fn, "params", &P))
+    return nullptr;
+  int64_t v[6];
+  for (int i = 0; i < 6; ++i)
+    if (!param_int(env, fn, P, i, &v[i])) return nullptr;
+  const int64_t V = v[1], Dm = v[2], n = v[4];
+  const int64_t wn = mul_or_neg(V, Dm), on = mul_or_neg(n, Dm);
+  if (wn < 0 || on < 0) {
+    throw_range(env, "gather_rows_f32: bad sizes");
+    return nullptr;
+  }
+  if (!check_range(env, fn, "weight", W, v[0], wn) || !check_range(env, fn, "indices", I.arr, v[3], n) ||
+      !check_range(env, fn, "out", O, v[5], on))
+    return nullptr;
+  if (!indices_ok(I, v[3], n, V)) return make_int(env, 2);
+  const float* w = static_cast<const float*>(W.data) + v[0];
+  float* o = static_cast<float*>(O.data) + v[5];
+  for (int64_t i = 0; i < n; ++i) std::memmove(o + i * Dm, w + I.at(v[3] + i) * Dm, (size_t)Dm * sizeof(float));
+  return make_int(env, 0);
+}
+
+// scatter_add_rows_f32(g, idx, out, [gOff, idxOff, n, D, outOff, V, padIdx + 1, scaleByFreq]):
+// out[idx[i], :] += g[i, :] * (scaleByFreq ? 1 / count(idx[i]) : 1) in index order, each sum in
+// double rounded once to float32 (as the TypeScript embedding backward's `+=`); rows with
+// idx == padIdx skipped (padIdx + 1 = 0: none). Returns 0, or 2 when an index is not in [0, V).
+napi_value ScatterAddRowsF32(napi_env env, napi_callback_info info) {
+  const char* fn = "scatter_add_rows_f32";
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 4) {
+    throw_type(env, "scatter_add_rows_f32: expected 4 arguments");
+    return nullptr;
+  }
+  Array G, O, P;
+  Index I;
+  if (!get_array(env, argv[0], napi_float32_array, fn, "grad", &G) || !get_index(env, argv[1], fn, &I) ||
+      !get_array(env, argv[2], napi_float32_array, fn, "out", &O) ||
+      !get_array(env, argv[3], napi_float64_array, fn, "params", &P))
+    return nullptr;
+  int64_t v[8];
+  for (int i = 0; i < 8; ++i)
+    if (!param_int(env, fn, P, i, &v[i])) return nullptr;
+  const int64_t n = v[2], Dm = v[3], V = v[5], pad = v[6] - 1;
+  const int64_t gn = mul_or_neg(n, Dm), on = mul_or_neg(V, Dm);
+  if (gn < 0 || on < 0 || v[7] > 1) {
+    throw_range(env, "scatter_add_rows_f32: bad sizes");
+    return nullptr;
+  }
+  if (!check_range(env, fn, "grad", G, v[0], gn) || !check_range(env, fn, "indices", I.arr, v[1], n) ||
+      !check_range(env, fn, "out", O, v[4], on))
+    return nullptr;
+  if (!indices_ok(I, v[1], n, V)) return make_int(env, 2);
+  const float* g = static_cast<const float*>(G.data) + v[0];
+  float* o = static_cast<float*>(O.data) + v[4];
+  std::vector<double> counts;
+  if (v[7]) {
+    counts.assign((size_t)V, 0.0);
+    for (int64_t i = 0; i < n; ++i) counts[(size_t)I.at(v[1] + i)] += 1;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t r = I.at(v[1] + i);
+    if (r == pad) continue;
+    float* dst = o + r * Dm;
+    const float* src = g + i * Dm;
+    if (v[7]) {
+      const double s = 1 / counts[(size_t)r];
+      for (int64_t j = 0; j < Dm; ++j) dst[j] = (float)((double)dst[j] + (double)src[j] * s);
+    } else {
+      for (int64_t j = 0; j < Dm; ++j) dst[j] = (float)((double)dst[j] + (double)src[j]);
+    }
+  }
+  return make_int(env, 0);
+}
+
+// Reads params[i] as any safe integer (negative allowed: ignore_index).
+bool param_sint(napi_env env, const char* fn, const Array& P, size_t i, int64_t* out) {
+  if (i >= P.length) return throw_range(env, std::string(fn) + ": params too short");
+  const double d = static_cast<const double*>(P.data)[i];
+  if (!(std::fabs(d) <= kMaxSafe && d == std::floor(d)))
+    return throw_range(env, std::string(fn) + ": ignore_index must be a safe integer");
+  *out = (int64_t)d;
+  return true;
+}
+
+// cross_entropy_f32(x, targets, lsm, [xOff, tOff, lsmOff, N, C, ignoreIndex]) -> mean loss.
+// F.cross_entropy(x [N, C], class-index targets, reduction 'mean') as src/nn/functional.ts
+// computes it: lsm = log_softmax rows (kept for the backward), then nll_loss's float32
+// cascade sum (PyTorch's CascadeSum order) of -lsm[n, t_n] over the rows whose target is not
+// ignore_index, divided by their count and rounded to float32. Throws RangeError for a
+// target outside [0, C) (the wrapper reports PyTorch's IndexError first).
+napi_value CrossEntropyF32(napi_env env, napi_callback_info info) {
+  const char* fn = "cross_entropy_f32";
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 4) {
+    throw_type(env, "cross_entropy_f32: expected 4 arguments");
+    return nullptr;
+  }
+  Array X, L, P;
+  Index T;
+  if (!get_array(env, argv[0], napi_float32_array, fn, "x", &X) || !get_index(env, argv[1], fn, &T) ||
+      !get_array(env, argv[2], napi_float32_array, fn, "lsm", &L) ||
+      !get_array(env, argv[3], napi_float64_array, fn, "params", &P))
+    return nullptr;
+  int64_t v[5], ii;
+  for (int i = 0; i < 5; ++i)
+    if (!param_int(env, fn, P, i, &v[i])) return nullptr;
+  if (!param_sint(env, fn, P, 5, &ii)) return nullptr;
+  const int64_t N = v[3], C = v[4], total = mul_or_neg(N, C);
+  if (total < 0) {
+    throw_range(env, "cross_entropy_f32: bad sizes");
+    return nullptr;
+  }
+  if (!check_range(env, fn, "x", X, v[0], total) || !check_range(env, fn, "targets", T.arr, v[1], N) ||
+      !check_range(env, fn, "lsm", L, v[2], total))
+    return nullptr;
+  for (int64_t n = 0; n < N; ++n) {
+    const double t = T.f64 ? static_cast<const double*>(T.arr.data)[v[1] + n]
+                           : (double) static_cast<const int32_t*>(T.arr.data)[v[1] + n];
+    if (t != (double)ii && !(t >= 0 && t < (double)C && t == std::floor(t))) {
+      throw_range(env, "cross_entropy_f32: target out of bounds");
+      return nullptr;
+    }
+  }
+  float* lsm = static_cast<float*>(L.data) + v[2];
+  if (total > 0) tl::softmax_fwd_f32(static_cast<const float*>(X.data) + v[0], lsm, N, C, 1, true);
+  // CascadeSum (functional.ts): levels of 2^levelPower rows, float32 adds.
+  int ceil_log2 = 0;
+  while (ceil_log2 < 63 && (int64_t(1) << ceil_log2) < N) ++ceil_log2;
+  const int power = std::max(4, ceil_log2 / 8);
+  const int64_t mask = (int64_t(1) << power) - 1;
+  float parts[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t counted = 0;
+  for (int64_t n = 0; n < N; ++n) {
+    const int64_t t = T.at(v[1] + n);
+    if (t == ii) continue;
+    ++counted;
+    parts[0] = parts[0] + -lsm[n * C + t];
+    for (int j = 0; j + 1 < 8; ++j) {
+      if ((n & (mask << (j * power))) != 0) break;
+      parts[j + 1] = parts[j + 1] + parts[j];
+      parts[j] = 0;
+    }
+  }
+  float sum = 0;
+  for (float q : parts) sum = sum + q;
+  const double loss = N == 0 ? std::nan("") : (double)sum / (double)counted;
+  napi_value r;
+  napi_create_double(env, (double)(float)loss, &r);
+  return r;
+}
+
+// cross_entropy_bwd_f32(lsm, targets, gi, [lsmOff, tOff, giOff, N, C, ignoreIndex, gv]):
+// the gradient of cross_entropy_f32 through NllLossBackward0 and LogSoftmaxBackward0 as
+// functional.ts computes it: G[n, t_n] = gv (= fround(fround(-1 / count) * g), passed in)
+// and 0 elsewhere, then gi = G - exp(lsm) * sum_k G[n, k], in double, rounded once.
+napi_value CrossEntropyBwdF32(napi_env env, napi_callback_info info) {
+  const char* fn = "cross_entropy_bwd_f32";
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 4) {
+    throw_type(env, "cross_entropy_bwd_f32: expected 4 arguments");
+    return nullptr;
+  }
+  Array L, G, P;
+  Index T;
+  if (!get_array(env, argv[0], napi_float32_array, fn, "lsm", &L) || !get_index(env, argv[1], fn, &T) ||
+      !get_array(env, argv[2], napi_float32_array, fn, "gi", &G) ||
+      !get_array(env, argv[3], napi_float64_array, fn, "params", &P))
+    return nullptr;
+  int64_t v[5], ii;
+  for (int i = 0; i < 5; ++i)
+    if (!param_int(env, fn, P, i, &v[i])) return nullptr;
+  if (!param_sint(env, fn, P, 5, &ii)) return nullptr;
+  if (P.length < 7) {
+    throw_range(env, "cross_entropy_bwd_f32: params too short");
+    return nullptr;
+  }
+  const double gv = static_cast<const double*>(P.data)[6];
+  const int64_t N = v[3], C = v[4], total = mul_or_neg(N, C);
+  if (total < 0) {
+    throw_range(env, "cross_entropy_bwd_f32: bad sizes");
+    return nullptr;
+  }
+  if (!check_range(env, fn, "lsm", L, v[0], total) || !check_range(env, fn, "targets", T.arr, v[1], N) ||
+      !check_range(env, fn, "gi", G, v[2], total))
+    return nullptr;
+  for (int64_t n = 0; n < N; ++n) {
+    const double t = T.f64 ? static_cast<const double*>(T.arr.data)[v[1] + n]
+                           : (double) static_cast<const int32_t*>(T.arr.data)[v[1] + n];
+    if (t != (double)ii && !(t >= 0 && t < (double)C && t == std::floor(t))) {
+      throw_range(env, "cross_entropy_bwd_f32: target out of bounds");
+      return nullptr;
+    }
+  }
+  if (total == 0) return nullptr;
+  const float* lsm = static_cast<const float*>(L.data) + v[0];
+  float* gi = static_cast<float*>(G.data) + v[2];
+  // The backward of log_softmax with a one-hot row G: sum_k G = the one value.
+  std::vector<float> grow((size_t)C);
+  for (int64_t n = 0; n < N; ++n) {
+    const int64_t t = T.at(v[1] + n);
+    std::fill(grow.begin(), grow.end(), 0.0f);
+    if (t != ii) grow[(size_t)t] = (float)gv;
+    tl::softmax_bwd_f32(grow.data(), lsm + n * C, gi + n * C, 1, C, 1, true);
+  }
+  return nullptr;
+}
+
+// sum_f32(x, out, params) / sum_f64: PyTorch-order sums (reduce.h). params: [xOff, outOff,
+// nd, threads, skipNaN, shape[nd], strides[nd], reduced[nd]]. Returns 0, or 1 (nothing done)
+// when out's range overlaps x's.
+template <typename T>
+napi_value sum_entry(napi_env env, napi_callback_info info, napi_typedarray_type tt, const char* fn) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 3) {
+    throw_type(env, std::string(fn) + ": expected 3 arguments");
+    return nullptr;
+  }
+  Array X, O, P;
+  if (!get_array(env, argv[0], tt, fn, "x", &X) || !get_array(env, argv[1], tt, fn, "out", &O) ||
+      !get_array(env, argv[2], napi_float64_array, fn, "params", &P))
+    return nullptr;
+  int64_t head[5];
+  for (int i = 0; i < 5; ++i)
+    if (!param_int(env, fn, P, i, &head[i])) return nullptr;
+  const int64_t nd = head[2];
+  if (nd > tl::kSumMaxDims || head[3] < 1 || head[3] > 1024 || head[4] > 1) {
+    throw_range(env, std::string(fn) + ": bad dims, threads or flags");
+    return nullptr;
+  }
+  int64_t shape[tl::kSumMaxDims], strides[tl::kSumMaxDims];
+  bool reduced[tl::kSumMaxDims];
+  int64_t numel = 1, outN = 1;
+  for (int64_t d = 0; d < nd; ++d) {
+    int64_t r;
+    if (!param_int(env, fn, P, 5 + d, &shape[d]) || !param_int(env, fn, P, 5 + nd + d, &strides[d]) ||
+        !param_int(env, fn, P, 5 + 2 * nd + d, &r))
+      return nullptr;
+    if (r > 1) {
+      throw_range(env, std::string(fn) + ": reduced flags must be 0 or 1");
+      return nullptr;
+    }
+    reduced[d] = r == 1;
+    numel = mul_or_neg(numel, shape[d]);
+    if (!reduced[d]) outN = mul_or_neg(outN, shape[d]);
+    if (numel < 0 || outN < 0) {
+      throw_range(env, std::string(fn) + ": too many elements");
+      return nullptr;
+    }
+  }
+  uintptr_t xlo, xhi;
+  if (!check_span(env, fn, "x", X, head[0], shape, strides, (int)nd, sizeof(T), &xlo, &xhi) ||
+      !check_range(env, fn, "out", O, head[1], outN))
+    return nullptr;
+  const uintptr_t olo = reinterpret_cast<uintptr_t>(static_cast<T*>(O.data) + head[1]);
+  if (overlaps(xlo, xhi, olo, olo + (uintptr_t)outN * sizeof(T))) return make_int(env, 1);
+  if (outN == 0) return make_int(env, 0);
+  // With no elements the input pointer is never read.
+  const T* x = numel ? static_cast<const T*>(X.data) + head[0] : nullptr;
+  tl::sum_into<T>(x, shape, strides, reduced, (int)nd, static_cast<T*>(O.data) + head[1], (int)head[3],
+                  head[4] == 1);
+  return make_int(env, 0);
+}
+
+napi_value SumF32(napi_env env, napi_callback_info info) {
+  return sum_entry<float>(env, info, napi_float32_array, "sum_f32");
+}
+napi_value SumF64(napi_env env, napi_callback_info info) {
+  return sum_entry<double>(env, info, napi_float64_array, "sum_f64");
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -467,6 +954,15 @@ NAPI_MODULE_INIT() {
       {"set_blocking", nullptr, SetBlocking, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"set_thresholds", nullptr, SetThresholds, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"ew_f32", nullptr, EwF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"softmax_f32", nullptr, SoftmaxF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"softmax_bwd_f32", nullptr, SoftmaxBwdF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"adam_f32", nullptr, AdamF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"gather_rows_f32", nullptr, GatherRowsF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"scatter_add_rows_f32", nullptr, ScatterAddRowsF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"cross_entropy_f32", nullptr, CrossEntropyF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"cross_entropy_bwd_f32", nullptr, CrossEntropyBwdF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sum_f32", nullptr, SumF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sum_f64", nullptr, SumF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -349,7 +349,9 @@ bool gemm(const State<T>& s, const GemmArgs<T>& g) {
     job.panelsPerChunk = ceil_div(panels, job.packChunks);
     // Equal row tasks, a multiple of nt of them, each at most MC rows where M allows.
     const int64_t tasks = nt * ceil_div(g.M, nt * p.MC);
-    job.rowsPerTask = chunk_size(g.M, tasks, p.MR);
+    // Row tasks need not be multiples of MR (Panels balances a short last panel); multiples
+    // of MR would split 256 rows 140 + 116 between two threads.
+    job.rowsPerTask = chunk_size(g.M, tasks, 8);
     job.compTasks = ceil_div(g.M, job.rowsPerTask);
     const int64_t total = g.batch * job.njc * job.npc;
     iters.reset(new (std::nothrow) IterState[total]);
@@ -364,7 +366,7 @@ bool gemm(const State<T>& s, const GemmArgs<T>& g) {
     // B is read in place: nothing to share, row chunks are independent.
     job.mode = Mode::kSplitM;
     job.chunks = nt * ceil_div(g.M, nt * p.MC);
-    job.chunk = chunk_size(g.M, job.chunks, p.MR);
+    job.chunk = chunk_size(g.M, job.chunks, 8);
     job.chunks = ceil_div(g.M, job.chunk);
     bStride = 0;
     bTotal = 0;

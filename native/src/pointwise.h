@@ -36,9 +36,45 @@ struct EwArgs {
 
 void ew_f32(const EwArgs& a);
 
+// softmax / log_softmax over the middle dim of a contiguous [outer, n, inner] float32 array,
+// as src/nn/functional.ts's softmaxCore computes it: m = the row max (NaN if any), then in
+// double s = sum exp(x - m) (sequential), y = x - m - log(s) or exp(x - m) / s, rounded once.
+void softmax_fwd_f32(const float* x, float* y, int64_t outer, int64_t n, int64_t inner, bool log);
+// Its backward: log: gi = g - exp(y) * sum(g); softmax: gi = y * (g - sum(g * y)), the sums in
+// double, sequential, each result rounded once.
+void softmax_bwd_f32(const float* g, const float* y, float* gi, int64_t outer, int64_t n,
+                     int64_t inner, bool log);
+
+// One Adam/AdamW step over n float32 elements, with the roundings of src/optim/adam.ts's
+// tensor-op sequence: every op rounds to float32. The scalars arrive already computed (in JS,
+// by the same expressions as adam.ts) and rounded to float32, as the ops cast them.
+struct AdamArgs {
+  float* p;
+  const float* g;
+  float* m;
+  float* v;
+  float* vmax;        // amsgrad's running max, or null
+  int64_t n;
+  bool maximize;
+  int wd_mode;        // 0: none, 1: decoupled (AdamW: p *= decay), 2: L2 (Adam: g += wd * p)
+  float decay;        // fround(1 - lr * wd)
+  float wd;           // fround(wd)
+  bool lerp_low;      // |1 - beta1| < 0.5: m + w * (g - m), else g - (g - m) * (1 - w)
+  float w;            // fround(1 - beta1)
+  float one_minus_w;  // fround(1 - (1 - beta1))
+  float beta2, one_minus_beta2, bc2_sqrt, eps, neg_step;  // neg_step = fround(-(lr / bc1))
+};
+void adam_f32(const AdamArgs& a);
+
 // Per instruction set (pointwise_<isa>.cc).
 using EwFn = void (*)(const EwArgs&);
-extern const EwFn kEwAvx512, kEwAvx2, kEwGeneric;
+struct PointwiseOps {
+  EwFn ew;
+  void (*softmax_fwd)(const float*, float*, int64_t, int64_t, int64_t, bool);
+  void (*softmax_bwd)(const float*, const float*, float*, int64_t, int64_t, int64_t, bool);
+  void (*adam)(const AdamArgs&);
+};
+extern const PointwiseOps kPwAvx512, kPwAvx2, kPwGeneric;
 void ew_use_isa(const char* name);
 
 }  // namespace tl

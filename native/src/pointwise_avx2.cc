@@ -5,7 +5,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <climits>
 #include <utility>
+#include <vector>
 
 #include "pointwise.h"
 
@@ -30,6 +32,8 @@ struct D {
     storef(t, r);
     for (int i = 0; i < n; ++i) p[i] = t[i];
   }
+  static inline R loadd(const double* p) { return _mm256_loadu_pd(p); }
+  static inline void stored(double* p, R r) { _mm256_storeu_pd(p, r); }
   static inline R set1(double x) { return _mm256_set1_pd(x); }
   static inline R add(R a, R b) { return _mm256_add_pd(a, b); }
   static inline R sub(R a, R b) { return _mm256_sub_pd(a, b); }
@@ -69,10 +73,62 @@ struct D {
     return _mm256_or_pd(_mm256_andnot_pd(sign(), mag), _mm256_and_pd(sign(), sgn));
   }
 };
+struct F {
+  using R = __m256;
+  using I = __m256i;
+  using K = __m256;  // all-ones lanes
+  static constexpr int N = 8;
+  static inline R loadf(const float* p) { return _mm256_loadu_ps(p); }
+  static inline R loadf_n(const float* p, int n) {
+    float t[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (int i = 0; i < n; ++i) t[i] = p[i];
+    return loadf(t);
+  }
+  static inline void storef(float* p, R r) { _mm256_storeu_ps(p, r); }
+  static inline void storef_n(float* p, R r, int n) {
+    float t[8];
+    storef(t, r);
+    for (int i = 0; i < n; ++i) p[i] = t[i];
+  }
+  static inline R set1(float x) { return _mm256_set1_ps(x); }
+  static inline R add(R a, R b) { return _mm256_add_ps(a, b); }
+  static inline R sub(R a, R b) { return _mm256_sub_ps(a, b); }
+  static inline R mul(R a, R b) { return _mm256_mul_ps(a, b); }
+  static inline R div(R a, R b) { return _mm256_div_ps(a, b); }
+  static inline R fma(R a, R b, R c) { return _mm256_fmadd_ps(a, b, c); }
+  static inline R sign() { return _mm256_castsi256_ps(_mm256_set1_epi32((int)0x80000000u)); }
+  static inline R neg(R a) { return _mm256_xor_ps(a, sign()); }
+  static inline R abs(R a) { return _mm256_andnot_ps(sign(), a); }
+  static inline K gt(R a, R b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
+  static inline K lt(R a, R b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
+  static inline K unord(R a, R b) { return _mm256_cmp_ps(a, b, _CMP_UNORD_Q); }
+  static inline R blend(K k, R a, R b) { return _mm256_blendv_ps(a, b, k); }
+  static inline R round_nearest(R x) { return _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static inline I cvt_round(R x) { return _mm256_cvtps_epi32(x); }
+  static inline R cvt_float(I q) { return _mm256_cvtepi32_ps(q); }
+  static inline I sub_i(I a, I b) { return _mm256_sub_epi32(a, b); }
+  static inline I srai1(I e) { return _mm256_srai_epi32(e, 1); }
+  static inline R pow2i(I q) {
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(q, _mm256_set1_epi32(127)), 23));
+  }
+  static inline R xor_sign(R y, R x) { return _mm256_xor_ps(y, _mm256_and_ps(x, sign())); }
+  static inline K eq(R a, R b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
+  static inline I seti(int v) { return _mm256_set1_epi32(v); }
+  static inline I ilogb2k(R x) {
+    return _mm256_sub_epi32(_mm256_and_si256(_mm256_srli_epi32(_mm256_castps_si256(x), 23), _mm256_set1_epi32(0xff)),
+                            _mm256_set1_epi32(0x7f));
+  }
+  static inline R add_exp(R x, I q) {
+    return _mm256_castsi256_ps(_mm256_add_epi32(_mm256_castps_si256(x), _mm256_slli_epi32(q, 23)));
+  }
+  static inline I blend_i(K k, I a, I b) {
+    return _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b), k));
+  }
+};
 #include "pointwise_impl.inc"
 }  // namespace ew_avx2
 
-const EwFn kEwAvx2 = ew_avx2::ew_dispatch;
+const PointwiseOps kPwAvx2 = ew_avx2::kOps;
 }  // namespace tl
 
 #pragma GCC pop_options

@@ -3,7 +3,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <climits>
 #include <utility>
+#include <vector>
 
 #include "pointwise.h"
 
@@ -13,5 +15,5 @@ namespace ew_generic {
 #include "pointwise_impl.inc"
 }  // namespace ew_generic
 
-const EwFn kEwGeneric = ew_generic::ew_dispatch;
+const PointwiseOps kPwGeneric = ew_generic::kOps;
 }  // namespace tl

@@ -1,6 +1,7 @@
 // Stand-alone tuning harness for the GEMM core (no Node): correctness spot checks and
 // GFLOP/s for square and makemore-sized products under different blockings.
-//   g++ -O3 -std=c++17 -pthread -I../src ../src/*.cc gemm_bench.cc -o /tmp/gemm_bench
+//   (from native/) g++ -O3 -std=c++17 -pthread -ffp-contract=off -Isrc src/gemm*.cc \
+//     src/pointwise*.cc src/threadpool.cc tools/gemm_bench.cc -o /tmp/gemm_bench
 //   /tmp/gemm_bench [isa] [threads] [MC KC NC]
 #include <chrono>
 #include <ctime>

@@ -128,9 +128,12 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
       if (needed && !needed.has(node)) continue;
       const ins = node.apply(g, retain);
       for (let i = 0; i < node.edges.length; i++) {
-        const gi = ins[i];
+        let gi = ins[i];
         if (gi === null || gi === undefined) continue;
         const e = node.edges[i];
+        // validate_outputs: a gradient takes the dtype of the tensor it is the gradient of
+        const want = e.fn ? e.fn.outDtype : e.leaf ? e.leaf.dtype : null;
+        if (want && gi.dtype !== want) gi = gi.to(want);
         if (e.fn) accumulateInto(nodeGrads, e.fn, gi);
         else if (e.leaf) {
           if (o.accumulate) {

@@ -1,6 +1,7 @@
 // A grad_fn: one node of the backward graph. Each op records its own node right where it
 // computes its forward (see `record` in ops/record.ts), so the formula sits beside the kernel.
 import { RuntimeError } from "../errors.js";
+import type { DType } from "../dtype.js";
 import { Storage } from "../storage.js";
 import { Tensor, viewHooks } from "../tensor.js";
 
@@ -8,6 +9,10 @@ declare module "../tensor.js" {
   interface Tensor {
     /** differentiable views: the storage version their grad_fn was made at */
     _viewVersion?: number;
+    /** an output of split/chunk/unbind, or a view of one (PyTorch's CreationMeta::MULTI_OUTPUT_NODE) */
+    _multiOutput?: boolean;
+    /** its index among the outputs of the function that made it (output_nr) */
+    _outputNr?: number;
   }
 }
 
@@ -25,6 +30,8 @@ interface Saved {
   /** saved as this node's own output: version errors then name this node (PyTorch's
    * SavedVariable keeps the grad_fn of outputs from save time) */
   output?: boolean;
+  /** the node the error message names instead (a view written in place: its AsStridedBackward0) */
+  fn?: Node | null;
 }
 
 let sequence = 0;
@@ -35,6 +42,11 @@ export class Node {
   retained: Tensor[] = [];
   hooks: ((g: Tensor) => Tensor | void)[] = [];
   released = false;
+  /** freed by a backward without retain_graph even though it saved no tensor (CopySlices drops
+   * the in-place op's node it wraps) */
+  releasesAlways = false;
+  /** the output's dtype: gradients flowing in are cast to it (the engine's validate_outputs) */
+  outDtype: DType | null = null;
   private saved: Saved[];
 
   constructor(
@@ -61,7 +73,7 @@ export class Node {
       if (v !== s.version) {
         const t = s.t;
         if (!s.output) refreshView(t);
-        const fn = s.output ? this : t.grad_fn;
+        const fn = s.fn !== undefined ? s.fn : s.output ? this : t.grad_fn;
         const fnName = fn?.name_();
         const kind = t.dtype.name === "float32" ? "FloatTensor" : t.dtype.name === "float64" ? "DoubleTensor" : t.dtype.name === "int64" ? "LongTensor" : t.dtype.name === "int32" ? "IntTensor" : t.dtype.name === "bool" ? "BoolTensor" : "ByteTensor";
         const who = fnName ? `, which is output 0 of ${fnName},` : "";
@@ -73,7 +85,7 @@ export class Node {
     const out = this.fn(grad);
     // freeing matters only for nodes that hold saved tensors: PyTorch lets a second backward
     // run through nodes that saved nothing (e.g. `(x + 1).sum()`)
-    if (!retainGraph && this.saved.length > 0) {
+    if (!retainGraph && (this.saved.length > 0 || this.releasesAlways)) {
       this.released = true;
       this.fn = null;
       this.saved = [];
@@ -83,11 +95,12 @@ export class Node {
 
   /** An in-place op wrote this node's output `out` into `self`: the saved output is self at its
    * current version (PyTorch saves the modified tensor itself). */
-  rebaseOutput(out: Tensor, self: Tensor): void {
+  rebaseOutput(out: Tensor, self: Tensor, viewNode?: Node | null): void {
     for (const s of this.saved) {
       if (s.t === out) {
         s.t = self;
         s.version = self._storage.version;
+        if (viewNode !== undefined) s.fn = viewNode;
       }
     }
   }
@@ -136,6 +149,7 @@ export function zerosWithLayout(base: Tensor, dtype = base.dtype): Tensor {
  * changed the base's history.
  */
 export function setViewHistory(view: Tensor, base: Tensor): void {
+  const old = view._gradFn;
   const shape = view._shape.slice(), strides = view._strides.slice(), off = view._offset - base._offset;
   const edge: Edge = base.grad_fn ? { fn: base.grad_fn, leaf: null } : { fn: null, leaf: base };
   view.grad_fn = new Node(
@@ -143,14 +157,51 @@ export function setViewHistory(view: Tensor, base: Tensor): void {
     [edge],
     (g) => {
       const z = zerosWithLayout(base, g.dtype);
-      (z._alias(shape, strides, off) as Tensor & { copy_(s: Tensor): Tensor }).copy_(g);
+      type T = Tensor & { copy_(s: Tensor): Tensor; sum(o: { dim: number[]; keepdim: boolean }): Tensor };
+      // an expanded view reads one base element many times: those gradients add up
+      // (as_strided_backward), summed over the broadcast dims before they are written
+      const bcast = shape.map((_, i) => i).filter((i) => strides[i] === 0 && shape[i] > 1);
+      if (bcast.length === 0) (z._alias(shape, strides, off) as T).copy_(g);
+      else (z._alias(shape.map((s, i) => (bcast.includes(i) ? 1 : s)), strides, off) as T).copy_((g as T).sum({ dim: bcast, keepdim: true }));
       return [z];
     },
     [],
     shape,
   );
+  view.grad_fn.outDtype = view.dtype;
+  moveRetained(view, old, view._gradFn);
   view._requires_grad = true;
   view._viewVersion = view._storage.version;
+}
+
+/** retain_grad follows a tensor's history when an in-place op (or a view's regeneration) gives
+ * it a new grad_fn: .grad is then the gradient of its current value. */
+export function moveRetained(t: Tensor, from: Node | null, to: Node | null): void {
+  if (!t._retains_grad || from === to) return;
+  if (from) from.retained = from.retained.filter((r) => r !== t);
+  if (to && !to.retained.includes(t)) to.retained.push(t);
+}
+
+/** Outputs of functions returning several views (split, chunk, unbind) and views of them may
+ * not be written in place while they take part in autograd. */
+export function markMultiOutput(views: readonly Tensor[]): void {
+  views.forEach((t, i) => {
+    if (t._gradFn === null) return;
+    t._multiOutput = true;
+    t._outputNr = i;
+  });
+}
+
+function multiOutputError(t: Tensor, indirect: boolean): RuntimeError {
+  const what = indirect ? "its base or another view of its base has been" : "is being";
+  return new RuntimeError(
+    `Output ${t._outputNr ?? 0} of ${t._gradFn?.name_() ?? ""} is a view and ${what} modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.`,
+  );
+}
+
+/** check_inplace's handle_view_on_rebase, for an in-place op on `t` */
+export function checkInplaceView(t: Tensor): void {
+  if (t._multiOutput && t._requires_grad && t._viewVersion !== undefined) throw multiOutputError(t, false);
 }
 
 /**
@@ -161,6 +212,7 @@ export function setViewHistory(view: Tensor, base: Tensor): void {
 export function refreshView(t: Tensor): void {
   const v = t._viewVersion;
   if (v === undefined || v === t._storage.version) return;
+  if (t._multiOutput && t._base?._requires_grad) throw multiOutputError(t, true);
   const base = t._base;
   t._viewVersion = t._storage.version;
   if (base === null || !base._requires_grad) return;

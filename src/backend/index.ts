@@ -12,8 +12,9 @@ export interface Backend {
   elementwise(op: string, out: Tensor, inputs: readonly Tensor[], compute: DType, params?: ArrayLike<number>): void;
   /** out (contiguous, the kept dims) = op over dims of x; idxOut gets arg indices for amax/amin */
   reduce(op: ReduceOp, x: Tensor, dims: readonly number[], out: Tensor, idxOut?: Tensor): void;
-  /** out[..., M, N] = a[..., M, K] @ b[..., K, N]; batch dims already broadcast; out contiguous */
-  matmul(a: Tensor, b: Tensor, out: Tensor): void;
+  /** out[..., M, N] (+)= a[..., M, K] @ b[..., K, N]; batch dims already broadcast; out's last dim
+   * unit-stride. accumulate: add to out, each k-step rounded in order (reference BLAS's axpy form) */
+  matmul(a: Tensor, b: Tensor, out: Tensor, accumulate?: boolean): void;
 }
 
 export const jsBackend: Backend = { name: "js", elementwise, reduce, matmul };

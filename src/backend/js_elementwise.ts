@@ -5,6 +5,7 @@ import type { DType } from "../dtype.js";
 import type { Tensor } from "../tensor.js";
 import { layoutOf } from "./strided.js";
 import { RuntimeError } from "../errors.js";
+import { F32_LANE_EXPRS, F32_LANE_FNS, f32RowKernel, hasF32RowKernel } from "./js_math.js";
 
 type Expr = string | { f: string; i: string }; // float compute / integer-or-bool compute
 
@@ -85,6 +86,8 @@ const helpers = {
   erf,
   log1p: Math.log1p,
   expm1: Math.expm1,
+  // float32 transcendentals, bit-exact with 1.13's SLEEF / glibc (js_math.ts)
+  ...F32_LANE_FNS,
 };
 
 // erf with ~1e-16 relative error (W. J. Cody's rational approximations)
@@ -117,8 +120,9 @@ function erfcPos(x: number): number {
 }
 
 /** op name -> expression. Float expressions run in double and are rounded on store, which is the
- * correctly rounded float32 result for + - * / sqrt; transcendental functions may differ from
- * PyTorch's vectorised (SLEEF) ones by an ulp. */
+ * correctly rounded float32 result for + - * / sqrt. With float32 compute the transcendental ops
+ * use js_math.ts instead (F32_LANE_EXPRS, f32RowKernel), matching 1.13 bit for bit; float64 ones
+ * use Math.* here and may differ from 1.13's SLEEF by an ulp. */
 export const EXPRS: Record<string, Expr> = {
   copy: "a",
   neg: "-a",
@@ -215,7 +219,35 @@ type Kernel = (
   ...I: ArrayLike<number>[]
 ) => void;
 
-const cache = new Map<string, Kernel>();
+/** A contiguous loop: operand i is read at p_i + j, or once at p_i when it is a broadcast scalar. */
+type FlatKernel = (
+  n: number,
+  P: ArrayLike<number>,
+  O: ArrayLike<number> & { [i: number]: number },
+  o: number,
+  I0: ArrayLike<number>, p0: number,
+  I1?: ArrayLike<number>, p1?: number,
+  I2?: ArrayLike<number>, p2?: number,
+) => void;
+
+interface Entry {
+  strided: Kernel | null;
+  /** by scalar pattern: bit i set = input i is a broadcast scalar */
+  flat: (FlatKernel | undefined)[];
+  op: string;
+  inDtypes: DType[];
+  compute: DType;
+  out: DType;
+}
+
+/** op -> (dtype combination -> kernels); no key strings are built per call */
+const cache = new Map<string, Map<number, Entry>>();
+const dtypeIds = new Map<DType, number>();
+function dtypeId(d: DType): number {
+  let id = dtypeIds.get(d);
+  if (id === undefined) dtypeIds.set(d, (id = dtypeIds.size + 1));
+  return id;
+}
 
 function castExpr(v: string, from: DType, to: DType): string {
   if (from === to) return v;
@@ -237,10 +269,17 @@ function castExpr(v: string, from: DType, to: DType): string {
   }
 }
 
-function compile(op: string, inDtypes: DType[], compute: DType, out: DType): Kernel {
+interface Parts {
+  names: string[];
+  load: (i: number, p: string) => string;
+  store: string;
+}
+
+function parts(op: string, inDtypes: DType[], compute: DType, out: DType): Parts {
   const e = EXPRS[op];
   if (e === undefined) throw new Error(`no TypeScript kernel for ${op}`);
   let expr = typeof e === "string" ? e : compute.kind === "f" ? e.f : e.i;
+  if (compute.name === "float32" && F32_LANE_EXPRS[op] !== undefined) expr = F32_LANE_EXPRS[op];
   // $R: the rounding of the compute dtype, for helpers that round each step like ATen does
   expr = expr.replace(/\$R/g, compute.name === "float32" ? "Math.fround" : "H.id");
   if (compute.name === "int64") {
@@ -256,6 +295,12 @@ function compile(op: string, inDtypes: DType[], compute: DType, out: DType): Ker
   if (out.name === "int64") store = compute.kind === "f" ? `(Math.trunc(${expr}) + 0)` : `((${expr}) + 0)`;
   else if (out.name === "bool" && compute.kind === "b") store = `((${expr}) ? 1 : 0)`;
   const load = (i: number, p: string) => `const ${names[i]} = ${castExpr(`I${i}[${p}]`, inDtypes[i], compute)};`;
+  void n;
+  return { names, load, store };
+}
+
+function compile(op: string, inDtypes: DType[], compute: DType, out: DType): Kernel {
+  const { names, load, store } = parts(op, inDtypes, compute, out);
   const args = names.map((_, i) => `I${i}`).join(", ");
   const src = `
 "use strict";
@@ -291,23 +336,94 @@ return function kernel(shape, st, off, P, O, ${args}) {
   }
 };`;
   const outer = new Function("H", src) as (h: typeof helpers) => Kernel;
-  void n;
   return outer(helpers);
 }
+
+/** The loop for contiguous operands (same expressions as the strided kernel, so the same numbers). */
+function compileFlat(e: Entry, pattern: number): FlatKernel {
+  const { names, load, store } = parts(e.op, e.inDtypes, e.compute, e.out);
+  const scalar = (i: number) => (pattern >> i) & 1;
+  const args = names.map((_, i) => `I${i}, p${i}`).join(", ");
+  const src = `
+"use strict";
+return function flat(n, P, O, o, ${args}) {
+  ${names.map((_, i) => (scalar(i) ? load(i, `p${i}`) : "")).join(" ")}
+  for (let j = 0; j < n; j++) {
+    ${names.map((_, i) => (scalar(i) ? "" : load(i, `p${i} + j`))).join(" ")}
+    O[o + j] = ${store};
+  }
+};`;
+  return (new Function("H", src) as (h: typeof helpers) => FlatKernel)(helpers);
+}
+
+function entryOf(op: string, out: Tensor, inputs: readonly Tensor[], compute: DType): Entry {
+  let byOp = cache.get(op);
+  if (byOp === undefined) cache.set(op, (byOp = new Map()));
+  let key = dtypeId(compute) * 16 + dtypeId(out.dtype);
+  for (let i = 0; i < inputs.length; i++) key = key * 16 + dtypeId(inputs[i].dtype);
+  let e = byOp.get(key);
+  if (e === undefined) {
+    const inDtypes = inputs.map((t) => t.dtype);
+    e = { strided: null, flat: [], op, inDtypes, compute, out: out.dtype };
+    if (EXPRS[op] === undefined) throw new Error(`no TypeScript kernel for ${op}`);
+    byOp.set(key, e);
+  }
+  return e;
+}
+
+/** stride 0 in every dim of size > 1: one element broadcast over the output */
+function isBroadcastScalar(t: Tensor): boolean {
+  const sh = t._shape, st = t._strides;
+  for (let d = 0; d < sh.length; d++) if (sh[d] !== 1 && st[d] !== 0) return false;
+  return true;
+}
+
+// scalar parameters take the compute dtype first, as PyTorch casts them (alpha, clamp bounds);
+// one scratch array serves every call (kernels run synchronously and never re-enter)
+const P32 = new Float32Array(4);
 
 /** out[...] = op(inputs[...]) elementwise; inputs are already expanded to out's shape. */
 export function elementwise(op: string, out: Tensor, inputs: readonly Tensor[], compute: DType, params: ArrayLike<number> = EMPTY): void {
   if (out.numel() === 0) return;
-  let key = op + "|" + compute.name + "|" + out.dtype.name;
-  for (const t of inputs) key += "|" + t.dtype.name;
-  let k = cache.get(key);
-  if (k === undefined) {
-    k = compile(op, inputs.map((t) => t.dtype), compute, out.dtype);
-    cache.set(key, k);
+  if (compute.name === "float32" && inputs.length === 1 && hasF32RowKernel(op)) {
+    // sin/cos/tan and the cpu_kernel_vec ops depend on where an element sits in its row
+    f32RowKernel(op, out, inputs[0]);
+    return;
   }
+  const e = entryOf(op, out, inputs, compute);
+  let P = params;
+  if (compute.name === "float32" && params.length) {
+    if (params.length > P32.length) P = Float32Array.from(params);
+    else {
+      for (let i = 0; i < params.length; i++) P32[i] = params[i];
+      P = P32;
+    }
+  }
+  const O = out._storage.data;
+  const ni = inputs.length;
+  if (ni <= 3 && out.is_contiguous()) {
+    // the common case: every input contiguous like out, or one broadcast element
+    let pattern = 0;
+    for (let i = 0; i < ni; i++) {
+      const t = inputs[i];
+      if (isBroadcastScalar(t)) pattern |= 1 << i;
+      else if (!t.is_contiguous()) {
+        pattern = -1;
+        break;
+      }
+    }
+    if (pattern >= 0) {
+      const f = e.flat[pattern] ?? (e.flat[pattern] = compileFlat(e, pattern));
+      const n = out.numel();
+      const a = inputs[0], b = inputs[1], c = inputs[2];
+      if (ni === 1) f(n, P, O, out._offset, a._storage.data, a._offset);
+      else if (ni === 2) f(n, P, O, out._offset, a._storage.data, a._offset, b._storage.data, b._offset);
+      else f(n, P, O, out._offset, a._storage.data, a._offset, b._storage.data, b._offset, c._storage.data, c._offset);
+      return;
+    }
+  }
+  const k = e.strided ?? (e.strided = compile(op, e.inDtypes, compute, e.out));
   const lay = layoutOf(out, inputs);
-  // scalar parameters take the compute dtype first, as PyTorch casts them (alpha, clamp bounds)
-  const P = compute.name === "float32" && params.length ? Float32Array.from(params) : params;
-  k(lay.shape, lay.strides, lay.offsets, P, out._storage.data, ...inputs.map((t) => t._storage.data));
+  k(lay.shape, lay.strides, lay.offsets, P, O, ...inputs.map((t) => t._storage.data));
 }
 const EMPTY = new Float64Array(0);

@@ -1,4 +1,5 @@
-// float32 transcendental functions bit-exact with PyTorch 1.13's CPU kernels (Debian build, AVX2).
+// float32 transcendental functions bit-exact with PyTorch 1.13's CPU kernels (Debian build, AVX2,
+// no MKL, one intra-op thread).
 //
 // Where 1.13 computes what (aten/src/ATen/native/cpu/UnaryOpsKernel.cpp, Activation.cpp, vml.h,
 // cpu/vec/vec256/vec256_float.h, Loops.h):
@@ -8,21 +9,29 @@
 //   to a full vector, so each lane's value depends only on its input -- except sin/cos/tan,
 //   whose vector takes the slow (Payne-Hanek) reduction for all 8 lanes when any lane has
 //   |x| >= 125 or is inf/nan: `big` below says which path the element's group took.
-// * sigmoid, silu, gelu, gelu(tanh), sinh, cosh are cpu_kernel_vec: a contiguous row is done in
+// * sigmoid, silu, gelu(tanh), sinh, cosh are cpu_kernel_vec: a contiguous row is done in
 //   chunks of 16 with the vector lambda (SLEEF) and the remainder with the scalar lambda (glibc
-//   2.36 expf/erff/tanhf/sinhf/coshf); a strided row is all scalar.
-// * sqrt, rsqrt (1 / sqrt) are correctly rounded IEEE operations in both paths.
+//   2.36 expf/erff/tanhf/sinhf/coshf); a strided row is all scalar. gelu (erf form) is the same
+//   except that a contiguous tensor of more than one element goes to oneDNN 2.6's eltwise
+//   gelu_erf (Abramowitz-Stegun erf with oneDNN's exp), through ATen's use_mkldnn().
+// * exp2 is a plain cpu_kernel: glibc exp2f everywhere.
+// * sqrt, rsqrt (1 / sqrt) are correctly rounded IEEE operations in both paths (no code here).
 //
 // SLEEF's vector code is a sequence of float32 operations; every step is Math.fround-ed here and
-// every FMA instruction (vmla / vfma* with ENABLE_FMA_SP) is fma32. SLEEF is compiled with
+// every FMA instruction (vmla / vfma* with ENABLE_FMA_SP) is fma32 -- or a plain
+// fround(a * b + c) where a search over all 2^32 inputs found no input for which the two differ
+// (the double sum rounds to a float midpoint only rarely). SLEEF is compiled with
 // -ffp-contract=off, so nothing else is fused. The glibc functions follow the machine code of
-// Debian's libm.so.6 (x86-64, FMA ifunc variant of expf; the Sun float code of erff, tanhf,
-// expm1f, sinhf, coshf has no FMA variant). Verified over all 2^32 inputs against the libraries
-// by scripts/check_math_exhaustive.ts.
+// Debian's libm.so.6 (x86-64; FMA ifunc variants of expf/exp2f; the Sun float code of erff,
+// tanhf, expm1f, sinhf, coshf has no FMA variant). scripts/check_math_exhaustive.ts compares
+// each function with the libraries over all 2^32 inputs.
 //
-// SLEEF is Boost-licensed (Copyright Naoki Shibata and contributors); glibc is LGPL-2.1+.
+// SLEEF is Boost-licensed (Copyright Naoki Shibata and contributors); glibc is LGPL-2.1+;
+// oneDNN is Apache-2.0.
 
-import { fma32, fma64 } from "../random/fma.js";
+import { fma32 } from "../random/fma.js";
+import { contiguousStrides } from "../shape.js";
+import { getReductionThreads } from "./sum_order.js";
 
 const fr = Math.fround;
 
@@ -188,10 +197,6 @@ function dfmulDD(xx: number, xy: number, yx: number, yy: number): void {
   P[1] = fma32(xx, yy, fma32(xy, yx, fr(p - s)));
   P[0] = s;
 }
-/** dfmul_vf_vf2_vf2 */
-function dfmulDDtoF(xx: number, xy: number, yx: number, yy: number): number {
-  return fma32(xx, yx, fma32(xy, yx, fr(xx * yy)));
-}
 /** dfsqu_vf2_vf2 */
 function dfsqu(x: number, y: number): void {
   const p = x * x;
@@ -262,20 +267,19 @@ const E4 = fr(0.166666671633720397949219);
 
 /** Sleef_expf8_u10 (xexpf) lane. */
 export function expf(d: number): number {
-  const q = cvtRound(fr(d * R_LN2F));
-  const qf = fr(q);
-  let s = fma32(qf, -L2UF, d);
-  s = fma32(qf, -L2LF, s);
-  let u = fma32(E0, s, E1);
-  u = fma32(u, s, E2);
-  u = fma32(u, s, E3);
-  u = fma32(u, s, E4);
-  u = fma32(u, s, 0.5);
+  if (!(d >= -104 && d <= 100)) return d > 100 ? Infinity : d < -104 ? 0 : NaN;
+  // rint(d / ln2) by the 1.5 * 2^52 trick (|q| <= 150; a zero's sign is lost in the int anyway)
+  const q = fr(d * R_LN2F) + 6755399441055744 - 6755399441055744;
+  // these FMAs round the same as a*b+c in double then float, for all 2^32 inputs; the last does not
+  const s = fr(q * -L2LF + fr(q * -L2UF + d));
+  let u = fr(E0 * s + E1);
+  u = fr(u * s + E2);
+  u = fr(u * s + E3);
+  u = fr(u * s + E4);
+  u = fr(u * s + 0.5);
   u = fr(1 + fma32(fr(s * s), u, s));
-  u = ldexp2(u, q);
-  if (d < -104) u = 0;
-  if (100 < d) u = Infinity;
-  return u;
+  const h = q >> 1;
+  return fr(fr(u * POW2[h + 126]) * POW2[q - h + 126]);
 }
 
 const K0 = fr(0.1980960224e-3);
@@ -284,48 +288,83 @@ const K2 = fr(0.8333456703e-2);
 const K3 = fr(0.4166637361e-1);
 const K4 = fr(0.166666659414234244790680580464);
 
-/** expk2f: exp of the double-float (dx, dy) as a double-float in (P[0], P[1]). */
+/** expk2f: exp of the double-float (dx, dy) as a double-float in (P[0], P[1]); df.h written out.
+ * Its FMAs round like a*b+c in double then float for all 2^32 inputs of tanh, erf and expm1. */
 function expk2f(dx: number, dy: number): void {
-  const q = cvtRound(fr(fr(dx + dy) * R_LN2F));
-  const qf = fr(q);
-  dfadd2DF(dx, dy, fr(qf * -L2UF));
-  dfadd2DF(P[0], P[1], fr(qf * -L2LF));
-  const sx = P[0];
-  const sy = P[1];
-  let u = fma32(K0, sx, K1);
-  u = fma32(u, sx, K2);
-  u = fma32(u, sx, K3);
-  dfmulDF(sx, sy, u);
-  dfadd2DF(P[0], P[1], K4);
-  dfmulDD(sx, sy, P[0], P[1]);
-  dfadd2DF(P[0], P[1], 0.5);
-  const tx = P[0];
-  const ty = P[1];
-  dfsqu(sx, sy);
-  dfmulDD(P[0], P[1], tx, ty);
-  dfadd2DD(sx, sy, P[0], P[1]);
-  dfaddFD(1, P[0], P[1]);
+  const u0 = fr(fr(dx + dy) * R_LN2F);
+  // cvtps2dq: nan or out of range gives INT_MIN
+  const q = u0 > -2147483648 && u0 < 2147483648 ? rintf(u0) | 0 : -2147483648;
+  // s = d + q * -ln2 (two steps of dfadd2_vf2_vf2_vf)
+  let y = fr(q * -L2UF);
+  let s = fr(dx + y);
+  let v = fr(s - dx);
+  let sy = fr(fr(fr(dx - fr(s - v)) + fr(y - v)) + dy);
+  let sx = s;
+  y = fr(q * -L2LF);
+  s = fr(sx + y);
+  v = fr(s - sx);
+  sy = fr(fr(fr(sx - fr(s - v)) + fr(y - v)) + sy);
+  sx = s;
+  let u = fr(K0 * sx + K1);
+  u = fma32(u, sx, K2); // the one FMA here that a plain a*b+c would round differently (1 input of expm1)
+  u = fr(u * sx + K3);
+  // t = s * u + K4
+  let p = sx * u;
+  let tx = fr(p);
+  let e = fr(p - tx);
+  let ty = fr(sy * u + e);
+  s = fr(tx + K4);
+  v = fr(s - tx);
+  ty = fr(fr(fr(tx - fr(s - v)) + fr(K4 - v)) + ty);
+  tx = s;
+  // t = s * t + 0.5
+  p = sx * tx;
+  let ax = fr(p);
+  e = fr(p - ax);
+  e = fr(sy * tx + e);
+  let ay = fr(sx * ty + e);
+  s = fr(ax + 0.5);
+  v = fr(s - ax);
+  ay = fr(fr(fr(ax - fr(s - v)) + fr(0.5 - v)) + ay);
+  ax = s;
+  // s + s^2 * t
+  p = sx * sx;
+  const qx = fr(p);
+  e = fr(p - qx);
+  const x2 = fr(sx + sx);
+  const qy = fr(x2 * sy + e);
+  p = qx * ax;
+  const bx = fr(p);
+  e = fr(p - bx);
+  e = fr(qy * ax + e);
+  const by = fr(qx * ay + e);
+  const cx = fr(sx + bx);
+  v = fr(cx - sx);
+  const cy = fr(fr(fr(sx - fr(cx - v)) + fr(bx - v)) + fr(sy + by));
+  // 1 + c
+  const ex = fr(1 + cx);
+  const ey = fr(fr(fr(1 - ex) + cx) + cy);
   if (dx < -104) {
     P[0] = 0;
     P[1] = 0;
     return;
   }
-  P[0] = ldexp2(P[0], q);
-  P[1] = ldexp2(P[1], q);
+  P[0] = ldexp2(ex, q);
+  P[1] = ldexp2(ey, q);
 }
 
 /** Sleef_expm1f8_u10 (xexpm1f) lane. */
 export function expm1f(a: number): number {
+  if (a > 88.72283172607421875) return Infinity;
+  if (a < EXPM1_LO) return -1;
   expk2f(a, 0);
   dfadd2DF(P[0], P[1], -1);
-  let x = fr(P[0] + P[1]);
-  if (a > 88.72283172607421875) x = Infinity;
-  if (a < EXPM1_LO) x = -1;
-  if (a === 0 && 1 / a < 0) x = -0;
-  return x;
+  if (a === 0 && 1 / a < 0) return -0;
+  return fr(P[0] + P[1]);
 }
 
-/** Sleef_tanhf8_u10 (xtanhf) lane. */
+/** Sleef_tanhf8_u10 (xtanhf) lane. Its FMAs (here and in expk2f) round the same as a*b+c in double
+ * then float, for all 2^32 inputs. */
 export function tanhf(x: number): number {
   if (x !== x) return NaN;
   const ax = Math.abs(x);
@@ -333,15 +372,30 @@ export function tanhf(x: number): number {
   expk2f(ax, 0);
   const dx = P[0];
   const dy = P[1];
-  dfrecD(dx, dy);
-  const ex = P[0];
-  const ey = P[1];
-  dfaddDD(dx, dy, ex, ey);
-  const bx = P[0];
-  const by = P[1];
-  dfaddDD(dx, dy, -ex, -ey);
-  dfdiv(P[0], P[1], bx, by);
-  let y = fr(P[0] + P[1]);
+  // e = 1 / d
+  const r = fr(1 / dx);
+  const mdx = -dx;
+  const mdy = -dy;
+  let w = fr(mdx * r + 1);
+  w = fr(mdy * r + w);
+  const ey = fr(r * w);
+  // (d - e) / (d + e)
+  let s = fr(dx + r);
+  const bx = s;
+  const by = fr(fr(fr(fr(dx - s) + r) + dy) + ey);
+  s = fr(dx - r);
+  const nx = s;
+  const ny = fr(fr(fr(fr(dx - s) - r) + dy) - ey);
+  const t = fr(1 / bx);
+  const qx = fr(nx * t);
+  const uu = fr(t * nx - qx);
+  const mbx = -bx;
+  const mby = -by;
+  let vv = fr(mbx * t + 1);
+  vv = fr(mby * t + vv);
+  let qy = fr(ny * t + uu);
+  qy = fr(qx * vv + qy);
+  let y = fr(qx + qy);
   if (y !== y) y = 1;
   return signbit(x) ? -y : y;
 }
@@ -350,6 +404,7 @@ export function tanhf(x: number): number {
 export function sinhf(x: number): number {
   if (x !== x) return NaN;
   const ax = Math.abs(x);
+  if (ax > 89) return signbit(x) ? -Infinity : Infinity;
   expk2f(ax, 0);
   const dx = P[0];
   const dy = P[1];
@@ -364,6 +419,7 @@ export function sinhf(x: number): number {
 export function coshf(x: number): number {
   if (x !== x) return NaN;
   const ax = Math.abs(x);
+  if (ax > 89) return Infinity;
   expk2f(ax, 0);
   const dx = P[0];
   const dy = P[1];
@@ -390,30 +446,44 @@ function logSpecial(d: number): number {
   return 0;
 }
 
-/** Sleef_logf8_u10 (xlogf_u1) lane. */
+/** Sleef_logf8_u10 (xlogf_u1) lane: the df.h helpers written out, so that V8 inlines it all.
+ * Every FMA here rounds the same as a*b+c in double then float, for all 2^32 inputs. */
 export function logf(d: number): number {
   if (!(d > 0 && d < Infinity)) return logSpecial(d);
   const o = d < FLT_MIN;
   if (o) d = fr(d * TWO64);
-  let e = ilogb2k(fr(d * C4_3));
+  F32[0] = fr(d * C4_3);
+  let e = ((U32[0] >>> 23) & 0xff) - 0x7f;
   const m = d * POW2W[160 - e];
   if (o) e -= 64;
-  dfmulFF(LN2HI, fr(e));
-  const s0x = P[0];
-  const s0y = fma32(LN2LO, fr(e), P[1]);
-  dfadd2FF(-1, m);
-  const nx = P[0];
-  const ny = P[1];
-  dfadd2FF(1, m);
-  dfdiv(nx, ny, P[0], P[1]);
-  const xx = P[0];
-  const xy = P[1];
+  // s = (ln2 hi, lo) * e
+  const sp = LN2HI * e;
+  const sx = fr(sp);
+  const sy = fr(LN2LO * e + fr(sp - sx));
+  // (m - 1) / (m + 1) in double-float
+  let a = fr(m - 1);
+  let v = fr(a + 1);
+  const nx = a;
+  const ny = fr(fr(-1 - fr(a - v)) + fr(m - v));
+  a = fr(1 + m);
+  v = fr(a - 1);
+  const dx = a;
+  const dy = fr(fr(1 - fr(a - v)) + fr(m - v));
+  const t = fr(1 / dx);
+  const xx = fr(nx * t);
+  const uu = fr(t * nx - xx);
+  const vv = fr(-dy * t + fr(-dx * t + 1));
+  const xy = fr(xx * vv + fr(ny * t + uu));
   const x2 = fr(xx * xx);
-  let t = fma32(LG0, x2, LG1);
-  t = fma32(t, x2, LG2);
-  dfaddDD(s0x, s0y, fr(xx * 2), fr(xy * 2));
-  dfaddDF(P[0], P[1], fr(fr(x2 * xx) * t));
-  return fr(P[0] + P[1]);
+  let p = fr(LG0 * x2 + LG1);
+  p = fr(p * x2 + LG2);
+  // s + 2x + x^3 p
+  const bx = fr(xx * 2);
+  const r0 = fr(sx + bx);
+  const r1 = fr(fr(fr(fr(sx - r0) + bx) + sy) + fr(xy * 2));
+  const w = fr(fr(x2 * xx) * p);
+  const r2 = fr(r0 + w);
+  return fr(r2 + fr(fr(fr(r0 - r2) + w) + r1));
 }
 
 const L10_0 = fr(0.1314289868);
@@ -536,21 +606,43 @@ export function erff(s: number): number {
   if (!(a < 4)) return signbit(s) ? -1 : 1;
   const k = a < F1_1 ? 0 : a < F2_4 ? 1 : 2;
   const u = k === 0 ? fr(a * a) : a;
+  // its FMAs (here and in expk2f) round the same as a*b+c in double then float, for all 2^32 inputs
   let t = ERF_T[0][k];
-  t = fma32(t, u, ERF_T[1][k]);
-  t = fma32(t, u, ERF_T[2][k]);
-  t = fma32(t, u, ERF_T[3][k]);
-  t = fma32(t, u, ERF_T[4][k]);
-  dfmulFF(t, u);
-  dfadd2DD(P[0], P[1], ERF_D1[k][0], ERF_D1[k][1]);
-  dfmulDF(P[0], P[1], u);
-  dfadd2DD(P[0], P[1], ERF_D2[k][0], ERF_D2[k][1]);
-  dfmulDF(P[0], P[1], a);
+  t = fr(t * u + ERF_T[1][k]);
+  t = fr(t * u + ERF_T[2][k]);
+  t = fr(t * u + ERF_T[3][k]);
+  t = fr(t * u + ERF_T[4][k]);
+  // d = (t u + D1) u + D2) a in double-float
+  let p = t * u;
+  let dx = fr(p);
+  let dy = fr(p - dx);
+  let c = ERF_D1[k];
+  let z = fr(dx + c[0]);
+  let v = fr(z - dx);
+  dy = fr(fr(fr(dx - fr(z - v)) + fr(c[0] - v)) + fr(dy + c[1]));
+  dx = z;
+  p = dx * u;
+  z = fr(p);
+  dy = fr(dy * u + fr(p - z));
+  dx = z;
+  c = ERF_D2[k];
+  z = fr(dx + c[0]);
+  v = fr(z - dx);
+  dy = fr(fr(fr(dx - fr(z - v)) + fr(c[0] - v)) + fr(dy + c[1]));
+  dx = z;
+  p = dx * a;
+  z = fr(p);
+  dy = fr(dy * a + fr(p - z));
+  dx = z;
   if (k !== 0) {
-    expk2f(P[0], P[1]);
-    dfaddFD(1, -P[0], -P[1]);
+    // 1 - exp(d)
+    expk2f(dx, dy);
+    const ex = -P[0];
+    z = fr(1 + ex);
+    dy = fr(fr(fr(1 - z) + ex) - P[1]);
+    dx = z;
   }
-  const r = fr(P[0] + P[1]);
+  const r = fr(dx + dy);
   return signbit(s) ? -r : r;
 }
 
@@ -666,17 +758,28 @@ const PI_A2F_H = fr(-PI_A2F * 0.5);
 const PI_B2F_H = fr(-PI_B2F * 0.5);
 const PI_C2F_H = fr(-PI_C2F * 0.5);
 
-/** sin/cos polynomial on the reduced double-float (sx, sy). */
+/** sin/cos polynomial on the reduced double-float (sx, sy); df.h written out. */
 function sinPoly(sx: number, sy: number): number {
-  dfsqu(sx, sy);
-  const qx = P[0];
-  const qy = P[1];
-  let u = fma32(SC0, qx, SC1);
-  u = fma32(u, qx, SC2);
-  dfaddFF(SC3, fr(u * qx));
-  dfmulDD(P[0], P[1], qx, qy);
-  dfaddFD(1, P[0], P[1]);
-  return dfmulDDtoF(sx, sy, P[0], P[1]);
+  let p = sx * sx;
+  const qx = fr(p);
+  let e = fr(p - qx);
+  const x2 = fr(sx + sx);
+  const qy = fma32(x2, sy, e); /*s6*/
+  let u = fma32(SC0, qx, SC1); /*s40*/
+  u = fma32(u, qx, SC2); /*s41*/
+  const w = fr(u * qx);
+  const ax = fr(SC3 + w);
+  const ay = fr(fr(SC3 - ax) + w);
+  p = ax * qx;
+  const bx = fr(p);
+  e = fr(p - bx);
+  e = fma32(ay, qx, e); /*s3*/
+  const by = fma32(ax, qy, e); /*s2*/
+  const cx = fr(1 + bx);
+  const cy = fr(fr(fr(1 - cx) + bx) + by);
+  const f = fr(sx * cy);
+  const g = fma32(sy, cx, f); /*s5*/
+  return fma32(sx, cx, g); /*s4*/
 }
 
 /** Sleef_sinf8_u10 (xsinf_u1) lane; big: the vector took the rempif path. */
@@ -685,13 +788,18 @@ export function sinf(d: number, big: boolean): number {
   let sx: number;
   let sy: number;
   if (!big) {
+    // |d| < 125: q fits easily; the df.h steps written out
     const u = rintf(fr(d * M_1_PI_F));
-    q = cvtRound(u);
-    const v = fma32(u, -PI_A2F, d);
-    dfadd2FF(v, fr(u * -PI_B2F));
-    dfaddDF(P[0], P[1], fr(u * -PI_C2F));
-    sx = P[0];
-    sy = P[1];
+    q = u | 0;
+    const mpa = -PI_A2F;
+    const v = fma32(u, mpa, d); /*s42*/
+    const w = fr(u * -PI_B2F);
+    const s0 = fr(v + w);
+    const vv = fr(s0 - v);
+    const s0y = fr(fr(v - fr(s0 - vv)) + fr(w - vv));
+    const w2 = fr(u * -PI_C2F);
+    sx = fr(s0 + w2);
+    sy = fr(fr(fr(s0 - sx) + w2) + s0y);
   } else {
     if (!(d - d === 0)) return NaN;
     rempif(d);
@@ -719,13 +827,22 @@ export function cosf(d: number, big: boolean): number {
   let sx: number;
   let sy: number;
   if (!big) {
-    const dq = fma32(rintf(fma32(d, M_1_PI_F, -0.5)), 2, 1);
-    q = cvtRound(dq);
-    dfadd2FF(d, fr(dq * PI_A2F_H));
-    dfadd2DF(P[0], P[1], fr(dq * PI_B2F_H));
-    dfadd2DF(P[0], P[1], fr(dq * PI_C2F_H));
-    sx = P[0];
-    sy = P[1];
+    const h = fma32(d, M_1_PI_F, -0.5); /*s44*/
+    const dq = 2 * rintf(h) + 1; // exact: a small odd integer (SLEEF's fma)
+    q = dq | 0;
+    let w = fr(dq * PI_A2F_H);
+    let s0 = fr(d + w);
+    let vv = fr(s0 - d);
+    let s0y = fr(fr(d - fr(s0 - vv)) + fr(w - vv));
+    w = fr(dq * PI_B2F_H);
+    const s1 = fr(s0 + w);
+    vv = fr(s1 - s0);
+    s0y = fr(fr(fr(s0 - fr(s1 - vv)) + fr(w - vv)) + s0y);
+    w = fr(dq * PI_C2F_H);
+    s0 = fr(s1 + w);
+    vv = fr(s0 - s1);
+    sy = fr(fr(fr(s1 - fr(s0 - vv)) + fr(w - vv)) + s0y);
+    sx = s0;
   } else {
     if (!(d - d === 0)) return NaN;
     rempif(d);
@@ -991,10 +1108,35 @@ export function glibcExpf(x: number): number {
   }
   const r = dd + e;
   const s = EXP2F_TAB[k & 31] * POW2W[160 + (k >> 5)];
-  const z = fma64(EXPF_C0, r, EXPF_C1);
-  const r2 = r * r;
-  let y = fma64(EXPF_C2, r, 1);
-  y = fma64(z, r2, y);
+  // glibc fuses these three; rounding them twice gives the same float for all 2^32 inputs
+  const z = EXPF_C0 * r + EXPF_C1;
+  const y = z * (r * r) + (EXPF_C2 * r + 1);
+  return fr(y * s);
+}
+
+const EXP2F_SHIFT = f64FromBits(0x42e8000000000000n); // 0x1.8p52 / 32
+const EXP2F_C0 = f64FromBits(0x3fac6af84b912394n);
+const EXP2F_C1 = f64FromBits(0x3fcebfce50fac4f3n);
+const EXP2F_C2 = f64FromBits(0x3fe62e42ff0c52d6n);
+
+/** glibc exp2f (__exp2f_fma); 1.13's exp2 is a plain cpu_kernel: every element takes it. */
+export function glibcExp2f(x: number): number {
+  if (!(x < 128 && x > -128)) {
+    if (x === -Infinity) return 0;
+    if (x !== x || x === Infinity) return x + x;
+    if (x > 0) return Infinity;
+    if (x <= -150) return 0;
+    if (x < -149) return 1.401298464324817e-45; // __math_may_uflowf
+  }
+  // x = k/32 + r: adding the shift rounds to a multiple of 1/32, ties to even
+  const kd0 = x + EXP2F_SHIFT;
+  const kd = kd0 - EXP2F_SHIFT;
+  const k = kd * 32;
+  const r = x - kd;
+  const s = EXP2F_TAB[k & 31] * POW2W[160 + (k >> 5)];
+  // glibc fuses these three; rounding them twice gives the same float for all 2^32 inputs
+  const z = EXP2F_C0 * r + EXP2F_C1;
+  const y = z * (r * r) + (EXP2F_C2 * r + 1);
   return fr(y * s);
 }
 
@@ -1224,4 +1366,381 @@ export function glibcErff(x: number): number {
   const z = floatFromBits(floatBits(ax) & 0xfffff000);
   const r = fr(glibcExpf(fr(fr(-z * z) - 0.5625)) * glibcExpf(fr(fr(fr(z - ax) * fr(z + ax)) + fr(R / S))));
   return hx >= 0 ? fr(1 - fr(r / ax)) : fr(fr(r / ax) - 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// oneDNN 2.6 gelu_erf (jit eltwise injector): 1.13 sends F.gelu of a contiguous float32 tensor
+// with more than one element to oneDNN instead of its own kernel
+// ---------------------------------------------------------------------------------------------
+
+const DNNL_LN_FLT_MIN = floatFromBitsInit(0xc2aeac50);
+const DNNL_LN_FLT_MAX = floatFromBitsInit(0x42b17218);
+const DNNL_LOG2E = floatFromBitsInit(0x3fb8aa3b);
+const DNNL_LN2 = floatFromBitsInit(0x3f317218);
+const DNNL_EXP_POL = [0x3f7ffffb, 0x3efffee3, 0x3e2aad40, 0x3d2b9d0d, 0x3c07cfce].map(floatFromBitsInit);
+const DNNL_GELU_P = floatFromBitsInit(0x3ea7ba05);
+const DNNL_SQRT1_2 = floatFromBitsInit(0x3f3504f3);
+const DNNL_GELU_POL = [0x3e827906, 0xbe91a98e, 0x3fb5f0e3, 0xbfba00e3, 0x3f87dc22].map(floatFromBitsInit);
+
+function floatFromBitsInit(b: number): number {
+  I32[0] = b;
+  return F32[0];
+}
+
+/** exp_compute_vector_fwd lane */
+function dnnlExp(x0: number): number {
+  const zero = x0 < DNNL_LN_FLT_MIN;
+  // minps/maxps return the second operand when one is nan
+  let x = x0 < DNNL_LN_FLT_MAX ? x0 : DNNL_LN_FLT_MAX;
+  x = x > DNNL_LN_FLT_MIN ? x : DNNL_LN_FLT_MIN;
+  const fx = Math.floor(fr(fr(x * DNNL_LOG2E) + 0.5));
+  const r = fma32(-fx, DNNL_LN2, x);
+  const p2 = zero ? 0 : pow2i(cvtRound(fr(fx - 1)));
+  let y = DNNL_EXP_POL[4];
+  for (let i = 3; i >= 0; i--) y = fma32(y, r, DNNL_EXP_POL[i]);
+  y = fma32(y, r, 1);
+  return fr(fr(y * p2) * 2);
+}
+
+/** gelu_erf_compute_vector_fwd lane (Abramowitz-Stegun erf) */
+export function dnnlGeluErf(s: number): number {
+  const x = fr(s * DNNL_SQRT1_2);
+  const t = fr(1 / fma32(DNNL_GELU_P, Math.abs(x), 1));
+  const e = -dnnlExp(-fr(x * x));
+  const et = fr(e * t);
+  let r = DNNL_GELU_POL[4];
+  for (let i = 3; i >= 0; i--) r = fma32(r, t, DNNL_GELU_POL[i]);
+  let erf = fma32(et, r, 1);
+  if (signbit(s)) erf = -erf;
+  const half = fr(s * 0.5);
+  return fma32(erf, half, half);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels: which lane function each element gets, as 1.13's TensorIterator loops decide
+// ---------------------------------------------------------------------------------------------
+
+const KALPHA = fr(Math.SQRT1_2);
+const KBETA = fr(Math.SQRT2 * (2 / Math.sqrt(Math.PI)) * 0.5);
+const KKAPPA = fr(0.044715);
+
+/** Element functions of the lane-independent "vml" ops (the float32 compute `a` in scope). */
+export const F32_LANE_EXPRS: Record<string, string> = {
+  exp: "H.expf(a)",
+  exp2: "H.glibcExp2f(a)",
+  log: "H.logf(a)",
+  log2: "H.log2f(a)",
+  log10: "H.log10f(a)",
+  log1p: "H.log1pf(a)",
+  expm1: "H.expm1f(a)",
+  tanh: "H.tanhf(a)",
+  erf: "H.erff(a)",
+  asin: "H.asinf(a)",
+  acos: "H.acosf(a)",
+  atan: "H.atanf(a)",
+};
+
+/** The functions F32_LANE_EXPRS calls, for the kernel compiler's helper object. */
+export const F32_LANE_FNS = { glibcExp2f, expf, logf, log2f, log10f, log1pf, expm1f, tanhf, erff, asinf, acosf, atanf };
+
+type Lane = (x: number) => number;
+interface VecOp {
+  vec: Lane; // Vectorized<float> lambda (SLEEF), for 16-element chunks of a contiguous row
+  scalar: Lane; // scalar lambda (glibc), for the rest of a row and for strided rows
+}
+
+// cpu_kernel_vec ops: vector and scalar lambdas of UnaryOpsKernel.cpp / Activation.cpp
+const VEC_OPS: Record<string, VecOp> = {
+  sigmoid: {
+    vec: (a) => fr(1 / fr(1 + expf(-a))),
+    scalar: (a) => fr(1 / fr(1 + glibcExpf(-a))),
+  },
+  silu: {
+    vec: (x) => fr(x / fr(1 + expf(-x))),
+    scalar: (x) => fr(x / fr(1 + glibcExpf(-x))),
+  },
+  gelu: {
+    vec: (x) => fr(fr(x * 0.5) * fr(1 + erff(fr(x * KALPHA)))),
+    scalar: (x) => fr(fr(x * 0.5) * fr(1 + glibcErff(fr(x * KALPHA)))),
+  },
+  // x + kKappa * x^3 is contracted to an FMA by GCC in both lambdas
+  gelu_tanh: {
+    vec: (x) => fr(fr(0.5 * x) * fr(1 + tanhf(fr(KBETA * fma32(KKAPPA, fr(fr(x * x) * x), x))))),
+    scalar: (x) => fr(fr(0.5 * x) * fr(1 + glibcTanhf(fr(KBETA * fma32(KKAPPA, fr(fr(x * x) * x), x))))),
+  },
+  sinh: { vec: sinhf, scalar: glibcSinhf },
+  cosh: { vec: coshf, scalar: glibcCoshf },
+};
+
+type Trig = (x: number, big: boolean) => number;
+const TRIG_OPS: Record<string, Trig> = { sin: sinf, cos: cosf, tan: tanf };
+
+/** X[xo..xo+n) -> O[oo..): the part of one row from a multiple of 16 of its start; the first nv
+ * elements take the vector path (sin/cos/tan: groups of 8 from the start instead). */
+type RowFn = (X: ArrayLike<number>, xo: number, O: { [i: number]: number }, oo: number, n: number, nv: number) => void;
+const ROW_CACHE = new Map<string, RowFn>();
+
+/** One compiled loop per op, so that each calls its own lane functions monomorphically. */
+function rowKernel(op: string): RowFn {
+  let k = ROW_CACHE.get(op);
+  if (k) return k;
+  if (op in TRIG_OPS) {
+    k = new Function(
+      "T",
+      "B",
+      `"use strict";
+return function ${op}Row(X, xo, O, oo, n) {
+  for (let g = 0; g < n; g += 8) {
+    const e = g + 8 < n ? g + 8 : n;
+    let big = false;
+    for (let i = g; i < e; i++) if (B(X[xo + i])) big = true;
+    for (let i = g; i < e; i++) O[oo + i] = T(X[xo + i], big);
+  }
+};`,
+    )(TRIG_OPS[op], trigBig) as RowFn;
+  } else {
+    k = new Function(
+      "V",
+      "S",
+      `"use strict";
+return function ${op}Row(X, xo, O, oo, n, nv) {
+  for (let i = 0; i < nv; i++) O[oo + i] = V(X[xo + i]);
+  for (let i = nv; i < n; i++) O[oo + i] = S(X[xo + i]);
+};`,
+    )(VEC_OPS[op].vec, VEC_OPS[op].scalar) as RowFn;
+  }
+  ROW_CACHE.set(op, k);
+  return k;
+}
+
+/** Ops that need the row structure of the iteration (elementwise() routes float32 ones here). */
+export function hasF32RowKernel(op: string): boolean {
+  return op in VEC_OPS || op in TRIG_OPS;
+}
+
+/** Tensor.is_contiguous(): row-major, size-1 dims ignored */
+function rowMajorContiguous(shape: readonly number[], strides: readonly number[]): boolean {
+  let want = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] === 1) continue;
+    if (strides[d] !== want) return false;
+    want *= shape[d];
+  }
+  return true;
+}
+
+/** out[i] = f(x[i]) over the logical elements, x float32 and row-major contiguous */
+function forEachPair(out: TensorView, x: TensorView, f: Lane): void {
+  const X = x._storage.data;
+  const O = out._storage.data;
+  const shape = out._shape;
+  const nd = shape.length;
+  let n = 1;
+  for (const d of shape) n *= d;
+  const xo = x._offset;
+  if (rowMajorContiguous(shape, out._strides)) {
+    const oo = out._offset;
+    for (let i = 0; i < n; i++) O[oo + i] = f(X[xo + i]);
+    return;
+  }
+  const idx = new Array<number>(nd).fill(0);
+  let oo = out._offset;
+  for (let i = 0; i < n; i++) {
+    O[oo] = f(X[xo + i]);
+    for (let d = nd - 1; d >= 0; d--) {
+      oo += out._strides[d];
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
+      oo -= out._strides[d] * shape[d];
+    }
+  }
+}
+
+/** Which tensors count as 1.13 "non-overlapping and dense" (a dtype cast keeps their strides). */
+function denseStrides(shape: readonly number[], strides: readonly number[]): boolean {
+  const dims = shape.map((_, i) => i).filter((d) => shape[d] > 1);
+  dims.sort((a, b) => strides[a] - strides[b]);
+  let want = 1;
+  for (const d of dims) {
+    if (strides[d] !== want) return false;
+    want *= shape[d];
+  }
+  return true;
+}
+
+interface TensorView {
+  _shape: number[];
+  _strides: number[];
+  _offset: number;
+  dtype: { name: string };
+  _storage: { data: ArrayLike<number> & { [i: number]: number } };
+}
+
+const BLOCK = 8192; // a multiple of 16: blocks do not move chunk or group boundaries
+const XB = new Float32Array(BLOCK);
+const YB = new Float64Array(BLOCK);
+const IB = new Float64Array(BLOCK);
+const OB = new Float64Array(BLOCK);
+
+/**
+ * out = op(x) for float32 compute, element by element as 1.13 assigns the vector and scalar
+ * paths. The iteration follows TensorIterator: dims ordered by the input's strides (a freshly
+ * allocated output follows the input's layout), merged where the input is contiguous; each
+ * merged row is processed from its start, sin/cos/tan in groups of 8 (vml map), the
+ * cpu_kernel_vec ops in chunks of 16 with a scalar remainder when the row is contiguous (or the
+ * input is a broadcast scalar) and all-scalar otherwise. With several intra-op threads rows are
+ * further cut where 1.13's threads split the work (segmenter).
+ */
+export function f32RowKernel(op: string, out: TensorView, x: TensorView): void {
+  const shape = x._shape;
+  if (op === "gelu" && x.dtype.name === "float32" && rowMajorContiguous(shape, x._strides)) {
+    let numel = 1;
+    for (const d of shape) numel *= d;
+    // 1.13's use_mkldnn(): oneDNN's gelu for contiguous float tensors of more than one element
+    if (numel > 1) {
+      forEachPair(out, x, dnnlGeluErf);
+      return;
+    }
+  }
+  // a dtype conversion makes TensorIterator read a converted copy: same strides when dense
+  let xs = x._strides;
+  if (x.dtype.name !== "float32" && !denseStrides(shape, xs)) xs = contiguousStrides(shape);
+  const os = out._strides;
+  const dims: number[] = [];
+  for (let d = shape.length - 1; d >= 0; d--) if (shape[d] > 1) dims.push(d); // fastest first
+  // insertion sort of TensorIterator::reorder_dimensions on the input's strides
+  for (let i = 1; i < dims.length; i++) {
+    for (let j = i - 1; j >= 0; j--) {
+      const a = dims[j];
+      const b = dims[j + 1];
+      const s0 = xs[a];
+      const s1 = xs[b];
+      let cmp = 0;
+      if (s0 !== 0 && s1 !== 0) cmp = s0 < s1 ? -1 : s0 > s1 ? 1 : shape[a] > shape[b] ? 1 : 0;
+      if (cmp > 0) {
+        dims[j] = b;
+        dims[j + 1] = a;
+      } else if (cmp < 0) break;
+    }
+  }
+  let numel = 1;
+  for (const d of shape) numel *= d;
+  // length of the rows the kernel sees: the leading dims the input walks contiguously
+  let rowLen = dims.length ? shape[dims[0]] : 1;
+  let k = 1;
+  while (k < dims.length && xs[dims[k]] === xs[dims[k - 1]] * shape[dims[k - 1]]) rowLen *= shape[dims[k++]];
+  const innerStride = dims.length ? xs[dims[0]] : 1;
+  const X = x._storage.data;
+  const O = out._storage.data;
+  const row = rowKernel(op);
+  const vecRow = innerStride === 1 || innerStride === 0;
+  const segs = segmenter(op, numel, rowLen, innerStride);
+
+  // fast path: one contiguous row in both tensors
+  let direct = rowLen === numel && innerStride === 1 && (dims.length === 0 || os[dims[0]] === 1);
+  for (let i = 1; direct && i < dims.length; i++) if (os[dims[i]] !== os[dims[i - 1]] * shape[dims[i - 1]]) direct = false;
+  if (direct && x.dtype.name === "float32") {
+    const n = segs(0);
+    for (let k = 0; k < n; k++) {
+      const a = SEG[2 * k];
+      const len = SEG[2 * k + 1];
+      row(X, x._offset + a, O, out._offset + a, len, vecRow ? len - (len % 16) : 0);
+    }
+    return;
+  }
+
+  // general path: the segments of each row in iteration order, in blocks that start at multiples
+  // of 16 of their segment
+  const nd = dims.length;
+  const size = dims.map((d) => shape[d]);
+  const xst = dims.map((d) => xs[d]);
+  const ost = dims.map((d) => os[d]);
+  const ctr = new Array<number>(nd).fill(0);
+  const castIn = x.dtype.name !== "float32";
+  let xo = x._offset;
+  let oo = out._offset;
+  for (let rowStart = 0; rowStart < numel; rowStart += rowLen) {
+    const nseg = segs(rowStart);
+    for (let k = 0; k < nseg; k++) {
+      const len = SEG[2 * k + 1];
+      const vecEnd = vecRow ? len - (len % 16) : 0;
+      for (let pos = 0; pos < len; pos += BLOCK) {
+        const nb = Math.min(BLOCK, len - pos);
+        for (let i = 0; i < nb; i++) {
+          IB[i] = xo;
+          OB[i] = oo;
+          for (let d = 0; d < nd; d++) {
+            xo += xst[d];
+            oo += ost[d];
+            if (++ctr[d] < size[d]) break;
+            ctr[d] = 0;
+            xo -= xst[d] * size[d];
+            oo -= ost[d] * size[d];
+          }
+        }
+        for (let i = 0; i < nb; i++) XB[i] = castIn ? fr(X[IB[i]]) : X[IB[i]];
+        row(XB, 0, YB, 0, nb, Math.max(0, Math.min(nb, vecEnd - pos)));
+        for (let i = 0; i < nb; i++) O[OB[i]] = YB[i];
+      }
+    }
+  }
+}
+
+/** segments of one row: SEG[2k] start (within the row), SEG[2k + 1] length */
+let SEG = new Float64Array(64);
+function pushSeg(k: number, a: number, len: number): number {
+  if (2 * k + 2 > SEG.length) {
+    const bigger = new Float64Array(2 * SEG.length);
+    bigger.set(SEG);
+    SEG = bigger;
+  }
+  SEG[2 * k] = a;
+  SEG[2 * k + 1] = len;
+  return k + 1;
+}
+
+/** at::parallel_for's split of [a, a + n) into the chunks its threads run, appended to SEG */
+function parallelSplit(k: number, a: number, n: number, grain: number, threads: number): number {
+  if (!(n > grain && n > 1 && threads > 1)) return pushSeg(k, a, n);
+  const nt = Math.min(threads, Math.ceil(n / grain));
+  const chunk = Math.ceil(n / nt);
+  for (let b = 0; b < n; b += chunk) k = pushSeg(k, a + b, Math.min(chunk, n - b));
+  return k;
+}
+
+/**
+ * How 1.13 cuts the rows into independently processed pieces (each starts its vectors anew),
+ * with the intra-op thread count of torch.set_num_threads (sum_order.ts; 1 by default):
+ * cpu_kernel_vec ops split the whole iteration among threads (for_each, grain 32768; gelu's own
+ * grain), the vml ops run rows serially and split each row's (or each 32768-element buffer's)
+ * vml call among threads (grain 2048). Returns a function filling SEG for the row starting at
+ * `rowStart` (a multiple of rowLen) and returning the number of segments.
+ */
+function segmenter(op: string, numel: number, rowLen: number, innerStride: number): (rowStart: number) => number {
+  const threads = getReductionThreads();
+  if (op in TRIG_OPS) {
+    return () => {
+      if (innerStride === 1) return parallelSplit(0, 0, rowLen, 2048, threads);
+      let k = 0;
+      for (let b = 0; b < rowLen; b += 32768) k = parallelSplit(k, b, Math.min(32768, rowLen - b), 2048, threads);
+      return k;
+    };
+  }
+  let grain = 32768;
+  if ((op === "gelu" || op === "gelu_tanh") && numel > 16384) grain = Math.floor(numel / threads);
+  if (numel < grain || threads === 1) return () => pushSeg(0, 0, rowLen);
+  // thread ranges of the whole iteration, cut at row ends
+  const nt = numel > grain && numel > 1 ? Math.min(threads, Math.ceil(numel / grain)) : 1;
+  const chunk = Math.ceil(numel / nt);
+  return (rowStart) => {
+    let k = 0;
+    let a = rowStart;
+    const end = rowStart + rowLen;
+    while (a < end) {
+      const b = Math.min(end, (Math.floor(a / chunk) + 1) * chunk);
+      k = pushSeg(k, a - rowStart, b - a);
+      a = b;
+    }
+    return k;
+  };
 }

@@ -7,10 +7,11 @@
 // is touched: integers, signs, every index reachable through the strides inside its array,
 // element types, and that the written array does not overlap itself or the inputs.
 import { createRequire } from "node:module";
-import { RuntimeError, TypeError, ValueError } from "../errors.js";
+import { IndexError, RuntimeError, TypeError, ValueError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
 import { coalesce } from "./strided.js";
+import { getReductionThreads } from "./sum_order.js";
 
 export interface Blocking {
   MR: number;
@@ -61,6 +62,26 @@ export interface NativeBinding {
    * p0, p1, shape[nd], strideOut[nd], strideA[nd], strideB[nd]], nd <= 8.
    */
   ew_f32(op: number, out: Float32Array, a: Float32Array, b: Float32Array | null, params: Float64Array): void;
+  /** softmax / log_softmax over the middle dim of [outer, n, inner]; params [xOff, yOff, outer, n, inner, log] */
+  softmax_f32(x: Float32Array, y: Float32Array, params: Float64Array): void;
+  /** its backward; params [gOff, yOff, giOff, outer, n, inner, log] */
+  softmax_bwd_f32(g: Float32Array, y: Float32Array, gi: Float32Array, params: Float64Array): void;
+  /**
+   * One Adam/AdamW step; params [pOff, gOff, mOff, vOff, vmaxOff, n, maximize, wdMode, decay, wd,
+   * lerpLow, w, oneMinusW, beta2, oneMinusBeta2, bc2Sqrt, eps, negStep]. 1: arrays overlap.
+   */
+  adam_f32(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, params: Float64Array): number;
+  /** out[i,:] = w[idx[i],:]; params [wOff, V, D, idxOff, n, outOff]. 2: an index out of range. */
+  gather_rows_f32(w: Float32Array, idx: Float64Array | Int32Array, out: Float32Array, params: Float64Array): number;
+  /** out[idx[i],:] += g[i,:] (/count); params [gOff, idxOff, n, D, outOff, V, padIdx + 1, scaleByFreq]. 2: index out of range. */
+  scatter_add_rows_f32(g: Float32Array, idx: Float64Array | Int32Array, out: Float32Array, params: Float64Array): number;
+  /** mean cross-entropy of x [N, C] (lsm receives log_softmax(x)); params [xOff, tOff, lsmOff, N, C, ignoreIndex] */
+  cross_entropy_f32(x: Float32Array, targets: Float64Array | Int32Array, lsm: Float32Array, params: Float64Array): number;
+  /** its gradient; params [lsmOff, tOff, giOff, N, C, ignoreIndex, gv] */
+  cross_entropy_bwd_f32(lsm: Float32Array, targets: Float64Array | Int32Array, gi: Float32Array, params: Float64Array): void;
+  /** PyTorch-order sum; params [xOff, outOff, nd, threads, skipNaN, shape[nd], strides[nd], reduced[nd]]. 1: out overlaps x. */
+  sum_f32(x: Float32Array, out: Float32Array, params: Float64Array): number;
+  sum_f64(x: Float64Array, out: Float64Array, params: Float64Array): number;
 }
 
 function load(): { binding: NativeBinding | null; reason: string | null } {
@@ -491,14 +512,25 @@ export function ew(
 }
 
 /**
+ * Ops whose addon kernel does not give the TypeScript backend's float32 bits: sigmoid and silu
+ * there reproduce torch 1.13's cpu_kernel_vec (SLEEF for 16-element chunks of a row, glibc's
+ * expf for the rest: src/backend/js_math.ts), while the addon computes them in double (within
+ * an ulp, correctly rounded but for ~1e-16 near-ties). nativeElementwise leaves them to the
+ * TypeScript backend; ew() still offers them. exp, log and tanh are ports of the same SLEEF
+ * lanes (native/src/pointwise_sleef.inc) and are bit-exact.
+ */
+export const EW_NOT_BIT_EXACT: ReadonlySet<string> = new Set(["sigmoid", "silu"]);
+
+/**
  * Backend.elementwise for float32 (inputs, compute and out all float32) and the ops in
- * EW_OPS, with the TypeScript backend's numbers. Returns false, doing nothing, for anything
- * else so the caller can fall back to the TypeScript kernel.
+ * EW_OPS but not EW_NOT_BIT_EXACT, with the TypeScript backend's numbers bit for bit.
+ * Returns false, doing nothing, for anything else so the caller can fall back to the
+ * TypeScript kernel.
  */
 export function nativeElementwise(op: string, out: Tensor, inputs: readonly Tensor[], compute: DType, params?: ArrayLike<number>): boolean {
   if (native === null) return false;
   const code = EW_CODE.get(op);
-  if (code === undefined) return false;
+  if (code === undefined || EW_NOT_BIT_EXACT.has(op)) return false;
   const arity = code >= EW_FIRST_BINARY ? 2 : 1;
   if (inputs.length !== arity || compute.name !== "float32" || out.dtype.name !== "float32") return false;
   for (const t of inputs) if (t.dtype.name !== "float32") return false;
@@ -506,11 +538,332 @@ export function nativeElementwise(op: string, out: Tensor, inputs: readonly Tens
   const offsets = [out._offset, ...inputs.map((t) => t._offset)];
   if (out._shape.includes(0)) return true;
   const lay = coalesce(out._shape, strides, offsets);
+  // the addon walks non-negative strides only (flip makes negative ones): TypeScript kernel
+  for (const st of lay.strides) for (const v of st) if (v < 0) return false;
   const p0 = params && params.length > 0 ? params[0] : 0;
   const p1 = params && params.length > 1 ? params[1] : 0;
   ewLayout("elementwise", code, arity,
     out._storage.data as Float32Array, inputs[0]._storage.data as Float32Array,
     arity === 2 ? (inputs[1]._storage.data as Float32Array) : null,
     lay.shape, lay.strides, lay.offsets, p0, p1);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row kernels: softmax / log_softmax, Adam, embedding rows
+
+function checkCount(fn: string, name: string, arr: { length: number }, off: number, count: number): void {
+  checkInt(fn, name + "Off", off);
+  if (off < 0) throw new RuntimeError(`Tensor: invalid storage offset ${off}`);
+  if (count > 0 && off + count > arr.length) {
+    throw new RuntimeError(`${fn}(): ${name} holds ${arr.length} elements, ${off + count} needed`);
+  }
+}
+
+function checkSizes(fn: string, names: readonly string[], vals: readonly number[]): void {
+  vals.forEach((v, i) => checkInt(fn, names[i], v));
+  const bad = vals.find((x) => x < 0);
+  if (bad !== undefined) throw new RuntimeError(`Trying to create tensor with negative dimension ${bad}: [${vals.join(", ")}]`);
+}
+
+const SP = new Float64Array(7);
+
+/**
+ * y = softmax (or log_softmax when `log`) of contiguous float32 x viewed as [outer, n, inner],
+ * over the n dim, with src/nn/functional.ts's numbers (double inside: max, sequential sum of
+ * exp(x - max), rounded once). y may be x.
+ */
+export function softmaxRows(x: Float32Array, xOff: number, y: Float32Array, yOff: number, outer: number, n: number, inner: number, log: boolean): void {
+  const fn = "softmaxRows";
+  const nat = requireNative(fn);
+  checkArray(fn, "x", x, Float32Array);
+  checkArray(fn, "y", y, Float32Array);
+  checkSizes(fn, ["outer", "n", "inner"], [outer, n, inner]);
+  const total = outer * n * inner;
+  checkCount(fn, "x", x, xOff, total);
+  checkCount(fn, "y", y, yOff, total);
+  if (typeof log !== "boolean") throw new TypeError(`${fn}(): argument 'log' must be bool, not ${pyTypeName(log)}`);
+  SP[0] = xOff, SP[1] = yOff, SP[2] = outer, SP[3] = n, SP[4] = inner, SP[5] = log ? 1 : 0;
+  nat.softmax_f32(x, y, SP);
+}
+
+/**
+ * The gradient of softmaxRows: gi = g - exp(y) * sum(g) (log) or y * (g - sum(g * y)), sums in
+ * double over each row, as src/nn/functional.ts's LogSoftmaxBackward0/SoftmaxBackward0.
+ */
+export function softmaxBackwardRows(
+  g: Float32Array, gOff: number, y: Float32Array, yOff: number, gi: Float32Array, giOff: number,
+  outer: number, n: number, inner: number, log: boolean,
+): void {
+  const fn = "softmaxBackwardRows";
+  const nat = requireNative(fn);
+  checkArray(fn, "g", g, Float32Array);
+  checkArray(fn, "y", y, Float32Array);
+  checkArray(fn, "gi", gi, Float32Array);
+  checkSizes(fn, ["outer", "n", "inner"], [outer, n, inner]);
+  const total = outer * n * inner;
+  checkCount(fn, "g", g, gOff, total);
+  checkCount(fn, "y", y, yOff, total);
+  checkCount(fn, "gi", gi, giOff, total);
+  if (typeof log !== "boolean") throw new TypeError(`${fn}(): argument 'log' must be bool, not ${pyTypeName(log)}`);
+  SP[0] = gOff, SP[1] = yOff, SP[2] = giOff, SP[3] = outer, SP[4] = n, SP[5] = inner, SP[6] = log ? 1 : 0;
+  nat.softmax_bwd_f32(g, y, gi, SP);
+}
+
+export interface AdamStepOptions {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weight_decay: number;
+  /** the step count after this step's increment (1 on the first step) */
+  step: number;
+  /** AdamW's decoupled weight decay (p *= 1 - lr * wd) instead of Adam's g += wd * p */
+  decoupled: boolean;
+  maximize?: boolean;
+}
+
+const AP = new Float64Array(18);
+
+/**
+ * One Adam / AdamW step over n float32 elements (param, grad, exp_avg, exp_avg_sq and, for
+ * amsgrad, max_exp_avg_sq), in place, with exactly the numbers of src/optim/adam.ts's
+ * sequence of float32 tensor ops. The five ranges must not overlap.
+ */
+export function adamStep(
+  p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null,
+  n: number, o: AdamStepOptions, offsets: readonly number[] = [0, 0, 0, 0, 0],
+): void {
+  const fn = "adamStep";
+  const nat = requireNative(fn);
+  const arrs = [p, g, m, v, vmax];
+  const names = ["p", "g", "m", "v", "vmax"];
+  for (let i = 0; i < 5; i++) if (i < 4 || vmax !== null) checkArray(fn, names[i], arrs[i], Float32Array);
+  checkSizes(fn, ["n"], [n]);
+  for (let i = 0; i < 5; i++) if (i < 4 || vmax !== null) checkCount(fn, names[i], arrs[i]!, offsets[i] ?? 0, n);
+  for (const k of ["lr", "beta1", "beta2", "eps", "weight_decay", "step"] as const) {
+    if (typeof o[k] !== "number") throw new TypeError(`${fn}(): option '${k}' must be a number, not ${pyTypeName(o[k])}`);
+  }
+  checkInt(fn, "step", o.step);
+  // The scalars exactly as adam.ts computes them (JS doubles); the addon rounds each to
+  // float32 as the tensor ops cast their scalar operands.
+  const { lr, beta1, beta2, eps, step } = o;
+  const wd = o.weight_decay;
+  const w = 1 - beta1;
+  const bc1 = 1 - Math.pow(beta1, step);
+  const bc2 = 1 - Math.pow(beta2, step);
+  const stepSize = lr / bc1;
+  for (let i = 0; i < 5; i++) AP[i] = offsets[i] ?? 0;
+  AP[5] = n;
+  AP[6] = o.maximize ? 1 : 0;
+  AP[7] = wd === 0 ? 0 : o.decoupled ? 1 : 2;
+  AP[8] = 1 - lr * wd;
+  AP[9] = wd;
+  AP[10] = Math.abs(w) < 0.5 ? 1 : 0;
+  AP[11] = w;
+  AP[12] = 1 - w;
+  AP[13] = beta2;
+  AP[14] = 1 - beta2;
+  AP[15] = Math.sqrt(bc2);
+  AP[16] = eps;
+  AP[17] = -stepSize;
+  if (nat.adam_f32(p, g, m, v, vmax, AP) !== 0) throw new RuntimeError(OVERLAP_IN);
+}
+
+const GP = new Float64Array(8);
+
+function checkIndexArray(fn: string, idx: unknown): asserts idx is Float64Array | Int32Array {
+  if (!(idx instanceof Float64Array) && !(idx instanceof Int32Array)) {
+    throw new TypeError(`${fn}(): argument 'indices' must be Float64Array (int64) or Int32Array, not ${pyTypeName(idx)}`);
+  }
+}
+
+/** out[i, :] = weight[idx[i], :] for contiguous rows of D floats (an embedding lookup). */
+export function gatherRows(
+  weight: Float32Array, wOff: number, V: number, D: number,
+  idx: Float64Array | Int32Array, idxOff: number, n: number,
+  out: Float32Array, outOff: number,
+): void {
+  const fn = "gatherRows";
+  const nat = requireNative(fn);
+  checkArray(fn, "weight", weight, Float32Array);
+  checkArray(fn, "out", out, Float32Array);
+  checkIndexArray(fn, idx);
+  checkSizes(fn, ["V", "D", "n"], [V, D, n]);
+  checkCount(fn, "weight", weight, wOff, V * D);
+  checkCount(fn, "indices", idx, idxOff, n);
+  checkCount(fn, "out", out, outOff, n * D);
+  GP[0] = wOff, GP[1] = V, GP[2] = D, GP[3] = idxOff, GP[4] = n, GP[5] = outOff;
+  if (nat.gather_rows_f32(weight, idx, out, GP) !== 0) throw new IndexError("index out of range in self");
+}
+
+/**
+ * out[idx[i], :] += grad[i, :] in index order (the embedding gradient), each sum in double and
+ * rounded once as the TypeScript kernel's `+=`; rows whose index is padIdx are skipped;
+ * scaleByFreq divides by how often each index occurs.
+ */
+export function scatterAddRows(
+  grad: Float32Array, gOff: number, idx: Float64Array | Int32Array, idxOff: number, n: number, D: number,
+  out: Float32Array, outOff: number, V: number, padIdx = -1, scaleByFreq = false,
+): void {
+  const fn = "scatterAddRows";
+  const nat = requireNative(fn);
+  checkArray(fn, "grad", grad, Float32Array);
+  checkArray(fn, "out", out, Float32Array);
+  checkIndexArray(fn, idx);
+  checkSizes(fn, ["n", "D", "V"], [n, D, V]);
+  checkInt(fn, "padIdx", padIdx);
+  checkCount(fn, "grad", grad, gOff, n * D);
+  checkCount(fn, "indices", idx, idxOff, n);
+  checkCount(fn, "out", out, outOff, V * D);
+  GP[0] = gOff, GP[1] = idxOff, GP[2] = n, GP[3] = D, GP[4] = outOff, GP[5] = V, GP[6] = padIdx < 0 ? 0 : padIdx + 1, GP[7] = scaleByFreq ? 1 : 0;
+  if (nat.scatter_add_rows_f32(grad, idx, out, GP) !== 0) throw new IndexError("index out of range in self");
+}
+
+function checkTargets(fn: string, targets: Float64Array | Int32Array, tOff: number, N: number, C: number, ignoreIndex: number): number {
+  let counted = 0;
+  for (let n = 0; n < N; n++) {
+    const t = targets[tOff + n];
+    if (t === ignoreIndex) continue;
+    if (!(t >= 0 && t < C && Number.isInteger(t))) throw new IndexError(`Target ${t} is out of bounds.`);
+    counted++;
+  }
+  void fn;
+  return counted;
+}
+
+const CP = new Float64Array(7);
+
+/**
+ * F.cross_entropy(x, targets) for x [N, C] float32 (contiguous rows), class-index targets
+ * (int64 storage or Int32Array) and reduction 'mean', with src/nn/functional.ts's numbers:
+ * log_softmax rows into `lsm` (keep it for crossEntropyBackward), then nll_loss's float32
+ * cascade sum over the rows whose target is not ignoreIndex, over their count. Returns the
+ * loss (a float32 value).
+ */
+export function crossEntropy(
+  x: Float32Array, xOff: number, N: number, C: number,
+  targets: Float64Array | Int32Array, tOff: number,
+  lsm: Float32Array, lsmOff: number, ignoreIndex = -100,
+): number {
+  const fn = "crossEntropy";
+  const nat = requireNative(fn);
+  checkArray(fn, "x", x, Float32Array);
+  checkArray(fn, "lsm", lsm, Float32Array);
+  checkIndexArray(fn, targets);
+  checkSizes(fn, ["N", "C"], [N, C]);
+  checkInt(fn, "ignoreIndex", ignoreIndex);
+  checkCount(fn, "x", x, xOff, N * C);
+  checkCount(fn, "targets", targets, tOff, N);
+  checkCount(fn, "lsm", lsm, lsmOff, N * C);
+  checkTargets(fn, targets, tOff, N, C, ignoreIndex);
+  CP[0] = xOff, CP[1] = tOff, CP[2] = lsmOff, CP[3] = N, CP[4] = C, CP[5] = ignoreIndex;
+  return nat.cross_entropy_f32(x, targets, lsm, CP);
+}
+
+/**
+ * The gradient of crossEntropy with respect to x, for an incoming gradient g of the loss
+ * (1 for loss.backward()), through NllLossBackward0 and LogSoftmaxBackward0 with
+ * functional.ts's numbers.
+ */
+export function crossEntropyBackward(
+  lsm: Float32Array, lsmOff: number, N: number, C: number,
+  targets: Float64Array | Int32Array, tOff: number,
+  gi: Float32Array, giOff: number, g = 1, ignoreIndex = -100,
+): void {
+  const fn = "crossEntropyBackward";
+  const nat = requireNative(fn);
+  checkArray(fn, "lsm", lsm, Float32Array);
+  checkArray(fn, "gi", gi, Float32Array);
+  checkIndexArray(fn, targets);
+  checkSizes(fn, ["N", "C"], [N, C]);
+  checkInt(fn, "ignoreIndex", ignoreIndex);
+  if (typeof g !== "number") throw new TypeError(`${fn}(): argument 'g' must be float, not ${pyTypeName(g)}`);
+  checkCount(fn, "lsm", lsm, lsmOff, N * C);
+  checkCount(fn, "targets", targets, tOff, N);
+  checkCount(fn, "gi", gi, giOff, N * C);
+  const counted = checkTargets(fn, targets, tOff, N, C, ignoreIndex);
+  // NllLossBackward0's coefficient -1/count is stored as float32, then multiplied by g.
+  const gv = Math.fround(Math.fround(-1 / counted) * Math.fround(g));
+  CP[0] = lsmOff, CP[1] = tOff, CP[2] = giOff, CP[3] = N, CP[4] = C, CP[5] = ignoreIndex, CP[6] = gv;
+  nat.cross_entropy_bwd_f32(lsm, targets, gi, CP);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sums in PyTorch's order
+
+const SUM_MAX_DIMS = 16;
+const SUMP = new Float64Array(5 + 3 * SUM_MAX_DIMS);
+
+/**
+ * out = sum (nansum with skipNaN) of x over `dims`, written contiguously over the kept dims at
+ * out[outOff...]: src/backend/sum_order.ts's sumInto for float32 -> float32 and float64 ->
+ * float64, ported to C++ with the same accumulation order (bit-identical), including the
+ * emulated split between PyTorch threads (threads: sum_order's setReductionThreads value).
+ */
+export function sumRows(
+  x: Float32Array | Float64Array, xOff: number, shape: readonly number[], strides: readonly number[],
+  dims: readonly number[], out: Float32Array | Float64Array, outOff: number,
+  skipNaN = false, threads = getReductionThreads(),
+): void {
+  const fn = "sumRows";
+  const nat = requireNative(fn);
+  const want = x instanceof Float64Array ? Float64Array : Float32Array;
+  checkArray(fn, "x", x, want);
+  checkArray(fn, "out", out, want);
+  if (!Array.isArray(shape) || !Array.isArray(strides) || !Array.isArray(dims)) {
+    throw new TypeError(`${fn}(): shape, strides and dims must be lists of ints`);
+  }
+  const nd = shape.length;
+  checkIntList(fn, "shape", shape, nd);
+  checkIntList(fn, "strides", strides, nd);
+  if (nd > SUM_MAX_DIMS) throw new ValueError(`${fn}(): at most ${SUM_MAX_DIMS} dims`);
+  checkSizes(fn, shape.map((_, i) => `shape[${i}]`), shape);
+  if (strides.some((v) => v < 0)) throw new RuntimeError(`as_strided: Negative strides are not supported at the moment, got strides: [${strides.join(", ")}]`);
+  const reduced = new Array<boolean>(nd).fill(false);
+  for (const d of dims) {
+    checkInt(fn, "dims", d);
+    if (d < 0 || d >= nd) throw new IndexError(`Dimension out of range (expected to be in range of [${-nd}, ${nd - 1}], but got ${d})`);
+    reduced[d] = true;
+  }
+  checkInt(fn, "xOff", xOff);
+  checkInt(fn, "threads", threads);
+  if (threads < 1 || threads > 1024) throw new ValueError(`${fn}(): threads must be in [1, 1024]`);
+  let top = xOff, numel = 1, outN = 1;
+  for (let d = 0; d < nd; d++) {
+    top += (shape[d] - 1) * strides[d];
+    numel *= shape[d];
+    if (!reduced[d]) outN *= shape[d];
+  }
+  if (numel > 0 && !(top < x.length)) {
+    throw new RuntimeError(
+      `setStorage: sizes [${shape.join(", ")}], strides [${strides.join(", ")}], storage offset ${xOff}, and itemsize ${x.BYTES_PER_ELEMENT} ` +
+        `requiring a storage size of ${(top + 1) * x.BYTES_PER_ELEMENT} are out of bounds for storage of size ${x.length * x.BYTES_PER_ELEMENT}`,
+    );
+  }
+  checkCount(fn, "out", out, outOff, outN);
+  SUMP[0] = xOff, SUMP[1] = outOff, SUMP[2] = nd, SUMP[3] = threads, SUMP[4] = skipNaN ? 1 : 0;
+  for (let d = 0; d < nd; d++) {
+    SUMP[5 + d] = shape[d];
+    SUMP[5 + nd + d] = strides[d];
+    SUMP[5 + 2 * nd + d] = reduced[d] ? 1 : 0;
+  }
+  const r = x instanceof Float64Array ? nat.sum_f64(x, out as Float64Array, SUMP) : nat.sum_f32(x, out as Float32Array, SUMP);
+  if (r !== 0) throw new RuntimeError(OVERLAP_IN);
+}
+
+/**
+ * sum_order.ts's sumInto signature: runs natively for float32 -> float32 and float64 ->
+ * float64 (same bits as sumInto) and returns true; false (nothing done) otherwise.
+ */
+export function nativeSumInto(
+  X: ArrayLike<number>, xOff: number, shape: readonly number[], strides: readonly number[],
+  dims: readonly number[], O: ArrayLike<number>, oOff: number,
+  inDtype: DType, outDtype: DType, skipNaN: boolean,
+): boolean {
+  if (native === null || inDtype !== outDtype || shape.length > SUM_MAX_DIMS) return false;
+  if (!((inDtype.name === "float32" && X instanceof Float32Array && O instanceof Float32Array) ||
+        (inDtype.name === "float64" && X instanceof Float64Array && O instanceof Float64Array))) return false;
+  sumRows(X, xOff, shape, strides, dims, O, oOff, skipNaN);
   return true;
 }

@@ -13,6 +13,7 @@ import { typeName } from "../ops/dtype_names.js";
 import { cat } from "../ops/join.js";
 import { addmm } from "../ops/linalg.js";
 import { inPlaceWithGrad } from "../ops/pointwise.js";
+import { emptyStrided, iterOutputStrides } from "../ops/shape_helpers.js";
 import { needsGrad, params, record } from "../ops/util.js";
 import { default_generator } from "../random/generator.js";
 import { dropoutMask } from "../random/kernels.js";
@@ -101,13 +102,22 @@ function pointwise(
   f: (v: number) => number,
   df: (g: number, x: number, y: number) => number,
   dslow: (g: Tensor, x: Tensor, y: Tensor) => Tensor,
-  opts: { saveOut?: boolean; inPlace?: boolean } = {},
+  opts: { saveOut?: boolean; inPlace?: boolean; contiguous?: boolean } = {},
 ): Tensor {
-  const out = empty(x._shape.slice(), x.dtype);
+  const flat = empty(x._shape.slice(), x.dtype);
   const { d: X, o: xo } = raw(x);
-  const Y = out._storage.data;
-  const n = out.numel();
+  const Y = flat._storage.data;
+  const n = flat.numel();
   for (let i = 0; i < n; i++) Y[i] = f(X[xo + i]);
+  // the result is laid out as ATen's TensorIterator lays it out (a transposed x gives a
+  // transposed result; `contiguous`: kernels that allocate a contiguous one); Y holds the
+  // values in row-major order for the backward
+  let out = flat;
+  const strides = opts.contiguous ? flat._strides : iterOutputStrides([x], x._shape);
+  if (!sameShape(strides, flat._strides)) {
+    out = emptyStrided(x._shape.slice(), strides, x.dtype);
+    backend.elementwise("copy", out, [flat], x.dtype);
+  }
   if (needsGrad(x)) {
     // an in-place caller overwrites x: a derivative that needs the input reads a private copy
     const src = opts.inPlace && !opts.saveOut ? no_grad(() => x.detach().clone()) : x;
@@ -321,6 +331,8 @@ function nllCore(input: Tensor, target: Tensor, weight: Tensor | null, red: Redu
         const c = cls(n, s);
         O[n * S + s] = c < 0 ? 0 : -xAt(n, c, s) * wAt(c);
       }
+    // a 1-D input takes ATen's summing path even unreduced: a sum from 0 (-0 becomes 0)
+    if (input.dim() === 1) O[0] += 0;
   } else if (!twoD) {
     // PyTorch's summation order for the 1-D/2-D kernel, so float32 losses agree bit for bit
     const loss = new CascadeSum(N, f32);
@@ -799,7 +811,7 @@ export function gelu(input: Tensor, approximate: string | { approximate?: string
   if (approx !== "none" && approx !== "tanh") throw new RuntimeError("approximate argument must be either none or tanh.");
   checkFloat(input, "GeluKernelImpl");
   const tanhForm = approx === "tanh";
-  const out = empty(input._shape.slice(), input.dtype);
+  const out = emptyStrided(input._shape.slice(), iterOutputStrides([input], input._shape), input.dtype);
   if (out.numel() > 0) backend.elementwise(tanhForm ? "gelu_tanh" : "gelu", out, [input], input.dtype);
   if (needsGrad(input)) {
     record(
@@ -995,6 +1007,7 @@ export function logsigmoid(input: Tensor): Tensor {
     (v) => Math.min(v, 0) - Math.log1p(Math.exp(-Math.abs(v))),
     (g, x) => g * sigm(-x),
     (g, x) => g.mul(x.neg().sigmoid()),
+    { contiguous: true },
   );
 }
 
@@ -1079,7 +1092,11 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null | { b
     return r.view([s0, s1, r._shape[1]]);
   }
   const out = input.matmul(weight.t());
-  return b ? out.add(b) : out;
+  if (!b) return out;
+  // ATen: output.add_(bias), in place on the matmul result (version 1, AddBackward0)
+  const r = out.add(b);
+  r._bump();
+  return r;
 }
 
 /** F.bilinear(input1, input2, weight, bias=None): x1^T W_k x2 + b_k */

@@ -8,12 +8,13 @@ import { is_grad_enabled } from "../autograd/grad_mode.js";
 import { backend } from "../backend/index.js";
 import { bool, castScalar, DType, float32, int32, int64, uint8 } from "../dtype.js";
 import { IndexError, RuntimeError, TypeError, ValueError } from "../errors.js";
-import { broadcastShapes, numel, sameShape, wrapDim } from "../shape.js";
+import { broadcastShapes, contiguousStrides, numel, sameShape, wrapDim } from "../shape.js";
 import { Storage } from "../storage.js";
 import { empty, Tensor } from "../tensor.js";
 import { legacyTypeName, typeName } from "./dtype_names.js";
-import { assertNoPartialOverlap, inPlaceWithGrad } from "./pointwise.js";
-import { expandTo, sumTo } from "./shape_helpers.js";
+import { assertNoInternalOverlap, assertNoOverlap, assertNoPartialOverlap, inPlaceWithGrad } from "./pointwise.js";
+import { checkInplaceView } from "../autograd/node.js";
+import { emptyStrided, expandTo, iterOutputStrides, sumTo } from "./shape_helpers.js";
 import { needsGrad, record, scalarTensor } from "./util.js";
 import { select as selectView, slice as sliceView, unsqueeze as unsqueezeView } from "./view.js";
 
@@ -298,7 +299,11 @@ class Slicer {
 /** at::alias: a new view with the same layout (x[...], x[:, :]). */
 function alias(x: Tensor): Tensor {
   const out = x._alias(x._shape.slice(), x._strides.slice(), x._offset);
-  if (needsGrad(x)) record(out, "AliasBackward0", [x], (g) => [g]);
+  if (needsGrad(x)) {
+    record(out, "AliasBackward0", [x], (g) => [g]);
+    // a differentiable view: an in-place write through its base regenerates its grad_fn
+    out._viewVersion = x._storage.version;
+  }
   return out;
 }
 
@@ -588,10 +593,30 @@ function scatter(dst: Tensor, plan: Plan, values: Tensor, accumulate: boolean): 
   }
 }
 
+/** The layout of ATen's index kernel result: TensorIterator over src restrided to the result's
+ * shape (stride 0 along the index block) and the index tensors viewed into that block, so a
+ * transposed src gives a transposed result. `flat` holds the values in row-major order. */
+function layoutLikeIndexKernel(flat: Tensor, src: Tensor, plan: Plan): Tensor {
+  const shape = plan.outShape;
+  if (shape.length <= 1 || flat.numel() === 0) return flat;
+  const nb = plan.idxShape.length, no = plan.outer.length;
+  const srcSt = [...plan.outer.map((d) => src._strides[d]), ...new Array<number>(nb).fill(0), ...plan.inner.map((d) => src._strides[d])];
+  // reshape_indexer views each index as [1.., idxShape, ..1]; TensorIterator broadcasts it
+  // (stride 0 where the result's dim is longer than 1)
+  const viewSt = contiguousStrides(shape.map((s, i) => (i >= no && i < no + nb ? s : 1)));
+  const idxSt = shape.map((s, i) => (i >= no && i < no + nb ? viewSt[i] : s === 1 ? viewSt[i] : 0));
+  const operand = (st: number[]) => new Tensor(src._storage, shape.slice(), st, 0, src.dtype);
+  const strides = iterOutputStrides([operand(srcSt), ...plan.vals.map(() => operand(idxSt))], shape);
+  if (sameShape(strides, flat._strides)) return flat;
+  const out = emptyStrided(shape.slice(), strides, flat.dtype);
+  backend.elementwise("copy", out, [flat], flat.dtype);
+  return out;
+}
+
 /** Differentiable gather: records IndexBackward0, whose backward scatter-adds (repeated indices
  * accumulate, as embedding lookups need). */
 function indexWithPlan(src: Tensor, plan: Plan): Tensor {
-  const out = gather(src, plan);
+  const out = layoutLikeIndexKernel(gather(src, plan), src, plan);
   if (needsGrad(src)) {
     const shape = src._shape.slice();
     record(out, "IndexBackward0", [src], (g) => {
@@ -694,6 +719,11 @@ function gradInPlace(self: Tensor, ...others: (Tensor | null)[]): boolean {
  * IndexPutBackward0 (and CopySlices when self is a view). */
 function indexPutInPlace(self: Tensor, indices: readonly (Tensor | null)[], values: Tensor, accumulate: boolean, viewMessage: boolean): Tensor {
   if (gradInPlace(self, values)) leafCheck(self, viewMessage);
+  // _index_put_impl_: values and indices may not share memory with self, unless the put is
+  // dispatched to masked_fill_ (one mask index, one value)
+  const given = indices.filter((t): t is Tensor => t !== null);
+  const maskFill = !accumulate && values.numel() === 1 && given.length === 1 && isMask(given[0]);
+  if (!maskFill) for (const t of [values, ...given]) assertNoOverlap(self, t);
   const [plan, v] = preparePut(self, indices, values, accumulate);
   if (gradInPlace(self, values)) return inPlaceWithGrad(self, indexPutWithPlan(self, plan, v, accumulate));
   scatter(self, plan, v, accumulate);
@@ -887,10 +917,23 @@ function copyTo(dst: Tensor, value: Tensor): void {
     }
   }
   const src = same || value._shape.length === 0 ? value : new Tensor(value._storage, srcShape, value._strides.slice(value._shape.length - srcShape.length), value._offset, value.dtype);
-  // copy_to: dst.copy_(value), or of value expanded to dst (a 0-dim value is a fill_)
-  if (same) assertNoPartialOverlap(dst, value);
-  else if (value._shape.length > 0) assertNoPartialOverlap(dst, new Tensor(src._storage, dst._shape.slice(), atenExpandStrides(src, dst._shape), src._offset, src.dtype));
-  if (!gradInPlace(dst, value)) {
+  const grad = gradInPlace(dst, value);
+  // autograd's check_inplace runs before the kernel's memory checks
+  if (grad) {
+    checkInplaceView(dst);
+    leafCheck(dst, true);
+  }
+  // copy_to: dst.copy_(value), or of value expanded to dst (a 0-dim value is a fill_, which
+  // checks nothing); copy_ returns early for the same elements in the same layout
+  if (same || value._shape.length > 0) {
+    const b = same ? value : new Tensor(src._storage, dst._shape.slice(), atenExpandStrides(src, dst._shape), src._offset, src.dtype);
+    const sameData = b._storage === dst._storage && b._offset === dst._offset && b.dtype === dst.dtype && sameShape(b._strides, dst._strides);
+    if (!sameData) {
+      assertNoInternalOverlap(dst);
+      assertNoPartialOverlap(dst, b);
+    }
+  }
+  if (!grad) {
     backend.elementwise("copy", dst, [expandTo(src, dst._shape)], dst.dtype);
     dst._bump();
     return;

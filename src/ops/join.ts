@@ -5,6 +5,7 @@ import { IndexError, RuntimeError, TypeError } from "../errors.js";
 import { wrapDim } from "../shape.js";
 import { empty, Tensor } from "../tensor.js";
 import { needsGrad, record } from "./util.js";
+import { markMultiOutput } from "../autograd/node.js";
 
 export function cat(tensors: Tensor[], dim: number | { dim?: number } = 0): Tensor {
   const d0 = typeof dim === "object" ? (dim.dim ?? 0) : dim;
@@ -19,7 +20,15 @@ export function cat(tensors: Tensor[], dim: number | { dim?: number } = 0): Tens
   // the skipped empty tensors still take part in type promotion
   let dt = tensors[0].dtype;
   for (const t of tensors) dt = promoteTypes(dt, t.dtype);
-  if (parts.length === 0) return empty([0], dt);
+  // the skipped tensors are still inputs of CatBackward0 (their gradient is empty)
+  const skipped = tensors.map((t) => t.dim() === 1 && t._shape[0] === 0);
+  const recordCat = (out: Tensor, sizes: number[], d: number): Tensor =>
+    record(out, "CatBackward0", tensors, (g) => {
+      const pieces = sizes.length ? g.split(sizes, d) : [];
+      let k = 0;
+      return tensors.map((_, i) => (skipped[i] ? empty([0], g.dtype) : pieces[k++]));
+    });
+  if (parts.length === 0) return recordCat(empty([0], dt), [], 0);
   const d = wrapDim(d0, ref.dim());
   let total = 0;
   for (let i = 0; i < parts.length; i++) {
@@ -49,10 +58,7 @@ export function cat(tensors: Tensor[], dim: number | { dim?: number } = 0): Tens
     }
     off += n;
   }
-  if (needsGrad(...parts)) {
-    const sizes = parts.map((t) => t._shape[d]);
-    record(out, "CatBackward0", parts, (g) => g.split(sizes, d));
-  }
+  if (needsGrad(...tensors)) recordCat(out, parts.map((t) => t._shape[d]), d);
   return out;
 }
 export const concat = cat;
@@ -113,6 +119,7 @@ export function split(x: Tensor, sizes: number | number[], dim: number | { dim?:
     out.push(part);
     s += len;
   }
+  markMultiOutput(out);
   return out;
 }
 
@@ -132,6 +139,7 @@ export function chunk(x: Tensor, chunks: number, dimArg: number | { dim?: number
   const size = Math.ceil(n / chunks);
   const out = split(x, size === 0 ? 1 : size, d);
   for (const t of out) if (t.grad_fn) t.grad_fn.name = "SplitBackward0";
+  markMultiOutput(out);
   return n === 0 ? split(x, 0, d) : out;
 }
 
@@ -145,6 +153,7 @@ export function unbind(x: Tensor, dimArg: number | { dim?: number } = 0): Tensor
     if (s.grad_fn) s.grad_fn.name = "UnbindBackward0";
     out.push(s);
   }
+  markMultiOutput(out);
   return out;
 }
 

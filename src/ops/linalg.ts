@@ -82,6 +82,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const r = mm(a.unsqueeze(0), b);
     const out = r._alias(r._shape.slice(1), r._strides.slice(1), r._offset, false);
     if (needsGrad(r)) record(out, "SqueezeBackward3", [r], (g) => [g.unsqueeze(0)]);
+    out._bump(); // squeeze_ is an in-place op: the result starts at version 1
     return out;
   }
   if (da === 2 && db === 2) return mm(a, b);
@@ -159,6 +160,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
     );
   }
   const out = batchedMatmul(a.detach().unsqueeze(0), b.detach().unsqueeze(1), "").reshape([]);
+  out._base = null; // a new tensor, not a view of the temporary (in-place ops on it are plain)
   if (needsGrad(a, b)) record(out, "DotBackward0", [a, b], (g) => [a._requires_grad ? b.mul(g) : null, b._requires_grad ? a.mul(g) : null], [a, b]);
   return out;
 }
@@ -170,6 +172,7 @@ export function mv(a: Tensor, v: Tensor): Tensor {
   if (a.dtype !== v.dtype)
     throw new RuntimeError(`addmv input tensors must have the same dtype, but got ${typeName(v.dtype)}, ${typeName(a.dtype)}, and ${typeName(v.dtype)}`);
   const out = batchedMatmul(a.detach(), v.detach().unsqueeze(1), "").squeeze(1);
+  out._base = null; // a new tensor, not a view of the temporary (in-place ops on it are plain)
   if (needsGrad(a, v))
     record(out, "MvBackward0", [a, v], (g) => [a._requires_grad ? g.unsqueeze(1).mul(v.unsqueeze(0)) : null, v._requires_grad ? a.t().mv(g) : null], [a, v]);
   return out;
@@ -222,7 +225,7 @@ export function addmm(input: Tensor, a: Tensor, b: Tensor, opts?: { beta?: numbe
   const out = no_grad(() => {
     const ad = a.detach(), bd = b.detach();
     const form = gemmForm(ad, bd);
-    if (form.dot || backend.matmul !== jsBackend.matmul) {
+    if (form.dot) {
       // dot-product form: each sum starts from 0 and beta * input is added last
       let r = mm(ad, bd);
       if (alpha !== 1) r = r.mul(alpha);
@@ -235,9 +238,8 @@ export function addmm(input: Tensor, a: Tensor, b: Tensor, opts?: { beta?: numbe
       if (beta !== 1) res.mul_(beta);
     }
     if (ad._shape[1] > 0 && res.numel() > 0) {
-      const accumulate = backend.matmul as (x: Tensor, y: Tensor, o: Tensor, acc: boolean) => void;
       const scale = (t: Tensor) => (alpha === 1 ? t : t.mul(alpha));
-      accumulate(form.alphaOnA ? scale(ad) : ad, form.alphaOnA ? bd : scale(bd), res, true);
+      backend.matmul(form.alphaOnA ? scale(ad) : ad, form.alphaOnA ? bd : scale(bd), res, true);
     }
     return res;
   });

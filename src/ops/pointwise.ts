@@ -2,13 +2,14 @@
 import { backend } from "../backend/index.js";
 import { bool, castScalar, DType, get_default_dtype, int64, promoteTypes } from "../dtype.js";
 import { RuntimeError, TypeError } from "../errors.js";
-import { broadcastShapes, sameShape } from "../shape.js";
+import { broadcastShapes, numel, sameShape } from "../shape.js";
+import { allocate } from "../storage.js";
 import { empty, Tensor, type TensorLike } from "../tensor.js";
 import { cppTypeName, needsGrad, record, requireTensor, resultType, wrap, isWrapped } from "./util.js";
 import { emptyStrided, expandTo, isNonOverlappingAndDense, iterOutputStrides, sumTo } from "./shape_helpers.js";
 import { typeName } from "./dtype_names.js";
 import { is_grad_enabled, set_grad_enabled } from "../autograd/grad_mode.js";
-import { refreshView, setViewHistory, zerosWithLayout } from "../autograd/node.js";
+import { checkInplaceView, moveRetained, refreshView, setViewHistory, zerosWithLayout } from "../autograd/node.js";
 
 // ---------------------------------------------------------------------------------------------
 // generic drivers
@@ -17,13 +18,36 @@ import { refreshView, setViewHistory, zerosWithLayout } from "../autograd/node.j
  * layout follows the inputs' (TensorIterator's rule), so strides, is_contiguous() and the
  * accumulation order of later reductions match PyTorch. */
 function run(op: string, inputs: Tensor[], outDtype: DType, compute: DType, params?: ArrayLike<number>, contiguousOut = false): Tensor {
+  const n = inputs.length;
   let shape = inputs[0]._shape;
-  for (let i = 1; i < inputs.length; i++) if (!sameShape(shape, inputs[i]._shape)) shape = broadcastShapes(shape, inputs[i]._shape);
-  // (where's condition is the one input that is not converted to the common dtype)
-  const strides = contiguousOut ? null : iterOutputStrides(inputs, shape, compute, op === "where" ? 0 : -1);
-  const out = strides === null ? empty(shape.slice(), outDtype) : emptyStrided(shape.slice(), strides, outDtype);
-  backend.elementwise(op, out, inputs.map((t) => expandTo(t, shape)), compute, params);
+  for (let i = 1; i < n; i++) if (!sameShape(shape, inputs[i]._shape)) shape = broadcastShapes(shape, inputs[i]._shape);
+  let out: Tensor;
+  if (contiguousOut || allRowMajor(inputs)) {
+    // inputs laid out row-major for their own shapes give a row-major result (what
+    // iterOutputStrides works out for them); the kernel writes every element
+    out = new Tensor(allocate(outDtype, numel(shape), false), shape.slice());
+  } else {
+    // (where's condition is the one input that is not converted to the common dtype)
+    const strides = iterOutputStrides(inputs, shape, compute, op === "where" ? 0 : -1);
+    out = emptyStrided(shape.slice(), strides, outDtype);
+  }
+  const ins = new Array<Tensor>(n);
+  for (let i = 0; i < n; i++) ins[i] = expandTo(inputs[i], shape);
+  backend.elementwise(op, out, ins, compute, params);
   return out;
+}
+
+/** Every tensor non-empty with exactly row-major strides for its shape (size-1 dims included). */
+function allRowMajor(ts: readonly Tensor[]): boolean {
+  for (let k = 0; k < ts.length; k++) {
+    const sh = ts[k]._shape, st = ts[k]._strides;
+    let want = 1;
+    for (let i = sh.length - 1; i >= 0; i--) {
+      if (st[i] !== want || sh[i] === 0) return false;
+      want *= sh[i];
+    }
+  }
+  return true;
 }
 
 /** In-place: self = op(self, ...others). Others broadcast to self's shape; dtype must be castable. */
@@ -56,16 +80,30 @@ export function assertNoInternalOverlap(t: Tensor): void {
  * dense tensors in one storage that overlap without being the same elements in the same
  * layout (x.add_(x.t()), x[None] = x). */
 export function assertNoPartialOverlap(out: Tensor, input: Tensor): void {
-  if (out === input || out._storage !== input._storage || out.numel() === 0 || input.numel() === 0) return;
-  if (!isNonOverlappingAndDense(out._shape, out._strides) || !isNonOverlappingAndDense(input._shape, input._strides)) return;
-  const aBegin = out._offset, aEnd = aBegin + out.numel();
-  const bBegin = input._offset, bEnd = bBegin + input.numel();
-  const full = aBegin === bBegin && aEnd === bEnd && sameShape(out._strides, input._strides);
-  if (!full && aBegin < bEnd && bBegin < aEnd) {
-    throw new RuntimeError(
-      "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.",
-    );
-  }
+  if (overlapStatus(out, input) === "partial") throw overlapError();
+}
+
+/** ATen's assert_no_overlap (index_put_): no shared element at all, even in the same layout. */
+export function assertNoOverlap(out: Tensor, input: Tensor): void {
+  const s = overlapStatus(out, input);
+  if (s === "partial" || s === "full") throw overlapError();
+}
+
+function overlapError(): RuntimeError {
+  return new RuntimeError(
+    "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.",
+  );
+}
+
+/** ATen's get_overlap_status ("too hard" for tensors that are not dense counts as no overlap). */
+function overlapStatus(a: Tensor, b: Tensor): "no" | "full" | "partial" {
+  if (a === b) return "full";
+  if (a._storage !== b._storage || a.numel() === 0 || b.numel() === 0) return "no";
+  if (!isNonOverlappingAndDense(a._shape, a._strides) || !isNonOverlappingAndDense(b._shape, b._strides)) return "no";
+  const aBegin = a._offset, aEnd = aBegin + a.numel();
+  const bBegin = b._offset, bEnd = bBegin + b.numel();
+  if (aBegin === bBegin && aEnd === bEnd) return sameShape(a._strides, b._strides) ? "full" : "partial";
+  return aBegin < bEnd && bBegin < aEnd ? "partial" : "no";
 }
 
 export function checkCast(from: DType, to: DType): void {
@@ -79,6 +117,7 @@ export function checkCast(from: DType, to: DType): void {
  * save: PyTorch's in-place formulas save a copy of the original self, so writing into self does
  * not invalidate them (`y.mul_(z)` still has z's gradient y). */
 export function original(self: Tensor): Tensor {
+  checkInplaceView(self);
   if (self._viewVersion !== undefined) refreshView(self);
   const c = self.detach().clone();
   c.grad_fn = self.grad_fn;
@@ -86,24 +125,40 @@ export function original(self: Tensor): Tensor {
   return c;
 }
 
+/** check_inplace, which autograd runs before the kernel (so before its memory-overlap checks):
+ * the multi-output view, leaf and view-of-leaf errors. */
+export function checkInplace(self: Tensor): void {
+  checkInplaceView(self);
+  if (self._base !== null && self._base.is_leaf && self._base._requires_grad && self._requires_grad) {
+    throw new RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+  }
+  if (self.is_leaf && self._requires_grad) {
+    throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.");
+  }
+}
+
 /** In-place op on a tensor that takes part in autograd: compute out of place, then write the
  * values into self and move self's history to the new node (PyTorch's rebase_history). A node
  * that saved its output now saves self at its new version (exp_'s result modified again must
  * fail the backward). */
 export function inPlaceWithGrad(self: Tensor, result: Tensor): Tensor {
+  checkInplaceView(self);
   if (self.is_leaf && self._requires_grad) {
     throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.");
   }
   checkCast(result.dtype, self.dtype);
   if (self._base !== null && (result._requires_grad || self._base._requires_grad)) {
     copySlices(self, result);
-    result.grad_fn?.rebaseOutput(result, self);
+    // PyTorch saves an in-place view's output with the view's new grad_fn (AsStridedBackward0)
+    result.grad_fn?.rebaseOutput(result, self, self._gradFn);
     return self;
   }
   backend.elementwise("copy", self, [expandTo(result, self._shape)], self.dtype);
   self._bump();
+  const old = self._gradFn;
   self.grad_fn = result.grad_fn;
   self._requires_grad = result._requires_grad;
+  moveRetained(self, old, self._gradFn);
   result.grad_fn?.rebaseOutput(result, self);
   return self;
 }
@@ -132,10 +187,14 @@ function copySlices(view: Tensor, src: Tensor): Tensor {
     const gBase = zerosWithLayout(base, g.dtype);
     gBase.copy_(g);
     const region = gBase._alias(shape, strides, offset - baseOffset, false);
+    // PyTorch writes the wrapped node's gradient back with grad_slice.copy_(...): a view that
+    // overlaps itself (written in place through an expand) fails there
+    assertNoInternalOverlap(region);
     const gSrc = sumTo(region.clone(), srcShape);
     region.zero_();
     return [gBase, gSrc];
   });
+  if (base._gradFn && base._gradFn.name === "CopySlices") base._gradFn.releasesAlways = true;
   // the view now reads through the base's new history (AsStridedBackward0 -> CopySlices)
   setViewHistory(view, base);
   return view;
@@ -183,7 +242,10 @@ function unary(def: UnaryDef) {
     const out = run(def.op, [x], outDt, compute);
     if (def.grad && needsGrad(x)) {
       const grad = def.grad;
-      record(out, def.node, [x], (g) => [grad(g, x, out)], [def.savesOut ? out : x]);
+      // nodes whose formula needs neither x nor the result save nothing (in-place writes into
+      // x afterwards do not invalidate them)
+      const saves = grad === zerosGrad || def.op === "neg" || def.op === "frac" ? [] : [def.savesOut ? out : x];
+      record(out, def.node, [x], (g) => [grad(g, x, out)], saves);
     }
     return out;
   };
@@ -193,6 +255,7 @@ function unaryInPlace(def: UnaryDef, outOfPlace: (x: Tensor) => Tensor) {
   return function (this: Tensor): Tensor {
     const self = this;
     checkUnaryDtype(def.op, self.dtype);
+    if (needsGrad(self)) checkInplace(self);
     assertNoInternalOverlap(self);
     if (needsGrad(self)) return inPlaceWithGrad(self, outOfPlace(original(self)));
     const outDt = def.kind === "float" ? floatOf(self.dtype) : self.dtype;
@@ -412,7 +475,8 @@ export function div(aIn: TensorLike, bIn: TensorLike, opts?: { rounding_mode?: "
         out,
         "DivBackward0",
         [a, b],
-        (g) => [a._requires_grad ? sumTo(g.div(b), as) : null, b._requires_grad ? sumTo(g.neg().mul(a).div(b.mul(b)), bs) : null],
+        // div_tensor_other_backward: -grad * ((self / other) / other), so x / x has gradient 0 exactly
+        (g) => [a._requires_grad ? sumTo(g.div(b), as) : null, b._requires_grad ? sumTo(g.neg().mul(a.div(b).div(b)), bs) : null],
         b._requires_grad ? [a, b] : [b],
       );
     }
@@ -463,25 +527,33 @@ export function pow(aIn: TensorLike, bIn: TensorLike): Tensor {
     throw new RuntimeError("Integers to negative integer powers are not allowed.");
   let out: Tensor;
   if (scalarExp) out = run("pow_scalar", [a], dt, dt, [bIn as number]);
-  else if (scalarBase) out = run("rpow_scalar", [b], dt, dt, [aIn as number]);
+  // pow.Scalar's meta function allocates a contiguous result whatever the exponent's layout
+  else if (scalarBase) out = run("rpow_scalar", [b], dt, dt, [aIn as number]).contiguous();
   else out = binary("pow", a, b, dt, dt);
   if (needsGrad(a, b)) {
     const as = a._shape, bs = b._shape;
     if (scalarExp) {
       const e = bIn as number;
-      record(out, "PowBackward0", [a], (g) => [e === 0 ? g.mul(0) : g.mul(a.pow(e - 1).mul(e))], [a]);
+      record(out, "PowBackward0", [a], (g) => [e === 0 ? empty(a._shape.slice(), g.dtype) : g.mul(a.pow(e - 1).mul(e))], [a]);
     } else if (scalarBase) {
       const base = aIn as number;
       // pow.Scalar (self: Scalar, exponent: Tensor) is PowBackward2 in 1.13 and 2.x alike
-      record(out, "PowBackward2", [null, b], (g) => [null, g.mul(out).mul(Math.log(base))], [out]);
+      // pow_backward_exponent for a Scalar base: grad * (result * log(base)), 0 where base 0 meets exponent >= 0
+      record(out, "PowBackward2", [null, b], (g) => {
+        const d = g.mul(out.mul(Math.log(base)));
+        return [null, base === 0 ? where(b.ge(0), 0, d) : d];
+        // (saves the exponent and the result, as PyTorch's node does)
+      }, [b, out]);
     } else {
       record(
         out,
         "PowBackward1",
         [a, b],
         (g) => [
-          a._requires_grad ? sumTo(g.mul(b.mul(a.pow(b.sub(1)))), as) : null,
-          b._requires_grad ? sumTo(g.mul(out.mul(where(a.eq(0), 0, a.log()))), bs) : null,
+          // pow_backward_self / pow_backward_exponent: zeros where the exponent is 0 / where
+          // self is 0 and the exponent >= 0
+          a._requires_grad ? sumTo(where(b.eq(0), 0, g.mul(b.mul(a.pow(b.sub(1))))), as) : null,
+          b._requires_grad ? sumTo(g.mul(where(a.eq(0).logical_and(b.ge(0)), 0, out.mul(a.log()))), bs) : null,
         ],
         [a, b, out],
       );
@@ -682,11 +754,17 @@ export function lerp(start: TensorLike, end: TensorLike, weight: TensorLike): Te
   // a plain 0-dim float64 tensor, which promotes 0-dim float32 inputs to float64
   const oneMinus = (): TensorLike => (typeof weight === "number" ? 1 - weight : w.neg().add(1));
   // ATen's lerp: the form that keeps the endpoint exact on each side of weight 0.5
+  const wTensor = weight instanceof Tensor;
   const out = withoutGrad(() => {
     const d = b.sub(a);
-    return where(w.abs().lt(0.5), a.add(w.mul(d)), b.sub(d.mul(oneMinus())));
+    const r = where(w.abs().lt(0.5), a.add(w.mul(d)), b.sub(d.mul(oneMinus())));
+    // laid out as lerp's TensorIterator over (self, end[, weight]) lays it out
+    const st = iterOutputStrides(wTensor ? [a, b, w] : [a, b], r._shape);
+    if (sameShape(st, r._strides)) return r;
+    const o = emptyStrided(r._shape.slice(), st, r.dtype);
+    backend.elementwise("copy", o, [r], r.dtype);
+    return o;
   });
-  const wTensor = weight instanceof Tensor;
   if (needsGrad(a, b, wTensor ? w : null)) {
     const as = a._shape, bs = b._shape, ws = w._shape;
     record(
@@ -710,6 +788,7 @@ export function inPlaceBinary(fn: BinFn, op: string) {
   return function (this: Tensor, other: TensorLike, opts?: { alpha?: number; rounding_mode?: "floor" | "trunc" | null }): Tensor {
     const self = this;
     const o = wrap(other);
+    if (needsGrad(self, o)) checkInplace(self);
     assertNoInternalOverlap(self);
     assertNoPartialOverlap(self, o);
     // the out-of-place op gets `other` as given: a Python number picks its Scalar overload
@@ -822,7 +901,14 @@ P.clamp = function (this: Tensor, a?: never, b?: never) {
   return clamp(this, a, b);
 };
 P.clip = P.clamp;
+/** The checks before an in-place kernel runs: autograd's check_inplace, then the kernel's
+ * internal-overlap check (writing through a broadcast dim). */
+function inPlaceChecks(self: Tensor, grad: boolean): void {
+  if (grad) checkInplace(self);
+  assertNoInternalOverlap(self);
+}
 P.clamp_ = function (this: Tensor, a?: never, b?: never) {
+  inPlaceChecks(this, needsGrad(this));
   const r = clamp(needsGrad(this) ? original(this) : this, a, b);
   if (needsGrad(this)) return inPlaceWithGrad(this, r);
   return this.copy_(r);
@@ -831,6 +917,8 @@ P.masked_fill = function (this: Tensor, m: Tensor, v: T) {
   return masked_fill(this, m, v);
 };
 P.masked_fill_ = function (this: Tensor, m: Tensor, v: T) {
+  // (ATen only warns about masked_fill_ on an expanded tensor)
+  if (needsGrad(this, v instanceof Tensor ? v : null)) checkInplace(this);
   const r = masked_fill(this, m, v);
   if (!sameShape(r._shape, this._shape))
     throw new RuntimeError(`output with shape [${this._shape.join(", ")}] doesn't match the broadcast shape [${r._shape.join(", ")}]`);
@@ -841,6 +929,7 @@ P.lerp = function (this: Tensor, e: T, w: T) {
   return lerp(this, e, w);
 };
 P.lerp_ = function (this: Tensor, e: T, w: T) {
+  inPlaceChecks(this, needsGrad(this, e instanceof Tensor ? e : null));
   const r = lerp(needsGrad(this, e instanceof Tensor ? e : null) ? original(this) : this, e, w);
   if (needsGrad(this, e instanceof Tensor ? e : null)) return inPlaceWithGrad(this, r);
   return this.copy_(r);
@@ -856,6 +945,8 @@ function overwriteResult(self: Tensor, src: Tensor, name: string): Tensor {
   return record(out, name, [self, src], (g) => [empty(g._shape.slice(), g.dtype), src._requires_grad ? srcGrad(g) : null]);
 }
 P.zero_ = function (this: Tensor) {
+  // (no internal-overlap check: ATen's fill is idempotent, so writing through a broadcast dim is fine)
+  if (needsGrad(this)) checkInplace(this);
   if (needsGrad(this) && this._base === null) return inPlaceWithGrad(this, overwriteResult(this, wrap(0), "ZeroBackward0"));
   return this.fill_(0);
 };
@@ -863,6 +954,7 @@ P.fill_ = function (this: Tensor, v: T) {
   const val = wrap(v);
   if (val.dim() !== 0)
     throw new RuntimeError(`fill_ only supports 0-dimension value tensor but got tensor with ${val.dim()} dimensions.`);
+  if (needsGrad(this, val)) checkInplace(this);
   if (needsGrad(this, val)) {
     if (this._base === null) return inPlaceWithGrad(this, overwriteResult(this, val, isWrapped(val) ? "FillBackward2" : "FillBackward3"));
     return inPlaceWithGrad(this, val.expand(this._shape).to(this.dtype));
@@ -873,8 +965,15 @@ P.fill_ = function (this: Tensor, v: T) {
 };
 P.copy_ = function (this: Tensor, src: Tensor | T) {
   const s = wrap(src);
-  assertNoInternalOverlap(this);
-  assertNoPartialOverlap(this, s);
+  if (needsGrad(this, s)) checkInplace(this);
+  // copy_impl returns before its TensorIterator (and the overlap checks) when src is self or
+  // the same elements in the same layout
+  const sameData =
+    s._storage === this._storage && s._offset === this._offset && s.dtype === this.dtype && sameShape(s._shape, this._shape) && sameShape(s._strides, this._strides);
+  if (!sameData) {
+    assertNoInternalOverlap(this);
+    assertNoPartialOverlap(this, s);
+  }
   const shape = broadcastShapes(this._shape, s._shape);
   if (!sameShape(shape, this._shape))
     throw new RuntimeError(

@@ -102,7 +102,8 @@ export function mean(x: Tensor, ...args: unknown[]): Tensor {
   let n = 1;
   for (const d of dims) n *= x._shape[d] ?? 1; // a 0-dim tensor "reduces" over dim 0 of size 1
   const s = sum(x.detach(), { dim: dims, keepdim: keep, dtype: dt });
-  const out = s.div_(n);
+  // out of place: a fresh result starts at version 0 (version errors quote it)
+  const out = s.div(n);
   if (needsGrad(x)) {
     const inShape = x._shape.slice();
     record(out, "MeanBackward" + (o.dim === undefined || o.dim === null ? "0" : "1"), [x], (g) => [unreduce(g, inShape, dims, keep).div(n)]);
@@ -125,8 +126,9 @@ export function prod(x: Tensor, ...args: unknown[]): Tensor {
       [x],
       (g) => {
         // d prod / d x_i = (product of the elements before i) * (product after i): no division,
-        // so zeros are handled
-        // the product of no elements is 1, a constant
+        // so zeros are handled. A 0-dim x is its own product; the product of no elements is 1,
+        // a constant
+        if (x.dim() === 0) return [g];
         if (x.numel() === 0) return [empty(inShape.slice(), g.dtype)];
         const whole = o.dim === undefined;
         const xd = whole ? x.reshape(-1) : x;
@@ -139,7 +141,8 @@ export function prod(x: Tensor, ...args: unknown[]): Tensor {
         const r = left.mul(right).mul(gg);
         return [whole ? r.reshape(inShape) : r];
       },
-      [x],
+      // ProdBackward0/1 save self and the result: writing into the result in place invalidates them
+      [x, out],
     );
   }
   return out;
@@ -407,7 +410,8 @@ function varianceCore(x: Tensor, o: VarOpts, name: string, takeSqrt: boolean, wi
         gv = gv.div(s.mul(2)).masked_fill(s.eq(0), 0);
       }
       return [gv.mul(dev).mul(2 / Math.max(n - corr, 0))];
-    }, [x, V]);
+      // var's node saves self only (an in-place write into the variance is fine), std's the result too
+    }, takeSqrt ? [x, V] : [x]);
     if (withMean) record(Mn, node, [x], (g) => [unreduce(g, inShape, dims, keep).div(n)]);
   }
   return [V, Mn];
@@ -441,6 +445,7 @@ export function logsumexp(x: Tensor, ...args: unknown[]): Tensor {
     const s = xd.sub(mSafe).exp().sum({ dim: dims, keepdim: true }).log().add(mSafe);
     return keep ? s : s.squeeze(dims);
   });
+  out._base = null; // a new tensor, not a view of the temporary (in-place ops on it are plain)
   if (needsGrad(xf)) {
     const inShape = xf._shape.slice();
     // d logsumexp / dx = exp(x - logsumexp)
@@ -487,7 +492,8 @@ export function cumsum(x: Tensor, dim: number | CumOpts, opts?: { dtype?: DType 
   const out = cumulative(x, o, false);
   if (needsGrad(x)) {
     const d = wrapDim(o.dim, x.dim());
-    record(out, "CumsumBackward0", [x], (g) => [x.dim() === 0 ? g : g.flip(d).cumsum(d).flip(d)]);
+    // cumsum_backward: g itself when there is nothing to sum (keeps -0), else the reversed cumsum
+    record(out, "CumsumBackward0", [x], (g) => [x.numel() <= 1 || x._shape[d] === 1 ? g : g.flip(d).cumsum(d).flip(d)]);
   }
   return out;
 }

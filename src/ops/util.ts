@@ -147,6 +147,7 @@ function edgeOf(t: Tensor | null | undefined): Edge {
 export function record(out: Tensor, name: string, inputs: (Tensor | null | undefined)[], backward: BackwardFn, saved: Tensor[] = []): Tensor {
   if (!needsGrad(...inputs)) return out;
   out.grad_fn = new Node(name, inputs.map(edgeOf), backward, saved, out._shape);
+  out.grad_fn.outDtype = out.dtype;
   if (saved.includes(out)) out.grad_fn.markOutput(out);
   out._requires_grad = true;
   return out;

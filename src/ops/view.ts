@@ -6,7 +6,7 @@ import { legacyTypeName } from "./dtype_names.js";
 import { contiguousStrides, inferSize, numel, parseSize, sameShape, viewStrides, wrapDim } from "../shape.js";
 import { empty, Tensor } from "../tensor.js";
 import { emptyStrided, expandTo, preserveStrides, sumTo } from "./shape_helpers.js";
-import { needsGrad, record, splitOpts } from "./util.js";
+import { needsGrad, params, record, splitOpts } from "./util.js";
 
 function makeView(x: Tensor, shape: number[], strides: number[], offset: number, node: string, backward: (g: Tensor) => Tensor): Tensor {
   const out = x._alias(shape, strides, offset);
@@ -260,7 +260,11 @@ export function as_strided(x: Tensor, size: number[], stride: number[], storage_
   });
 }
 
-export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+type DiagonalOpts = { offset?: number; dim1?: number; dim2?: number };
+/** diagonal(offset=0, dim1=0, dim2=1), positionally or as keywords: `x.diagonal(1, {dim1: 0, dim2: 2})` */
+export function diagonal(x: Tensor, ...args: (number | DiagonalOpts | undefined)[]): Tensor {
+  const o = params<DiagonalOpts>(args, ["offset", "dim1", "dim2"]);
+  const offset = o.offset ?? 0, dim1 = o.dim1 ?? 0, dim2 = o.dim2 ?? 1;
   const a = wrapDim(dim1, x.dim()), b = wrapDim(dim2, x.dim());
   if (a === b) throw new RuntimeError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
   let off = x._offset;
@@ -385,7 +389,7 @@ declare module "../tensor.js" {
     select(dim: number, index: number): Tensor;
     _slice(dim: number, start: number, end: number, step?: number): Tensor;
     as_strided(size: number[], stride: number[], storage_offset?: number): Tensor;
-    diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
+    diagonal(offset?: number | DiagonalOpts, dim1?: number | DiagonalOpts, dim2?: number | DiagonalOpts, opts?: DiagonalOpts): Tensor;
     movedim(source: number | number[], destination: number | number[]): Tensor;
     moveaxis(source: number | number[], destination: number | number[]): Tensor;
     contiguous(): Tensor;

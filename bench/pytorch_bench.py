@@ -1,0 +1,141 @@
+# PyTorch side of bench/run.ts: the same workloads as bench/workloads.ts, timed the same way.
+# Reads one JSON request per line on stdin, answers one JSON line each:
+#   {"case": "add" | "add_grad" | "mlp" | "gpt" | "matmul", "threads": n, "budget": seconds,
+#    "minTrials": n, "gpt": {shape}, "n": matmul size}
+#   -> {"us": [median microseconds per call of each trial]}
+import json, sys, time
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+def trials(fn, budget, inner, min_trials):
+    fn()
+    out = []
+    deadline = time.perf_counter() + budget
+    while len(out) < min_trials or (time.perf_counter() < deadline and len(out) < 200):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        out.append((time.perf_counter() - t0) / inner * 1e6)
+    return out
+
+def add_case(grad):
+    a = torch.randn(32, 27, requires_grad=grad)
+    b = torch.randn(32, 27, requires_grad=grad)
+    return lambda: torch.add(a, b)
+
+def mlp_case():
+    g = torch.Generator().manual_seed(2147483647)
+    N = 200000
+    Xtr = torch.randint(0, 27, (N, 3), generator=g)
+    Ytr = torch.randint(0, 27, (N,), generator=g)
+    C = torch.randn((27, 10), generator=g)
+    W1 = torch.randn((30, 200), generator=g) * (5 / 3) / 30 ** 0.5
+    b1 = torch.randn(200, generator=g) * 0.01
+    W2 = torch.randn((200, 27), generator=g) * 0.01
+    b2 = torch.randn(27, generator=g) * 0
+    params = [C, W1, b1, W2, b2]
+    for p in params:
+        p.requires_grad_(True)
+    opt = torch.optim.SGD(params, lr=0.1)
+    def step():
+        ix = torch.randint(0, N, (32,), generator=g)
+        Xb, Yb = Xtr[ix], Ytr[ix]
+        emb = C[Xb]
+        h = torch.tanh(emb.view(emb.shape[0], -1) @ W1 + b1)
+        logits = h @ W2 + b2
+        loss = F.cross_entropy(logits, Yb)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        return loss
+    return step
+
+# The lecture's GPT (ng-video-lecture gpt.py), as examples/gpt.ts ports it.
+class Head(nn.Module):
+    def __init__(self, n_embd, head_size, block_size):
+        super().__init__()
+        self.key = nn.Linear(n_embd, head_size, bias=False)
+        self.query = nn.Linear(n_embd, head_size, bias=False)
+        self.value = nn.Linear(n_embd, head_size, bias=False)
+        self.register_buffer("tril", torch.tril(torch.ones(block_size, block_size)))
+    def forward(self, x):
+        B, T, C = x.shape
+        k = self.key(x)
+        q = self.query(x)
+        wei = q @ k.transpose(-2, -1) * k.shape[-1] ** -0.5
+        wei = wei.masked_fill(self.tril[:T, :T] == 0, float("-inf"))
+        wei = F.softmax(wei, dim=-1)
+        v = self.value(x)
+        return wei @ v
+
+class MultiHeadAttention(nn.Module):
+    def __init__(self, n_embd, num_heads, head_size, block_size):
+        super().__init__()
+        self.heads = nn.ModuleList([Head(n_embd, head_size, block_size) for _ in range(num_heads)])
+        self.proj = nn.Linear(head_size * num_heads, n_embd)
+    def forward(self, x):
+        return self.proj(torch.cat([h(x) for h in self.heads], dim=-1))
+
+class Block(nn.Module):
+    def __init__(self, n_embd, n_head, block_size):
+        super().__init__()
+        self.sa = MultiHeadAttention(n_embd, n_head, n_embd // n_head, block_size)
+        self.ffwd = nn.Sequential(nn.Linear(n_embd, 4 * n_embd), nn.ReLU(), nn.Linear(4 * n_embd, n_embd))
+        self.ln1 = nn.LayerNorm(n_embd)
+        self.ln2 = nn.LayerNorm(n_embd)
+    def forward(self, x):
+        x = x + self.sa(self.ln1(x))
+        return x + self.ffwd(self.ln2(x))
+
+class GPT(nn.Module):
+    def __init__(self, vocab_size, n_embd, n_head, n_layer, block_size):
+        super().__init__()
+        self.tok = nn.Embedding(vocab_size, n_embd)
+        self.pos = nn.Embedding(block_size, n_embd)
+        self.blocks = nn.Sequential(*[Block(n_embd, n_head, block_size) for _ in range(n_layer)])
+        self.ln_f = nn.LayerNorm(n_embd)
+        self.lm_head = nn.Linear(n_embd, vocab_size)
+    def forward(self, idx, targets):
+        B, T = idx.shape
+        x = self.tok(idx) + self.pos(torch.arange(T))
+        logits = self.lm_head(self.ln_f(self.blocks(x)))
+        return F.cross_entropy(logits.view(B * T, -1), targets.view(B * T))
+
+def gpt_case(cfg):
+    torch.manual_seed(1337)
+    V, T, B = cfg["vocab"], cfg["block"], cfg["batch"]
+    model = GPT(V, cfg["n_embd"], cfg["n_head"], cfg["n_layer"], T)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, foreach=False)
+    data = torch.randint(0, V, (100000,))
+    def step():
+        ix = torch.randint(len(data) - T, (B,))
+        x = torch.stack([data[i:i + T] for i in ix])
+        y = torch.stack([data[i + 1:i + T + 1] for i in ix])
+        loss = model(x, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        return loss
+    return step
+
+def matmul_case(n):
+    a = torch.rand(n, n) - 0.5
+    b = torch.rand(n, n) - 0.5
+    return (lambda: a @ b, max(1, round(2e7 / n ** 3)))
+
+cases = {}
+print(json.dumps({"version": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+for line in sys.stdin:
+    req = json.loads(line)
+    torch.set_num_threads(req["threads"])
+    key = req["case"] + str(req.get("n", ""))
+    if key not in cases:
+        if key == "add": cases[key] = (add_case(False), 20000)
+        elif key == "add_grad": cases[key] = (add_case(True), 20000)
+        elif key == "mlp": cases[key] = (mlp_case(), 200)
+        elif key == "gpt": cases[key] = (gpt_case(req["gpt"]), 1)
+        elif req["case"] == "matmul": cases[key] = matmul_case(req["n"])
+        cases[key][0]()
+    fn, inner = cases[key]
+    print(json.dumps({"us": trials(fn, req["budget"], inner, req.get("minTrials") or 3)}), flush=True)

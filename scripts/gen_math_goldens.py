@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""Goldens for float32 transcendental ops from Debian's PyTorch 1.13 (AVX2 kernels, 1 thread).
+
+Run with /usr/bin/python3 (torch 1.13): writes test/goldens/math_exact.json, read by
+test/math-exact.test.ts. Inputs are not stored: both sides draw them from the same xorshift32
+stream (see inputs()); outputs are stored bit for bit (base64 of little-endian float32).
+
+Per op: 20000 inputs (specials, uniform in a range, log-uniform magnitudes, raw bit patterns,
+in runs of 8 so that sin/cos/tan get both all-small and mixed vectors), evaluated
+  random     contiguous (vml ops: SLEEF everywhere; cpu_kernel_vec ops: 16-chunks)
+  strided    the same values at stride 2 (cpu_kernel_vec ops only: all scalar)
+  sizes      contiguous slices of length 1..40 (16-chunks + scalar tail; 8-lane groups)
+  rows35     a [7, 37][:, :35] view: 35-element rows that do not merge
+  transposed a [19, 5] tensor transposed: dense, iterated in memory order
+  expanded   a [23, 1] tensor expanded to [23, 21]: broadcast scalar rows
+  permuted   a [4, 6, 5] tensor permuted (2, 0, 1)
+  mixgroup   sin/cos/tan: small arguments sharing each 8-lane vector with 1000.0
+  int        torch.arange(-30, 30) (int64 input, float32 result)
+and "threads16": a few ops on large tensors with torch.set_num_threads(16).
+"""
+import base64
+import hashlib
+import json
+import os
+import struct
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+torch.set_num_threads(1)
+N = 20000
+SEED = 20240613
+
+SPECIALS = [
+    0.0, -0.0, 1e-45, -1e-45, 1.1754942e-38, -1.1754942e-38, 1.1754944e-38, -1.1754944e-38,
+    1.0, -1.0, 0.5, -0.5, float("inf"), float("-inf"), float("nan"), 3.4028235e38, -3.4028235e38,
+    88.72283, 88.7229, -88.72283, -103.97, -104.0, -104.00001, 100.0, 100.00001, 89.0, -89.0,
+    124.99999, 125.0, -125.0, 39000.0, 1e7, -1e7, 8.664339742, -8.664339742, 16.635532, -16.635532,
+    1e38, 1.0000001e38, 3e38, -0.99999994, -0.9999999, 0.7, -0.7, 1.1, 2.4, 4.0, -4.0, 1e-30,
+    -1e-30, 2.0 ** -25, 2.0 ** -28, 0.3465736, 1.0397208, 22.0, -22.0, 27.0, 3.14159274, 1.5707964,
+    0.78539819, 6.2831855, 1e-5, -1e-5,
+]
+
+# op -> (linear range, magnitude range) of the random inputs
+RANGES = {
+    "exp": ((-20, 20), (1e-10, 120)),
+    "exp2": ((-30, 30), (1e-10, 160)),
+    "log": ((0, 100), (1e-40, 3.4e38)),
+    "log2": ((0, 100), (1e-40, 3.4e38)),
+    "log10": ((0, 100), (1e-40, 3.4e38)),
+    "log1p": ((-1, 10), (1e-10, 3.4e38)),
+    "expm1": ((-5, 5), (1e-10, 100)),
+    "tanh": ((-10, 10), (1e-10, 20)),
+    "erf": ((-5, 5), (1e-10, 10)),
+    "asin": ((-1.2, 1.2), (1e-10, 2)),
+    "acos": ((-1.2, 1.2), (1e-10, 2)),
+    "atan": ((-10, 10), (1e-10, 1e10)),
+    "sin": ((-10, 10), (1e-10, 1e6)),
+    "cos": ((-10, 10), (1e-10, 1e6)),
+    "tan": ((-10, 10), (1e-10, 1e6)),
+    "sinh": ((-10, 10), (1e-10, 100)),
+    "cosh": ((-10, 10), (1e-10, 100)),
+    "sqrt": ((0, 100), (1e-40, 3.4e38)),
+    "rsqrt": ((0, 100), (1e-40, 3.4e38)),
+    "sigmoid": ((-20, 20), (1e-10, 120)),
+    "silu": ((-20, 20), (1e-10, 120)),
+    "gelu": ((-6, 6), (1e-10, 20)),
+    "gelu_tanh": ((-6, 6), (1e-10, 20)),
+}
+VEC_OPS = {"sinh", "cosh", "sigmoid", "silu", "gelu", "gelu_tanh"}
+TRIG = {"sin", "cos", "tan"}
+
+
+def f32(x):
+    return float(np.float32(x))
+
+
+def bits(x):
+    return struct.unpack("<I", struct.pack("<f", x))[0]
+
+
+def from_bits(b):
+    return struct.unpack("<f", struct.pack("<I", b))[0]
+
+
+def inputs(op):
+    """The op's N inputs; test/math-exact.test.ts has the same generator."""
+    h = 0
+    for c in op:
+        h = (h * 31 + ord(c)) & 0xFFFFFFFF
+    s = (SEED ^ h) or 1
+
+    def nxt():
+        nonlocal s
+        s ^= (s << 13) & 0xFFFFFFFF
+        s ^= s >> 17
+        s ^= (s << 5) & 0xFFFFFFFF
+        return s
+
+    (lo, hi), (mlo, mhi) = RANGES[op]
+    blo, bhi = bits(f32(mlo)), bits(f32(mhi))
+    out = [f32(v) for v in SPECIALS]
+    while len(out) < N:
+        kind = nxt() % 16
+        for _ in range(8):
+            if kind < 7:
+                out.append(f32(lo + (hi - lo) * (nxt() / 4294967296.0)))
+            elif kind < 13:
+                m = from_bits(blo + nxt() % (bhi - blo + 1))
+                out.append(-m if nxt() & 1 else m)
+            else:
+                out.append(from_bits(nxt()))
+    return np.array(out[:N], dtype=np.float32)
+
+
+def mixgroup(x):
+    """7000 of the inputs with |x| < 125, each 7 followed by 1000: every 8-lane vector takes the
+    slow (rempif) reduction, which rounds some small arguments differently."""
+    small = [v for v in x if abs(v) < 125][:7000]
+    out = []
+    for g in range(1000):
+        out += small[7 * g: 7 * g + 7] + [1000.0]
+    return np.array(out, dtype=np.float32)
+
+
+def apply(op, t):
+    if op == "gelu":
+        return F.gelu(t)
+    if op == "gelu_tanh":
+        return F.gelu(t, approximate="tanh")
+    if op == "silu":
+        return F.silu(t)
+    return getattr(torch, op)(t)
+
+
+def enc(t):
+    a = np.ascontiguousarray(t.detach().numpy().astype(np.float32)).reshape(-1)
+    return base64.b64encode(a.tobytes()).decode()
+
+
+def cases(op):
+    x = inputs(op)
+    tx = torch.from_numpy(x.copy())
+    res = {"random": enc(apply(op, tx))}
+    lane = op not in VEC_OPS and op not in TRIG
+    if not lane:
+        base = torch.zeros(N, 2)
+        base[:, 0] = tx
+        if op in VEC_OPS:
+            res["strided"] = enc(apply(op, base[:, 0]))
+        res["sizes"] = enc(torch.cat([apply(op, tx[1000 + 50 * n: 1000 + 50 * n + n]) for n in range(1, 41)]))
+        res["rows35"] = enc(apply(op, tx[:259].reshape(7, 37)[:, :35]))
+        res["transposed"] = enc(apply(op, tx[300:395].reshape(19, 5).t()))
+        res["expanded"] = enc(apply(op, tx[400:423].reshape(23, 1).expand(23, 21)))
+        res["permuted"] = enc(apply(op, tx[500:620].reshape(4, 6, 5).permute(2, 0, 1)))
+    if op in TRIG:
+        res["mixgroup"] = enc(apply(op, torch.from_numpy(mixgroup(x))))
+    if op not in ("gelu", "gelu_tanh", "silu"):  # the F.* ops reject integer input
+        res["int"] = enc(apply(op, torch.arange(-30, 30)))
+    return res
+
+
+def threaded():
+    """With 16 intra-op threads 1.13 cuts large tensors where the threads split the work. Stored:
+    SHA-256 of the output bits (NaNs as 0x7fc00000), and the elements whose bits differ from the
+    1-thread result."""
+    res = {}
+    cases_ = (("sigmoid", [500001]), ("sigmoid", [7, 70001]), ("gelu_tanh", [20001]), ("cosh", [100003]),
+              ("sin", [10007]), ("cos", [50021]))
+    for op, shape in cases_:
+        n = int(np.prod(shape))
+        x = torch.from_numpy(inputs(op)).repeat(n // N + 1)[:n].reshape(shape)
+        torch.set_num_threads(16)
+        y4 = apply(op, x).numpy().reshape(-1)
+        torch.set_num_threads(1)
+        y1 = apply(op, x).numpy().reshape(-1)
+        d = np.nonzero(y4.view(np.uint32) != y1.view(np.uint32))[0]
+        canon = y4.view(np.uint32).copy()
+        canon[np.isnan(y4)] = 0x7FC00000  # NaN payloads are not compared
+        res[op + "/" + "x".join(map(str, shape))] = {
+            "sha256": hashlib.sha256(canon.tobytes()).hexdigest(),
+            "diff": [[int(i), int(y4.view(np.uint32)[i])] for i in d[:100]],
+        }
+    return res
+
+
+def main():
+    # specials as float32 bit patterns (JSON has no inf/nan)
+    doc = {"torch": torch.__version__, "n": N, "seed": SEED, "specials": [bits(f32(v)) for v in SPECIALS], "ranges": RANGES, "ops": {}}
+    for op in RANGES:
+        doc["ops"][op] = cases(op)
+    doc["threads16"] = threaded()
+    path = os.path.join(os.path.dirname(__file__), "..", "test", "goldens", "math_exact.json")
+    with open(path, "w") as f:
+        json.dump(doc, f, separators=(",", ":"))
+    print("wrote", path, os.path.getsize(path), "bytes")
+
+
+if __name__ == "__main__":
+    main()

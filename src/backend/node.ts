@@ -1,0 +1,67 @@
+// Node entry of the backend table: loads the native addon's kernels into `backend` unless
+// TORCHLETTE_BACKEND=js. Kept out of backend/index.ts so the TypeScript backend has no Node
+// dependency (a browser bundle leaves this file out). Every native kernel returns false for
+// cases it does not cover, and the TypeScript kernel runs instead, with the same bits.
+import { backend, jsBackend, useBackend } from "./index.js";
+import { RuntimeError } from "../errors.js";
+import {
+  get_num_threads as nativeGetThreads,
+  native,
+  nativeElementwise,
+  nativeMatmul,
+  nativeSumInto,
+  nativeUnavailableReason,
+  set_num_threads as nativeSetThreads,
+} from "./native.js";
+
+const wanted = typeof process !== "undefined" ? process.env.TORCHLETTE_BACKEND : undefined;
+
+/** torch.backends: which kernels run, and the matmul mode. */
+export const backends = {
+  /** "native" (C++ addon, AVX-512/AVX2/portable) or "js" (TypeScript everywhere) */
+  get name(): string {
+    return backend.name;
+  },
+  native: {
+    is_available: (): boolean => native !== null,
+    unavailable_reason: nativeUnavailableReason,
+    /** true: float matmul sums each element sequentially without FMA, like PyTorch 1.13's
+     * reference BLAS (and the TypeScript backend), bit for bit; false: the FMA kernels, ~2x faster */
+    exact_matmul: true,
+    isa: (): string | null => native?.isa?.() ?? null,
+  },
+};
+
+if (native !== null) {
+  useBackend({
+    name: "native",
+    elementwise(op, out, inputs, compute, params) {
+      if (!nativeElementwise(op, out, inputs, compute, params)) jsBackend.elementwise(op, out, inputs, compute, params);
+    },
+    matmul(a, b, out, accumulate = false) {
+      if (!nativeMatmul(a, b, out, accumulate, backends.native.exact_matmul)) jsBackend.matmul(a, b, out, accumulate);
+    },
+    reduce(op, x, dims, out, idxOut) {
+      if ((op === "sum" || op === "nansum") && dims.every((d) => d < x._shape.length) &&
+        nativeSumInto(x._storage.data, x._offset, x._shape, x._strides, dims, out._storage.data, out._offset, x.dtype, out.dtype, op === "nansum")) return;
+      jsBackend.reduce(op, x, dims, out, idxOut);
+    },
+  });
+} else if (wanted !== "js") {
+  console.warn(`torchlette: native addon unavailable (${nativeUnavailableReason}); using the TypeScript backend`);
+}
+
+/** torch.set_num_threads: threads for the native matmul (results do not depend on it). */
+export function set_num_threads(n: number): void {
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new RuntimeError(`set_num_threads expects a positive integer`);
+  }
+  if (native !== null) nativeSetThreads(n);
+  else jsThreads = n;
+}
+// the TypeScript kernels are single-threaded; the setting is kept for get_num_threads
+let jsThreads = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+/** torch.get_num_threads: default = the cores available, as in PyTorch */
+export function get_num_threads(): number {
+  return native !== null ? nativeGetThreads() : jsThreads;
+}

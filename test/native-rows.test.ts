@@ -1,0 +1,254 @@
+// Native row kernels against torchlette's own TypeScript implementations, on the same data:
+//   softmaxRows / softmaxBackwardRows  vs  F.softmax / F.log_softmax and their autograd backward
+//   crossEntropy / crossEntropyBackward vs F.cross_entropy (mean, ignore_index) and x.grad
+//   adamStep                           vs  optim.Adam / optim.AdamW (with weight decay, amsgrad,
+//                                          maximize, beta1 above and below 1/2) over several steps
+//   gatherRows / scatterAddRows        vs  F.embedding and its weight gradient
+// Adam and the embedding rows must agree bit for bit (same float32 operations in the same
+// order). softmax uses the addon's exp/log polynomials instead of V8's Math.exp/log: results
+// may differ by 1 float32 ulp when a value lies within ~1e-16 of a rounding boundary; allowed
+// in at most 1 element in 10^4.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+import { nn, optim } from "../src/index.js";
+import type { Tensor } from "../src/tensor.js";
+import { IndexError, RuntimeError, TypeError as TorchTypeError } from "../src/errors.js";
+import {
+  adamStep, crossEntropy, crossEntropyBackward, gatherRows, native, nativeUnavailableReason, scatterAddRows,
+  softmaxBackwardRows, softmaxRows,
+} from "../src/backend/native.js";
+
+const F = nn.functional;
+const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+function randTensor(shape: number[], rand: () => number, scale = 4): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
+  return torch.tensor(Array.from(data)).reshape(shape);
+}
+
+function f32(t: Tensor): Float32Array {
+  return t.contiguous()._storage.data.slice(t.contiguous()._offset, t.contiguous()._offset + t.numel()) as Float32Array;
+}
+
+function ulpDiff(a: number, b: number): number {
+  if (Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b))) return 0;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return Infinity;
+  const i = new Int32Array(new Float32Array([a, b]).buffer);
+  const key = (x: number) => (x < 0 ? 0x80000000 - x : x);
+  return Math.abs(key(i[0]) - key(i[1]));
+}
+
+/** Counts elements that differ; fails on any difference above 1 ulp. */
+function compare(got: Float32Array, want: Float32Array, what: string): { diff: number; n: number } {
+  assert.equal(got.length, want.length, what);
+  let diff = 0;
+  for (let i = 0; i < got.length; i++) {
+    const d = ulpDiff(got[i], want[i]);
+    if (d === 0) continue;
+    assert.ok(d <= 1, `${what}: element ${i}: native ${got[i]}, TypeScript ${want[i]}`);
+    diff++;
+  }
+  return { diff, n: got.length };
+}
+
+describe("native row kernels", { skip }, () => {
+  if (!skip && native === null) {
+    it("loads", () => assert.fail(`native addon not loaded: ${nativeUnavailableReason}`));
+    return;
+  }
+  const nat = native!;
+  const isa0 = nat.isa();
+  const isas = ["avx512", "avx2", "generic"].filter((x) => nat.isa_supported(x));
+
+  it("softmax and log_softmax, forward and backward, match F.softmax / F.log_softmax over every dim", () => {
+    const rand = rng(9);
+    let diff = 0, total = 0;
+    const shapes = [[32, 27], [4, 33], [3, 5, 7], [2, 1, 9], [1, 100], [6, 17, 2]];
+    try {
+      for (const isa of isas) {
+        assert.ok(nat.set_isa(isa));
+        for (const shape of shapes) {
+          for (let dim = 0; dim < shape.length; dim++) {
+            for (const log of [false, true]) {
+              const x = randTensor(shape, rand, rand() < 0.3 ? 40 : 4);
+              // special rows: NaN and -inf entries, an all -inf row, ties, zeros of both signs
+              const xd = x._storage.data as Float32Array;
+              if (rand() < 0.5) xd[Math.floor(rand() * xd.length)] = NaN;
+              if (rand() < 0.5) xd[Math.floor(rand() * xd.length)] = -Infinity;
+              if (rand() < 0.3) xd.fill(-0, 0, Math.min(4, xd.length));
+              const xg = x.detach().requires_grad_();
+              const y = log ? F.log_softmax(xg, dim) : F.softmax(xg, dim);
+              const outer = shape.slice(0, dim).reduce((a, b) => a * b, 1);
+              const inner = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+              const n = shape[dim];
+              const xs = f32(x);
+              const yn = new Float32Array(xs.length);
+              softmaxRows(xs, 0, yn, 0, outer, n, inner, log);
+              const c = compare(yn, f32(y), `${log ? "log_" : ""}softmax ${JSON.stringify(shape)} dim ${dim} (${isa})`);
+              diff += c.diff;
+              total += c.n;
+              const g = randTensor(shape, rand, 1);
+              y.backward(g);
+              const gi = new Float32Array(xs.length);
+              softmaxBackwardRows(f32(g), 0, f32(y.detach()), 0, gi, 0, outer, n, inner, log);
+              const cb = compare(gi, f32(xg.grad!), `${log ? "log_" : ""}softmax backward ${JSON.stringify(shape)} dim ${dim} (${isa})`);
+              diff += cb.diff;
+              total += cb.n;
+            }
+          }
+        }
+      }
+    } finally {
+      nat.set_isa(isa0);
+    }
+    assert.ok(diff <= total * 1e-4, `${diff} of ${total} differ`);
+  });
+
+  it("softmaxRows in place and argument checks", () => {
+    const x = new Float32Array([1, 2, 3, 4]);
+    const want = new Float32Array(4);
+    softmaxRows(x, 0, want, 0, 1, 4, 1, false);
+    softmaxRows(x, 0, x, 0, 1, 4, 1, false);
+    assert.deepEqual(x, want);
+    assert.throws(() => softmaxRows(x, 1, want, 0, 1, 4, 1, false), RuntimeError);
+    assert.throws(() => softmaxRows(x, 0, want, 0, 1, -4, 1, false), RuntimeError);
+    assert.throws(() => softmaxRows(x, 0, want, 0, 1, 4.5, 1, false), TorchTypeError);
+    assert.throws(() => softmaxRows(x, 0, new Float64Array(4) as unknown as Float32Array, 0, 1, 4, 1, false), RuntimeError);
+    assert.throws(() => softmaxBackwardRows(x, 0, x, 0, want, 1, 2, 2, 1, true), RuntimeError);
+    assert.throws(() => nat.softmax_f32(x, want, Float64Array.from([0, 0, 1, 5, 1, 0])), RangeError);
+    assert.throws(() => nat.softmax_f32(x, want, Float64Array.from([0, 0, 1, 4, 1, 2])), RangeError);
+    assert.throws(() => nat.softmax_bwd_f32(x, x, want, Float64Array.from([0, 0, 0, 2 ** 60, 2 ** 60, 1, 0])), RangeError);
+  });
+
+  it("adamStep follows optim.Adam / optim.AdamW bit for bit", () => {
+    const rand = rng(21);
+    const configs: Record<string, unknown>[] = [
+      { cls: "AdamW", lr: 1e-3 },
+      { cls: "AdamW", lr: 0.01, weight_decay: 0.1, betas: [0.8, 0.99], eps: 1e-6 },
+      { cls: "Adam", lr: 0.003 },
+      { cls: "Adam", lr: 0.003, weight_decay: 0.05, amsgrad: true },
+      { cls: "AdamW", lr: 0.02, betas: [0.3, 0.9], amsgrad: true, maximize: true },
+      { cls: "Adam", lr: 0.1, betas: [0, 0.5] },
+    ];
+    for (const cfg of configs) {
+      const { cls, ...kw } = cfg;
+      const shapes = [[7, 5], [33], [1]];
+      const params = shapes.map((s) => randTensor(s, rand, 1).requires_grad_());
+      const opt = cls === "AdamW" ? new optim.AdamW(params, kw) : new optim.Adam(params, kw);
+      const mine = params.map((p) => ({ p: f32(p), m: new Float32Array(p.numel()), v: new Float32Array(p.numel()), mx: new Float32Array(p.numel()) }));
+      const betas = (kw.betas as [number, number]) ?? [0.9, 0.999];
+      for (let step = 1; step <= 5; step++) {
+        const grads = params.map((p) => randTensor(p._shape, rand, 0.5));
+        params.forEach((p, i) => (p.grad = grads[i]));
+        opt.step();
+        params.forEach((p, i) => {
+          const s = mine[i];
+          adamStep(s.p, f32(grads[i]), s.m, s.v, kw.amsgrad ? s.mx : null, p.numel(), {
+            lr: kw.lr as number, beta1: betas[0], beta2: betas[1], eps: (kw.eps as number) ?? 1e-8,
+            weight_decay: (kw.weight_decay as number) ?? (cls === "AdamW" ? 1e-2 : 0), step,
+            decoupled: cls === "AdamW", maximize: (kw.maximize as boolean) ?? false,
+          });
+          assert.deepEqual(s.p, f32(p), `${JSON.stringify(cfg)} step ${step} param ${i}`);
+        });
+      }
+    }
+  });
+
+  it("adamStep rejects overlapping or short arrays", () => {
+    const a = new Float32Array(8), b = new Float32Array(8), c = new Float32Array(8), d = new Float32Array(8);
+    const o = { lr: 0.1, beta1: 0.9, beta2: 0.99, eps: 1e-8, weight_decay: 0, step: 1, decoupled: true };
+    adamStep(a, b, c, d, null, 8, o);
+    assert.throws(() => adamStep(a, b, a, d, null, 8, o), RuntimeError);
+    assert.throws(() => adamStep(a, b, c, d, null, 9, o), RuntimeError);
+    assert.throws(() => adamStep(a, b, c, d, null, 4, o, [0, 0, 0, 5, 0]), RuntimeError);
+    assert.throws(() => adamStep(a, b, c, d, null, 8, { ...o, step: 1.5 }), TorchTypeError);
+    assert.equal(nat.adam_f32(a, b, c, d.subarray(0, 8), c, new Float64Array(18).fill(0).map((_, i) => (i === 5 ? 4 : 0))), 1);
+    assert.throws(() => nat.adam_f32(a, b, c, d, null, new Float64Array(17)), RangeError);
+  });
+
+  it("crossEntropy and its backward match F.cross_entropy and x.grad", () => {
+    const rand = rng(31);
+    let diff = 0, total = 0;
+    for (const [N, C] of [[32, 27], [1, 5], [7, 3], [100, 10], [20, 1]]) {
+      for (const ignore of [-100, 2]) {
+        for (const g of [1, 0.37, -2]) {
+          const x = randTensor([N, C], rand, rand() < 0.5 ? 3 : 30).requires_grad_();
+          const tv = Array.from({ length: N }, () => (rand() < 0.15 ? ignore : Math.floor(rand() * C)));
+          const t = torch.tensor(tv, { dtype: torch.int64 });
+          const loss = F.cross_entropy(x, t, { ignore_index: ignore });
+          loss.backward(torch.tensor(g));
+          const lsm = new Float32Array(N * C);
+          const ti = Float64Array.from(tv);
+          const got = crossEntropy(f32(x), 0, N, C, ti, 0, lsm, 0, ignore);
+          const want = loss.item() as number;
+          if (!Object.is(got, want)) {
+            assert.ok(ulpDiff(got, want) <= 1 && !Number.isNaN(want), `loss ${got} vs ${want} (N=${N} C=${C})`);
+            diff++;
+          }
+          total++;
+          const gi = new Float32Array(N * C);
+          crossEntropyBackward(lsm, 0, N, C, ti, 0, gi, 0, g, ignore);
+          const c = compare(gi, f32(x.grad!), `cross_entropy backward N=${N} C=${C} ignore=${ignore} g=${g}`);
+          diff += c.diff;
+          total += c.n;
+        }
+      }
+    }
+    assert.ok(diff <= Math.max(1, total * 1e-4), `${diff} of ${total} differ`);
+    const x = new Float32Array(6), lsm = new Float32Array(6);
+    assert.throws(() => crossEntropy(x, 0, 2, 3, Float64Array.from([0, 3]), 0, lsm, 0), (e) => e instanceof IndexError && e.message === "Target 3 is out of bounds.");
+    assert.throws(() => crossEntropy(x, 0, 2, 3, Float64Array.from([0, 1]), 0, lsm, 1), RuntimeError);
+    assert.throws(() => nat.cross_entropy_f32(x, Float64Array.from([0, -1]), lsm, Float64Array.from([0, 0, 0, 2, 3, -100])), RangeError);
+    assert.throws(() => nat.cross_entropy_bwd_f32(lsm, Float64Array.from([0, 9]), x, Float64Array.from([0, 0, 0, 2, 3, -100, 1])), RangeError);
+  });
+
+  it("gatherRows and scatterAddRows match F.embedding and its gradient", () => {
+    const rand = rng(4);
+    for (const [V, D, n] of [[27, 10, 96], [5, 3, 40], [100, 17, 7]]) {
+      for (const padIdx of [-1, 2]) {
+        for (const scale of [false, true]) {
+          const W = randTensor([V, D], rand, 1).requires_grad_();
+          const idxVals = Array.from({ length: n }, () => Math.floor(rand() * V));
+          const idx = torch.tensor(idxVals, { dtype: torch.int64 });
+          const out = F.embedding(idx, W, padIdx < 0 ? null : padIdx, null, 2, scale);
+          const g = randTensor([n, D], rand, 1);
+          out.backward(g);
+          const got = new Float32Array(n * D);
+          const i64 = Float64Array.from(idxVals);
+          gatherRows(f32(W), 0, V, D, i64, 0, n, got, 0);
+          assert.deepEqual(got, f32(out));
+          const gw = new Float32Array(V * D);
+          scatterAddRows(f32(g), 0, i64, 0, n, D, gw, 0, V, padIdx, scale);
+          assert.deepEqual(gw, f32(W.grad!), `V=${V} D=${D} n=${n} pad=${padIdx} scale=${scale}`);
+          // int32 indices give the same
+          const gw32 = new Float32Array(V * D);
+          scatterAddRows(f32(g), 0, Int32Array.from(idxVals), 0, n, D, gw32, 0, V, padIdx, scale);
+          assert.deepEqual(gw32, gw);
+        }
+      }
+    }
+    const w = new Float32Array(6), out = new Float32Array(4);
+    assert.throws(() => gatherRows(w, 0, 3, 2, Float64Array.from([0, 3]), 0, 2, out, 0), (e) => e instanceof IndexError && e.message === "index out of range in self");
+    assert.throws(() => gatherRows(w, 0, 3, 2, Float64Array.from([0, -1]), 0, 2, out, 0), IndexError);
+    assert.throws(() => gatherRows(w, 0, 3, 2, Float64Array.from([0, 0.5]), 0, 2, out, 0), IndexError);
+    assert.throws(() => gatherRows(w, 0, 4, 2, Float64Array.from([0, 1]), 0, 2, out, 0), RuntimeError);
+    assert.throws(() => gatherRows(w, 0, 3, 2, [0, 1] as unknown as Int32Array, 0, 2, out, 0), TorchTypeError);
+    assert.throws(() => scatterAddRows(out, 0, Int32Array.from([0, 7]), 0, 2, 2, w, 0, 3), IndexError);
+    assert.equal(nat.gather_rows_f32(w, Float64Array.from([NaN]), out, Float64Array.from([0, 3, 2, 0, 1, 0])), 2);
+    assert.throws(() => nat.gather_rows_f32(w, Float64Array.from([0]), out, Float64Array.from([0, 3, 2, 0, 3, 0])), RangeError);
+  });
+});

@@ -1,0 +1,113 @@
+// Native sums against src/backend/sum_order.ts's sumInto (PyTorch's accumulation order) on the
+// same inputs: every result must agree bit for bit. Random shapes of 1 to 5 dims, random
+// reduced dims, permuted / gapped / expanded (stride 0) views, NaNs with nansum, float32 and
+// float64, and inputs of >= 32768 elements under 1 to 4 emulated PyTorch threads (the full
+// reduction's two passes and the split of a kept dim).
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { native, nativeUnavailableReason, nativeSumInto, sumRows } from "../src/backend/native.js";
+import { sumInto, setReductionThreads, getReductionThreads } from "../src/backend/sum_order.js";
+import { float32, float64 } from "../src/dtype.js";
+import { IndexError, RuntimeError } from "../src/errors.js";
+
+const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+interface Case {
+  shape: number[];
+  strides: number[];
+  off: number;
+  dims: number[];
+  len: number;
+}
+
+function randomCase(rand: () => number, big: boolean): Case {
+  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const nd = int(1, big ? 3 : 5);
+  const shape = Array.from({ length: nd }, () => (rand() < 0.15 ? 1 : int(1, big ? 90 : 20)));
+  if (big) {
+    // at least 32768 elements
+    while (shape.reduce((a, b) => a * b, 1) < 40000) shape[int(0, nd - 1)] *= 2;
+  }
+  // a layout: contiguous in a random dim order, maybe gaps, maybe an expanded dim
+  const order = Array.from({ length: nd }, (_, i) => i).sort(() => rand() - 0.5);
+  const strides = new Array<number>(nd);
+  let s = 1;
+  for (const d of order.reverse()) {
+    strides[d] = s;
+    s *= shape[d] + (rand() < 0.2 ? 1 : 0);
+  }
+  if (rand() < 0.2) strides[int(0, nd - 1)] = 0;
+  const off = int(0, 3);
+  let top = off;
+  for (let d = 0; d < nd; d++) top += (shape[d] - 1) * strides[d];
+  const dims = Array.from({ length: nd }, (_, i) => i).filter(() => rand() < 0.5);
+  if (dims.length === 0 && rand() < 0.5) dims.push(int(0, nd - 1));
+  return { shape, strides, off, dims, len: top + 1 + int(0, 2) };
+}
+
+describe("native sums in PyTorch's order", { skip }, () => {
+  if (!skip && native === null) {
+    it("loads", () => assert.fail(`native addon not loaded: ${nativeUnavailableReason}`));
+    return;
+  }
+
+  for (const big of [false, true]) {
+    it(`${big ? "large (>= 32768 elements, 1-4 threads)" : "small"} sums equal sumInto bit for bit`, () => {
+      const rand = rng(big ? 8 : 6);
+      const t0 = getReductionThreads();
+      try {
+        for (let iter = 0; iter < (big ? 60 : 600); iter++) {
+          const c = randomCase(rand, big);
+          const f64 = rand() < 0.3;
+          const dt = f64 ? float64 : float32;
+          const X = f64 ? new Float64Array(c.len) : new Float32Array(c.len);
+          const scale = rand() < 0.5 ? 1 : 1e6;
+          for (let i = 0; i < c.len; i++) X[i] = (rand() * 2 - 1) * scale * (rand() < 0.1 ? 1e-3 : 1);
+          const nan = rand() < 0.2;
+          if (nan) for (let i = 0; i < 3; i++) X[Math.floor(rand() * c.len)] = NaN;
+          const threads = big ? 1 + Math.floor(rand() * 4) : 1;
+          setReductionThreads(threads);
+          let outN = 1;
+          c.shape.forEach((s, d) => (outN *= c.dims.includes(d) ? 1 : s));
+          const want = f64 ? new Float64Array(outN + 2) : new Float32Array(outN + 2);
+          const got = f64 ? new Float64Array(outN + 2) : new Float32Array(outN + 2);
+          want.fill(7), got.fill(7);
+          sumInto(X, c.off, c.shape, c.strides, c.dims, want, 1, dt, dt, nan);
+          assert.ok(nativeSumInto(X, c.off, c.shape, c.strides, c.dims, got, 1, dt, dt, nan));
+          for (let i = 0; i < want.length; i++) {
+            if (!Object.is(got[i], want[i]) && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) {
+              assert.fail(`${JSON.stringify({ ...c, f64, nan, threads })}: out[${i}] native ${got[i]}, sum_order ${want[i]}`);
+            }
+          }
+        }
+      } finally {
+        setReductionThreads(t0);
+      }
+    });
+  }
+
+  it("rejects bad arguments and declines other dtypes", () => {
+    const x = new Float32Array(12), out = new Float32Array(4);
+    sumRows(x, 0, [3, 4], [4, 1], [0], out, 0);
+    assert.throws(() => sumRows(x, 1, [3, 4], [4, 1], [0], out, 0), RuntimeError);
+    assert.throws(() => sumRows(x, 0, [3, 4], [4, 1], [2], out, 0), IndexError);
+    assert.throws(() => sumRows(x, 0, [3, 4], [4, 1], [1], out, 2), RuntimeError);
+    assert.throws(() => sumRows(x, 0, [3, 4], [4, 1], [0], x, 0), (e) => e instanceof RuntimeError && e.message.startsWith("unsupported operation"));
+    assert.equal(nativeSumInto(new Float64Array(4), 0, [4], [1], [0], new Float64Array(1), 0, float32, float32, false), false);
+    assert.throws(() => native!.sum_f32(x, out, Float64Array.from([0, 0, 1, 1, 0, 13, 1, 1])), RangeError);
+    assert.throws(() => native!.sum_f32(x, out, Float64Array.from([0, 0, 1, 0, 0, 12, 1, 1])), RangeError);
+    assert.throws(() => native!.sum_f32(x, out, Float64Array.from([0, 0, 1, 1, 0, 12, 1, 2])), RangeError);
+  });
+});
