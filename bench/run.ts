@@ -1,5 +1,6 @@
 // `npm run bench`: torchlette against PyTorch on this machine, in one run.
-//   node --import tsx bench/run.ts [--quick] [--no-matmul] [--no-js] [--rounds N]
+//   node --import tsx bench/run.ts [--quick] [--no-matmul] [--no-js] [--rounds N] [--tsx]
+//   node --import tsx bench/run.ts --ablation [--rounds N]   (the machinery switched off piece by piece)
 //
 // Sides, each in its own process so that they do not share a heap or a JIT:
 //   torchlette/<backend>  the kernel table as src/ loads it (the native addon when it is plugged in)
@@ -16,9 +17,10 @@
 // The table gives the median over all trials (and the best trial): the median is what a user
 // sees on a machine that is shared, the best what the code can do when it is left alone.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { createInterface } from "node:readline";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
@@ -44,9 +46,11 @@ interface Reply {
 async function worker(): Promise<void> {
   const torch = await import("../src/index.js");
   const { backend } = await import("../src/backend/index.js");
-  const nat = await import("../src/backend/native.js");
   const W = await import("./workloads.js");
-  const useNative = backend.name !== "js" && nat.native !== null;
+  // --ablation switches one piece of the machinery off in a worker (see ablation())
+  const off = (process.env.TORCHLETTE_BENCH_OFF ?? "").split(",");
+  if (off.includes("fused-optim")) (await import("../src/optim/fused.js")).fusedOptimizers.enabled = false;
+  if (off.includes("steal")) (await import("../src/autograd/engine.js")).stealGradients.enabled = false;
   const cases = new Map<string, { fn: () => unknown; inner: number }>();
   const make = (r: Request): { fn: () => unknown; inner: number } => {
     switch (r.case) {
@@ -67,11 +71,12 @@ async function worker(): Promise<void> {
         throw new Error(`unknown case ${r.case}`);
     }
   };
-  process.stdout.write(JSON.stringify({ backend: backend.name, native: useNative, isa: nat.native?.isa?.() ?? null }) + "\n");
+  const compiled = import.meta.url.endsWith(".js");
+  process.stdout.write(JSON.stringify({ backend: backend.name, isa: torch.backends.native.isa(), compiled }) + "\n");
   for await (const line of createInterface({ input: process.stdin })) {
     const r = JSON.parse(line) as Request;
     try {
-      if (useNative) nat.set_num_threads(r.threads);
+      torch.set_num_threads(r.threads);
       const key = r.case === "matmul" ? `matmul${r.n}` : r.case;
       let c = cases.get(key);
       if (c === undefined) {
@@ -87,7 +92,6 @@ async function worker(): Promise<void> {
 }
 
 function trials(fn: () => unknown, inner: number, budget: number, minTrials: number): number[] {
-  fn();
   const out: number[] = [];
   const deadline = performance.now() + budget * 1000;
   while (out.length < minTrials || (performance.now() < deadline && out.length < 200)) {
@@ -131,6 +135,26 @@ class Side {
   stop(): void {
     this.proc.stdin.end();
   }
+}
+
+/** tsc into node_modules/.cache/torchlette-bench (the addon found through a `build` link). */
+function compile(): { entry: string } | string {
+  const dir = join(ROOT, "node_modules", ".cache", "torchlette-bench");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "package.json"), '{"type": "module"}\n');
+  const link = join(dir, "build");
+  if (!existsSync(link)) {
+    try {
+      symlinkSync(join(ROOT, "build"), link);
+    } catch {
+      // no addon to link: the native side is simply absent
+    }
+  }
+  const tsc = join(ROOT, "node_modules", ".bin", "tsc");
+  const r = spawnSync(tsc, ["-p", join(ROOT, "tsconfig.json"), "--outDir", dir, "--declaration", "false"], { cwd: ROOT, encoding: "utf8" });
+  const entry = join(dir, "bench", "run.js");
+  if (!existsSync(entry)) return `compilation failed (${(r.stdout + r.stderr).trim().split("\n")[0] ?? r.status})`;
+  return { entry };
 }
 
 const median = (xs: number[]): number => {
@@ -184,7 +208,14 @@ async function main(): Promise<void> {
 
   // ---- sides ----
   const py = process.env.TORCHLETTE_PYTHON ?? "/work/.venv-oracle/bin/python";
-  const nodeArgs = ["--import", "tsx", `${HERE}run.ts`, "--worker"];
+  // The workers run the compiled JavaScript, as a user of the package does (under tsx every
+  // call into another module costs more, ~60% on a tiny op); --tsx runs the sources instead.
+  let nodeArgs = ["--import", "tsx", `${HERE}run.ts`, "--worker"];
+  if (!argv.includes("--tsx")) {
+    const out = compile();
+    if (typeof out === "string") console.log(`${out}; running the TypeScript sources through tsx`);
+    else nodeArgs = [out.entry, "--worker"];
+  }
   const sides: Side[] = [];
   const first = await Side.start("torchlette", process.execPath, nodeArgs, process.env);
   if (typeof first === "string") throw new Error(first);
@@ -204,8 +235,9 @@ async function main(): Promise<void> {
   }
   const tl = sides[0];
   console.log(
-    `sides: ${sides.map((s) => s.name + (s.info.isa ? ` (${s.info.isa})` : "")).join(", ")}` +
-      (torch ? `, PyTorch ${torch.info.version}` : ""),
+    `sides: ${sides.map((s) => s.name + (s.info.backend !== "js" && s.info.isa ? ` (${s.info.isa})` : "")).join(", ")}` +
+      (torch ? `, PyTorch ${torch.info.version}` : "") +
+      `; torchlette ${first.info.compiled ? "compiled by tsc" : "through tsx"}`,
   );
 
   const gpt = { vocab: 65, block: 64, batch: 16, n_embd: 128, n_head: 4, n_layer: 4 };
@@ -292,5 +324,61 @@ async function main(): Promise<void> {
   );
 }
 
+/**
+ * `--ablation`: the workloads with one piece of the machinery switched off per worker process,
+ * all in the same rounds, so the pieces' contributions are measured under the same load:
+ * the slab allocator (TORCHLETTE_ALLOC=plain: one typed array per tensor), the fused optimizer
+ * loops, gradient stealing.
+ */
+async function ablation(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const roundsArg = argv.indexOf("--rounds");
+  const ROUNDS = roundsArg >= 0 ? Number(argv[roundsArg + 1]) : 4;
+  const out = argv.includes("--tsx") ? "tsx" : compile();
+  const args = typeof out === "string" ? ["--import", "tsx", `${HERE}run.ts`, "--worker"] : [out.entry, "--worker"];
+  console.log(`# ablation, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; ${cpuModel()}; load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  const configs: [string, NodeJS.ProcessEnv][] = [
+    ["all on", {}],
+    ["allocator: plain typed arrays", { TORCHLETTE_ALLOC: "plain" }],
+    ["optimizers: op by op", { TORCHLETTE_BENCH_OFF: "fused-optim" }],
+    ["no gradient stealing", { TORCHLETTE_BENCH_OFF: "steal" }],
+  ];
+  const sides: Side[] = [];
+  for (const [name, env] of configs) {
+    const s = await Side.start(name, process.execPath, args, { ...process.env, ...env });
+    if (typeof s === "string") throw new Error(s);
+    sides.push(s);
+  }
+  const gpt = { vocab: 65, block: 64, batch: 16, n_embd: 128, n_head: 4, n_layer: 4 };
+  const cases: [string, Omit<Request, "threads">][] = [
+    ["add [32,27]", { case: "add", budget: 0.3 }],
+    ["add [32,27], requires_grad", { case: "add_grad", budget: 0.3 }],
+    ["makemore MLP step", { case: "mlp", budget: 0.6 }],
+    ["char-GPT step", { case: "gpt", budget: 1.5, minTrials: 2, gpt }],
+  ];
+  const res = new Map<string, number[]>();
+  for (let r = 0; r < ROUNDS; r++)
+    for (const [label, req] of cases)
+      for (const s of sides) {
+        const v = await s.run({ ...req, threads: 1 } as Request);
+        if (typeof v === "string") console.log(`${s.name} ${label}: ${v}`);
+        else res.set(`${s.name}|${label}`, [...(res.get(`${s.name}|${label}`) ?? []), ...v]);
+      }
+  for (const s of sides) s.stop();
+  console.log(`\n| workload | ${configs.map((c) => c[0]).join(" | ")} |`);
+  console.log(`|---|${configs.map(() => "---|").join("")}`);
+  for (const [label] of cases) {
+    const cells = sides.map((s) => {
+      const v = res.get(`${s.name}|${label}`);
+      if (!v) return "-";
+      const m = median(v);
+      return m >= 1000 ? `${(m / 1000).toFixed(2)} ms` : `${m.toFixed(2)} µs`;
+    });
+    console.log(`| ${label} | ${cells.join(" | ")} |`);
+  }
+  console.log(`\n(median wall time per call over all trials, 1 thread; load average at end ${loadavg().map((x) => x.toFixed(2)).join(" ")})`);
+}
+
 if (process.argv.includes("--worker")) await worker();
+else if (process.argv.includes("--ablation")) await ablation();
 else await main();

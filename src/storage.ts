@@ -4,10 +4,10 @@
 // Allocation (`allocate`): in Node 20 a typed array of more than 64 bytes gets a backing store
 // of its own, zero-filled by calloc, and costs about a microsecond for a few KB and 20-60 µs
 // for 256 KB-1 MB (measured: new Float32Array(864) 1.2-1.4 µs, (65536) 21 µs; mostly zero-fill
-// and the GC's per-buffer bookkeeping). Tensors therefore get their memory three ways:
-//   - up to 64 bytes: `new ArrayType(n)`, which V8 places in its own heap (~25-60 ns);
+// and the GC's per-buffer bookkeeping). Tensors therefore get their memory two ways:
 //   - up to SLAB_MAX (64 KB): a view carved from a slab of SLOTS equal slots of the request's
-//     size class (4 classes per power of two, 64-byte steps up to 1 KB). A slab's memory is
+//     size class (4 classes per power of two, 64-byte steps up to 1 KB; classes under 256 bytes
+//     get 4 KB slabs, so more slots, each 4 KB at most). A slab's memory is
 //     freed by V8's GC when the allocator has moved on to the next slab and every view carved
 //     from it is dead; it is never reused while any view lives, so views cannot alias;
 //   - larger: a buffer of its own from Buffer.allocUnsafeSlow (not zeroed: ~0.4-2.4 µs for
@@ -16,8 +16,8 @@
 // nothing depends on FinalizationRegistry (its callbacks do not run inside a synchronous loop).
 //
 // Memory risk of slabs, bounded: a tensor that stays alive keeps its whole slab alive, i.e. at
-// most SLOTS slots of its class (a class is at most 1.25x the request): a retained small tensor
-// holds at most 20x its own size, and only tensors of 65 B-64 KB do so. The allocator itself
+// most SLOTS slots of its class (a class is at most 1.25x the request): a retained tensor of
+// 256 B-64 KB holds at most 20x its own size, a smaller one at most 4 KB. The allocator itself
 // holds one partly used slab per class in use: at most ~7 MB over all 40 classes. Example: a
 // loop that keeps one [32, 27] float32 tensor (3.4 KB) per step for 10,000 steps keeps 34 MB of
 // tensors and in the worst case (each in a different slab) up to 0.7 GB of slabs (keeping
@@ -36,8 +36,11 @@ export class Storage {
   }
 }
 
-/** bytes up to which V8 allocates a typed array inside its own heap (cheap, nothing to gain) */
-const IN_HEAP_MAX = 64;
+/** Bytes up to which a typed array is left to V8, which places arrays of up to 64 bytes inside
+ * its own heap: cheap to make, but the first time native code reads one V8 moves it out
+ * (a malloc and a copy, ~0.2-0.3 µs). Since the native kernels take most float tensors, every
+ * allocation comes from a slab instead. */
+const IN_HEAP_MAX = 0;
 /** bytes up to which requests are carved from slabs */
 export const SLAB_MAX = 64 * 1024;
 /** slots per slab */
@@ -105,9 +108,11 @@ export function allocArray(dtype: DType, n: number, zero = true): TypedArray {
   let s = slabs[id];
   const size = classBytes(id);
   if (s === null || s.next + size > s.buf.byteLength) {
+    // small classes get 4 KB slabs (a buffer per 16 tiny tensors would cost more than it saves)
+    const bytes = Math.max(size * SLOTS, 4096);
     allocStats.slabs++;
-    allocStats.bytesSlabs += size * SLOTS;
-    s = { buf: rawBuffer(size * SLOTS), next: 0 };
+    allocStats.bytesSlabs += bytes;
+    s = { buf: rawBuffer(bytes), next: 0 };
     slabs[id] = s;
   }
   allocStats.carved++;
@@ -117,7 +122,13 @@ export function allocArray(dtype: DType, n: number, zero = true): TypedArray {
   return a;
 }
 
+/** While `born` is set, every storage allocate() makes is added to it: autograd's engine uses
+ * this to know which gradients were made during its own run (and may be taken over). */
+export const allocWatch: { born: Set<Storage> | null } = { born: null };
+
 /** The single place storage memory is obtained (zero-filled unless zero = false). */
 export function allocate(dtype: DType, n: number, zero = true): Storage {
-  return new Storage(allocArray(dtype, n, zero), dtype);
+  const s = new Storage(allocArray(dtype, n, zero), dtype);
+  if (allocWatch.born !== null) allocWatch.born.add(s);
+  return s;
 }

@@ -3,6 +3,7 @@
 import { RuntimeError } from "../errors.js";
 import { emptyStrided, isNonOverlappingAndDense } from "../ops/shape_helpers.js";
 import { contiguousStrides } from "../shape.js";
+import { allocWatch, type Storage } from "../storage.js";
 import { empty, Tensor } from "../tensor.js";
 import { set_grad_enabled, is_grad_enabled } from "./grad_mode.js";
 import { refreshView, type Node } from "./node.js";
@@ -56,11 +57,27 @@ function cloneObeyContract(g: Tensor, leaf: Tensor): Tensor {
   return emptyStrided(shape, strides, g.dtype).copy_(g.detach());
 }
 
-function setLeafGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
+/** Off: leaves always get a copy of their gradient (the tests compare the two). */
+export const stealGradients = { enabled: true };
+
+/** AccumulateGrad's stealing of a gradient nothing else holds (PyTorch does the same when the
+ * gradient's use count is 1): a new tensor over g's storage when g already has the layout the
+ * contract asks for and is its storage's only occupant; null otherwise. */
+function adopt(g: Tensor, leaf: Tensor): Tensor | null {
+  const shape = leaf._shape;
+  const n = g.numel();
+  if (g._offset !== 0 || g._storage.length !== n || n === 0) return null;
+  const strides = isNonOverlappingAndDense(shape, leaf._strides) ? leaf._strides : contiguousStrides(shape);
+  for (let i = 0; i < shape.length; i++) if (shape[i] !== 1 && g._strides[i] !== strides[i]) return null;
+  return new Tensor(g._storage, shape.slice(), strides.slice(), 0, g.dtype);
+}
+
+function setLeafGrad(t: Tensor, g: Tensor, createGraph: boolean, steal = false): void {
   if (g.dtype !== t.dtype) g = g.to(t.dtype);
   if (t.grad === null) {
-    // the gradient tensor may be shared with other consumers: store a private copy
-    t.grad = createGraph ? g : cloneObeyContract(g, t);
+    // the gradient tensor may be shared with other consumers: store a private copy, unless the
+    // engine knows nothing else holds it
+    t.grad = createGraph ? g : ((steal ? adopt(g, t) : null) ?? cloneObeyContract(g, t));
     if (!createGraph) t.grad.grad_fn = null;
   } else if (createGraph) {
     t.grad = t.grad.add(g);
@@ -79,6 +96,11 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
   // leads to them runs, as in PyTorch: other nodes keep their saved tensors and leaves their .grad
   const restrict = o.inputs !== undefined;
   const leafOk = (t: Tensor) => !restrict || wanted.has(t);
+  // Storages allocated during this run: a gradient in one of them that no pending gradient,
+  // no other output of the same node and no user hook holds can become a leaf's .grad as is
+  const prevBorn = allocWatch.born;
+  const born = stealGradients.enabled && o.accumulate && !restrict && !o.create_graph ? new Set<Storage>() : null;
+  allocWatch.born = born;
   try {
     const nodeGrads = new Map<unknown, Tensor>();
     const rootNodes: Node[] = [];
@@ -119,6 +141,8 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
         const r = h(g);
         if (r instanceof Tensor) g = r;
       }
+      // a hook may have kept the gradient (or returned one it keeps)
+      if (born !== null && node.hooks.length > 0) born.delete(g._storage);
       if (o.accumulate && !restrict) for (const t of node.retained) setLeafGrad(t, g, !!o.create_graph);
       const target = nonLeafWanted.get(node);
       if (target) {
@@ -137,7 +161,11 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
         if (e.fn) accumulateInto(nodeGrads, e.fn, gi);
         else if (e.leaf) {
           if (o.accumulate) {
-            if (leafOk(e.leaf)) setLeafGrad(e.leaf, gi, !!o.create_graph);
+            if (leafOk(e.leaf)) {
+              const steal = born !== null && e.leaf.grad === null && unshared(gi, i, ins, nodeGrads, born);
+              setLeafGrad(e.leaf, gi, !!o.create_graph, steal);
+              if (steal) born!.delete(gi._storage);
+            }
           } else if (wanted.has(e.leaf)) {
             const prev = captured.get(e.leaf);
             captured.set(e.leaf, prev ? prev.add(gi) : gi);
@@ -147,8 +175,19 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
     }
   } finally {
     set_grad_enabled(prevMode);
+    allocWatch.born = prevBorn;
   }
   return captured;
+}
+
+/** gi (output i of a node) was made during this run and nothing else the engine holds shares
+ * its storage: not another output of the node, not a gradient waiting for another node. */
+function unshared(gi: Tensor, i: number, ins: (Tensor | null | undefined)[], pending: Map<unknown, Tensor>, born: Set<Storage>): boolean {
+  const s = gi._storage;
+  if (!born.has(s)) return false;
+  for (let j = 0; j < ins.length; j++) if (j !== i && ins[j] && ins[j]!._storage === s) return false;
+  for (const v of pending.values()) if (v._storage === s) return false;
+  return true;
 }
 
 function defaultGrad(t: Tensor, given: Tensor | null | undefined, what: string): Tensor {

@@ -206,6 +206,8 @@ export const EXPRS: Record<string, Expr> = {
   rpow_scalar: { f: "Math.pow(P[0], a)", i: "H.ipow(P[0], a)" },
   threshold_backward: "(b <= P[0] ? 0 : a)",
   tanh_backward: "a * (1 - b * b)",
+  // relu's gradient from (result, grad): where(result > 0, grad, 0), the zero +0 whatever grad's sign
+  relu_backward: "(a > 0 ? b : 0)",
   sigmoid_backward: "a * b * (1 - b)",
   masked_fill: "(b ? P[0] : a)",
 };

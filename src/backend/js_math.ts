@@ -764,22 +764,22 @@ function sinPoly(sx: number, sy: number): number {
   const qx = fr(p);
   let e = fr(p - qx);
   const x2 = fr(sx + sx);
-  const qy = fma32(x2, sy, e); /*s6*/
-  let u = fma32(SC0, qx, SC1); /*s40*/
-  u = fma32(u, qx, SC2); /*s41*/
+  const qy = fma32(x2, sy, e);
+  let u = fma32(SC0, qx, SC1);
+  u = fma32(u, qx, SC2);
   const w = fr(u * qx);
   const ax = fr(SC3 + w);
   const ay = fr(fr(SC3 - ax) + w);
   p = ax * qx;
   const bx = fr(p);
   e = fr(p - bx);
-  e = fma32(ay, qx, e); /*s3*/
-  const by = fma32(ax, qy, e); /*s2*/
+  e = fma32(ay, qx, e);
+  const by = fma32(ax, qy, e);
   const cx = fr(1 + bx);
   const cy = fr(fr(fr(1 - cx) + bx) + by);
   const f = fr(sx * cy);
-  const g = fma32(sy, cx, f); /*s5*/
-  return fma32(sx, cx, g); /*s4*/
+  const g = fma32(sy, cx, f);
+  return fma32(sx, cx, g);
 }
 
 /** Sleef_sinf8_u10 (xsinf_u1) lane; big: the vector took the rempif path. */
@@ -791,8 +791,7 @@ export function sinf(d: number, big: boolean): number {
     // |d| < 125: q fits easily; the df.h steps written out
     const u = rintf(fr(d * M_1_PI_F));
     q = u | 0;
-    const mpa = -PI_A2F;
-    const v = fma32(u, mpa, d); /*s42*/
+    const v = fma32(u, -PI_A2F, d);
     const w = fr(u * -PI_B2F);
     const s0 = fr(v + w);
     const vv = fr(s0 - v);
@@ -827,7 +826,7 @@ export function cosf(d: number, big: boolean): number {
   let sx: number;
   let sy: number;
   if (!big) {
-    const h = fma32(d, M_1_PI_F, -0.5); /*s44*/
+    const h = fma32(d, M_1_PI_F, -0.5);
     const dq = 2 * rintf(h) + 1; // exact: a small odd integer (SLEEF's fma)
     q = dq | 0;
     let w = fr(dq * PI_A2F_H);
@@ -1421,7 +1420,7 @@ export function dnnlGeluErf(s: number): number {
 // ---------------------------------------------------------------------------------------------
 
 const KALPHA = fr(Math.SQRT1_2);
-const KBETA = fr(Math.SQRT2 * (2 / Math.sqrt(Math.PI)) * 0.5);
+const KBETA = fr(1.4142135623730951 * 1.1283791670955126 * 0.5); // M_SQRT2 * M_2_SQRTPI * 0.5 in double
 const KKAPPA = fr(0.044715);
 
 /** Element functions of the lane-independent "vml" ops (the float32 compute `a` in scope). */

@@ -14,7 +14,7 @@ import { cat } from "../ops/join.js";
 import { addmm } from "../ops/linalg.js";
 import { inPlaceWithGrad } from "../ops/pointwise.js";
 import { emptyStrided, iterOutputStrides } from "../ops/shape_helpers.js";
-import { needsGrad, params, record } from "../ops/util.js";
+import { needsGrad, params, record, uninit } from "../ops/util.js";
 import { default_generator } from "../random/generator.js";
 import { dropoutMask } from "../random/kernels.js";
 import { AssertionError } from "../errors.js";
@@ -104,7 +104,7 @@ function pointwise(
   dslow: (g: Tensor, x: Tensor, y: Tensor) => Tensor,
   opts: { saveOut?: boolean; inPlace?: boolean; contiguous?: boolean } = {},
 ): Tensor {
-  const flat = empty(x._shape.slice(), x.dtype);
+  const flat = uninit(x._shape.slice(), x.dtype);
   const { d: X, o: xo } = raw(x);
   const Y = flat._storage.data;
   const n = flat.numel();
@@ -127,7 +127,7 @@ function pointwise(
       [x],
       (g) => {
         if (needsGrad(g, src)) return [dslow(g, src, out)];
-        const gi = empty(x._shape.slice(), g.dtype);
+        const gi = uninit(x._shape.slice(), g.dtype);
         const G = raw(g), Xr = raw(src);
         const R = gi._storage.data;
         for (let i = 0; i < n; i++) R[i] = df(G.d[G.o + i], Xr.d[Xr.o + i], Y[i]);
@@ -156,7 +156,7 @@ function softmaxCore(xIn: Tensor, dim: number, log: boolean): Tensor {
     throw new RuntimeError(`"${log ? "log_softmax" : "softmax"}${lastDim ? "_lastdim" : ""}_kernel_impl" not implemented for '${typeName(x.dtype)}'`);
   }
   const [outer, n, inner] = split3(x._shape, d);
-  const out = empty(x._shape.slice(), x.dtype);
+  const out = uninit(x._shape.slice(), x.dtype);
   const { d: X, o: xo } = raw(x);
   const Y = out._storage.data;
   const tmp = new Float64Array(n);
@@ -193,7 +193,7 @@ function softmaxCore(xIn: Tensor, dim: number, log: boolean): Tensor {
           if (log) return [g.sub(out.exp().mul(g.sum(d, true)))];
           return [out.mul(g.sub(g.mul(out).sum(d, true)))];
         }
-        const gi = empty(x._shape.slice(), g.dtype);
+        const gi = uninit(x._shape.slice(), g.dtype);
         const G = raw(g);
         const R = gi._storage.data;
         for (let a = 0; a < outer; a++)
@@ -377,11 +377,28 @@ function nllCore(input: Tensor, target: Tensor, weight: Tensor | null, red: Redu
         // 'mean'): a constant coefficient tensor times the broadcast incoming gradient
         const coef = empty(inShape.slice(), g.dtype);
         const K = coef._storage.data;
+        const scale = red === "mean" ? totalWeight : 1;
+        const scalarG = red !== "none" || input.dim() === 1;
+        if (scalarG && !needsGrad(g)) {
+          // coef.mul(g).masked_fill(~hit, 0) below in one pass: the product where a target is
+          // (rounded to the dtype, as mul stores it), +0 elsewhere
+          const gv = g._storage.data[g._offset];
+          const f32 = coef.dtype === float32;
+          for (let n = 0; n < N; n++)
+            for (let s = 0; s < S; s++) {
+              const c = cls(n, s);
+              if (c >= 0) {
+                const p = (n * C + c) * S + s;
+                K[p] = -wAt(c) / scale;
+                K[p] = f32 ? Math.fround(K[p] * gv) : K[p] * gv;
+              }
+            }
+          return [coef, null];
+        }
         // ATen zero-fills grad_input and writes the target positions: +0 elsewhere, whatever
         // the sign of g
         const hit = empty(inShape.slice(), bool);
         const H = hit._storage.data;
-        const scale = red === "mean" ? totalWeight : 1;
         for (let n = 0; n < N; n++)
           for (let s = 0; s < S; s++) {
             const c = cls(n, s);
@@ -390,7 +407,7 @@ function nllCore(input: Tensor, target: Tensor, weight: Tensor | null, red: Redu
               H[(n * C + c) * S + s] = 1;
             }
           }
-        if (red !== "none" || input.dim() === 1) return [coef.mul(g).masked_fill(hit.logical_not(), 0), null];
+        if (scalarG) return [coef.mul(g).masked_fill(hit.logical_not(), 0), null];
         if (needsGrad(g)) return [coef.mul(g.unsqueeze(1)).masked_fill(hit.logical_not(), 0), null];
         const G = raw(g);
         for (let n = 0; n < N; n++)
@@ -1241,7 +1258,7 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
   const M = N === 0 ? 0 : input.numel() / N;
   const X = raw(input);
   const Wd = weight ? raw(weight) : null, Bd = bias ? raw(bias) : null;
-  const out = empty(input._shape.slice(), input.dtype);
+  const out = uninit(input._shape.slice(), input.dtype);
   const Y = out._storage.data;
   const mean = new Float64Array(M), rstd = new Float64Array(M);
   // weight/bias as plain arrays (ones/zeros when absent) keep the inner loops branch-free
@@ -1288,7 +1305,7 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
         }
         const G = raw(g);
         const Gd = G.d, go0 = G.o;
-        const gx = input._requires_grad ? empty(input._shape.slice(), g.dtype) : null;
+        const gx = input._requires_grad ? uninit(input._shape.slice(), g.dtype) : null;
         const gW = weight && weight._requires_grad ? new Float64Array(N) : null;
         const gB = bias && bias._requires_grad ? new Float64Array(N) : null;
         const R = gx ? gx._storage.data : null;
@@ -1296,13 +1313,26 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
           const xb = xo0 + m * N, gb = go0 + m * N;
           const mu = mean[m], r = rstd[m];
           let ds = 0, db = 0;
-          for (let j = 0; j < N; j++) {
-            const gy = Gd[gb + j] * Wv[j];
-            ds += gy * Xd[xb + j];
-            db += gy;
+          // one pass for the row sums and the weight/bias accumulators (each sum still adds the
+          // same terms in the same order)
+          if (gW && gB) {
+            for (let j = 0; j < N; j++) {
+              const gv = Gd[gb + j], xv = Xd[xb + j];
+              const gy = gv * Wv[j];
+              ds += gy * xv;
+              db += gy;
+              gW[j] += gv * (xv - mu) * r;
+              gB[j] += gv;
+            }
+          } else {
+            for (let j = 0; j < N; j++) {
+              const gy = Gd[gb + j] * Wv[j];
+              ds += gy * Xd[xb + j];
+              db += gy;
+            }
+            if (gW) for (let j = 0; j < N; j++) gW[j] += Gd[gb + j] * (Xd[xb + j] - mu) * r;
+            if (gB) for (let j = 0; j < N; j++) gB[j] += Gd[gb + j];
           }
-          if (gW) for (let j = 0; j < N; j++) gW[j] += Gd[gb + j] * (Xd[xb + j] - mu) * r;
-          if (gB) for (let j = 0; j < N; j++) gB[j] += Gd[gb + j];
           if (R) {
             const b = ((db * mu - ds) * r * r * r) / N;
             const c = -b * mu - (db * r) / N;

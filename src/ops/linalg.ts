@@ -2,7 +2,8 @@
 // are promoted to a matrix and the added dim removed afterwards; batch dims broadcast.
 import { backend, jsBackend } from "../backend/index.js";
 import { RuntimeError } from "../errors.js";
-import { broadcastShapes, contiguousStrides } from "../shape.js";
+import { broadcastShapes, contiguousStrides, numel } from "../shape.js";
+import { allocate } from "../storage.js";
 import { empty, Tensor } from "../tensor.js";
 import { expandTo, sumTo } from "./shape_helpers.js";
 import { cppTypeName, needsGrad, record } from "./util.js";
@@ -20,7 +21,8 @@ function batchedMatmul(a: Tensor, b: Tensor, node: string): Tensor {
   }
   const batch = broadcastShapes(a._shape.slice(0, -2), b._shape.slice(0, -2));
   const outShape = [...batch, M, N];
-  const out = empty(outShape, a.dtype);
+  // every element is written below (the product, or zeros when K = 0)
+  const out = new Tensor(allocate(a.dtype, numel(outShape), false), outShape);
   const ae = expandTo(a, [...batch, M, K]);
   const be = expandTo(b, [...batch, K, N]);
   if (out.numel() > 0) {
@@ -229,7 +231,14 @@ export function addmm(input: Tensor, a: Tensor, b: Tensor, opts?: { beta?: numbe
       // dot-product form: each sum starts from 0 and beta * input is added last
       let r = mm(ad, bd);
       if (alpha !== 1) r = r.mul(alpha);
-      return beta === 0 ? r : input.detach().mul(beta === 1 ? 1 : beta).add(r);
+      if (beta === 0) return r;
+      const bi = input.detach();
+      if (!bi.is_contiguous()) return bi.mul(beta === 1 ? 1 : beta).add(r);
+      // input * beta + r written into r (the same sums, addition commutes; r keeps the layout
+      // the out-of-place add would give it, and version 0): one M x N tensor less
+      const addend = beta === 1 ? bi : bi.mul(beta);
+      backend.elementwise("add", r, [r, expandTo(addend, r._shape)], r.dtype);
+      return r;
     }
     // axpy form: C = beta * input, then C += (alpha * x) * y over k in order, each step rounded
     const res = empty([ad._shape[0], bd._shape[1]], ad.dtype);

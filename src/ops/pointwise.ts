@@ -32,9 +32,21 @@ function run(op: string, inputs: Tensor[], outDtype: DType, compute: DType, para
     out = emptyStrided(shape.slice(), strides, outDtype);
   }
   const ins = new Array<Tensor>(n);
-  for (let i = 0; i < n; i++) ins[i] = expandTo(inputs[i], shape);
+  for (let i = 0; i < n; i++) ins[i] = expandTo(n > 1 && !(op === "where" && i === 0) ? asCompute(inputs[i], compute) : inputs[i], shape);
   backend.elementwise(op, out, ins, compute, params);
   return out;
+}
+
+/** A 0-dim operand of another dtype than a float compute dtype (a Python number, mostly)
+ * converted up front, as the kernel would convert it on load (one rounding to float32, none to
+ * float64): the same numbers, and every operand then has the compute dtype, which the native
+ * kernels require. */
+function asCompute(t: Tensor, compute: DType): Tensor {
+  if (t.dtype === compute || t._shape.length !== 0 || compute.kind !== "f") return t;
+  const v = t._storage.data[t._offset];
+  const c = new Tensor(allocate(compute, 1, false), []);
+  c._storage.data[0] = compute.itemsize === 4 ? Math.fround(v) : v;
+  return c;
 }
 
 /** Every tensor non-empty with exactly row-major strides for its shape (size-1 dims included). */
@@ -60,7 +72,9 @@ function runInPlace(op: string, self: Tensor, inputs: Tensor[], resultDtype: DTy
       `output with shape [${self._shape.join(", ")}] doesn't match the broadcast shape [${shape.join(", ")}]`,
     );
   }
-  backend.elementwise(op, self, inputs.map((t) => expandTo(t, shape)), compute, params);
+  const ins = new Array<Tensor>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) ins[i] = expandTo(inputs.length > 1 ? asCompute(inputs[i], compute) : inputs[i], shape);
+  backend.elementwise(op, self, ins, compute, params);
   self._bump();
   return self;
 }
@@ -301,7 +315,15 @@ export const UNARY: Record<string, UnaryDef> = {
     grad: (g, _x, out) => (needsGrad(g, out) ? g.mul(out).mul(out.neg().add(1)) : run("sigmoid_backward", [g, out], g.dtype, g.dtype)),
     savesOut: true,
   },
-  relu: { op: "relu", node: "ReluBackward0", kind: "same", grad: (g, _x, out) => where(out.gt(0), g, 0), savesOut: true },
+  relu: {
+    op: "relu",
+    node: "ReluBackward0",
+    kind: "same",
+    // where(out > 0, g, 0) in one pass when no graph of the backward is being built (operands
+    // in where's order, so the result is laid out as where lays it out)
+    grad: (g, _x, out) => (needsGrad(g, out) || g.dtype !== out.dtype ? where(out.gt(0), g, 0) : run("relu_backward", [out, g], g.dtype, g.dtype)),
+    savesOut: true,
+  },
   floor: { op: "floor", node: "FloorBackward0", kind: "same", grad: zerosGrad },
   ceil: { op: "ceil", node: "CeilBackward0", kind: "same", grad: zerosGrad },
   round: { op: "round", node: "RoundBackward0", kind: "same", grad: zerosGrad },
@@ -882,11 +904,30 @@ const binaries = { add, sub, subtract: sub, rsub, mul, multiply: mul, div, divid
 // ops whose `other` must be a tensor (no Scalar overload in PyTorch)
 const TENSOR_ONLY = new Set(["maximum", "minimum", "atan2", "logical_and", "logical_or", "logical_xor"]);
 for (const [n, f] of Object.entries(binaries)) {
-  P[n] = function (this: Tensor, o: T, opts?: never) {
-    if (TENSOR_ONLY.has(n)) requireTensor(o, n, "other", 1);
-    return (f as (a: T, b: T, o?: never) => Tensor)(this, o, opts);
-  };
+  const g = f as (a: T, b: T, o?: never) => Tensor;
+  P[n] = TENSOR_ONLY.has(n)
+    ? function (this: Tensor, o: T, opts?: never) {
+        requireTensor(o, n, "other", 1);
+        return g(this, o, opts);
+      }
+    : function (this: Tensor, o: T, opts?: never) {
+        return g(this, o, opts);
+      };
 }
+// the hottest methods get closures of their own: one shared closure body would see every op as
+// its callee and could inline none
+P.add = function (this: Tensor, o: T, opts?: { alpha?: number }) {
+  return add(this, o, opts);
+};
+P.sub = function (this: Tensor, o: T, opts?: { alpha?: number }) {
+  return sub(this, o, opts);
+};
+P.mul = function (this: Tensor, o: T) {
+  return mul(this, o);
+};
+P.div = function (this: Tensor, o: T, opts?: { rounding_mode?: "floor" | "trunc" | null }) {
+  return div(this, o, opts);
+};
 P.add_ = inPlaceBinary(add as BinFn, "add");
 P.sub_ = inPlaceBinary(sub as BinFn, "sub");
 P.mul_ = inPlaceBinary(mul as BinFn, "mul");

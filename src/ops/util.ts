@@ -4,13 +4,20 @@ import { Node, refreshView, type BackwardFn, type Edge } from "../autograd/node.
 import { is_grad_enabled } from "../autograd/grad_mode.js";
 import { bool, DType, float32, float64, get_default_dtype, int64, promoteTypes } from "../dtype.js";
 import { TypeError } from "../errors.js";
-import { Storage } from "../storage.js";
+import { allocate, Storage } from "../storage.js";
+import { numel } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 
 /** Marks a 0-dim tensor made from a JS number (PyTorch's "wrapped number"): it takes part in
  * type promotion with the lowest priority. */
 export const WRAPPED = Symbol("wrapped");
 type Wrapped = Tensor & { [WRAPPED]?: true };
+
+/** A fresh contiguous tensor whose every element the caller writes before anything reads it
+ * (kernel outputs): its memory is not zero-filled. */
+export function uninit(shape: number[], dtype: DType): Tensor {
+  return new Tensor(allocate(dtype, numel(shape), false), shape);
+}
 
 export function scalarTensor(v: number | boolean, dtype?: DType): Tensor {
   const dt = dtype ?? (typeof v === "boolean" ? bool : Number.isInteger(v) ? int64 : get_default_dtype());

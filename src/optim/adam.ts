@@ -8,6 +8,7 @@ import { zeros_like } from "../ops/creation.js";
 import { pyFloatRepr } from "../printing.js";
 import type { Tensor } from "../tensor.js";
 import { checkNonNegative, Optimizer, type ParamGroup, type Params } from "./optimizer.js";
+import { adamFused, fusable } from "./fused.js";
 
 export interface AdamOptions {
   lr?: number;
@@ -46,6 +47,12 @@ export class Adam extends Optimizer {
       const step = (st.step as number) + 1;
       st.step = step;
       const m = st.exp_avg as Tensor, v = st.exp_avg_sq as Tensor;
+      const mx = amsgrad ? (st.max_exp_avg_sq as Tensor) : null;
+      if (fusable(mx ? [p, p.grad, m, v, mx] : [p, p.grad, m, v])) {
+        // the same numbers in one loop, without temporaries (optim/fused.ts)
+        adamFused(p, p.grad, m, v, mx, { decoupled: this.decoupled, wd, lr, beta1, beta2, eps, step, maximize });
+        continue;
+      }
       if (wd !== 0) {
         if (this.decoupled) p.mul_(1 - lr * wd);
         else grad = grad.add(p, { alpha: wd });

@@ -4,6 +4,7 @@
 import { ValueError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 import { checkNonNegative, Optimizer, type ParamGroup, type Params } from "./optimizer.js";
+import { fusable, sgdFused } from "./fused.js";
 
 export interface SGDOptions {
   lr?: number;
@@ -32,6 +33,13 @@ export class SGD extends Optimizer {
     const wd = g.weight_decay as number, nesterov = g.nesterov as boolean, maximize = g.maximize as boolean;
     for (const p of g.params) {
       if (p.grad === null) continue;
+      // the same numbers in one loop, without temporaries (optim/fused.ts); a momentum buffer
+      // is created by the op-by-op path on the first step
+      const buf = momentum !== 0 ? (this.state.get(p)?.momentum_buffer as Tensor | undefined) : null;
+      if (buf !== undefined && fusable(buf ? [p, p.grad, buf] : [p, p.grad])) {
+        sgdFused(p, p.grad, buf, { lr, wd, momentum, dampening, nesterov, maximize });
+        continue;
+      }
       let d_p: Tensor = maximize ? p.grad.neg() : p.grad;
       if (wd !== 0) d_p = d_p.add(p, { alpha: wd });
       if (momentum !== 0) {
