@@ -17,6 +17,7 @@ import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import { Tensor } from "../src/tensor.js";
 import { check, evaluate, maxAbs, runOracle, type Arg, type Case, type Node, type TensorSpec, type Tolerance } from "./oracle.js";
+import { Rng } from "./rng.js";
 
 // TORCHLETTE_DIFF_SEED / TORCHLETTE_DIFF_CHAINS explore other chains (the defaults are the suite's)
 const SEED = Number(process.env.TORCHLETTE_DIFF_SEED ?? 20240613);
@@ -25,40 +26,6 @@ const CHAINS = Number(process.env.TORCHLETTE_DIFF_CHAINS ?? 200);
 // ---------------------------------------------------------------------------------------------
 // seeded randomness
 
-class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  /** mulberry32: uniform in [0, 1) */
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  bool(p = 0.5): boolean {
-    return this.next() < p;
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.next() * xs.length)];
-  }
-  normal(): number {
-    const u = 1 - this.next(), v = this.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  }
-  shuffle<T>(xs: T[]): T[] {
-    for (let i = xs.length - 1; i > 0; i--) {
-      const j = this.int(0, i);
-      [xs[i], xs[j]] = [xs[j], xs[i]];
-    }
-    return xs;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // random inputs
