@@ -57,9 +57,6 @@ import {
 const SEED = Number(process.env.TORCHLETTE_GRAD_SEED ?? 20240614);
 const CHAINS = Number(process.env.TORCHLETTE_GRAD_CHAINS ?? 200);
 
-// ---------------------------------------------------------------------------------------------
-// seeded randomness (mulberry32)
-
 
 // ---------------------------------------------------------------------------------------------
 // inputs

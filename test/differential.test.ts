@@ -23,9 +23,6 @@ import { Rng } from "./rng.js";
 const SEED = Number(process.env.TORCHLETTE_DIFF_SEED ?? 20240613);
 const CHAINS = Number(process.env.TORCHLETTE_DIFF_CHAINS ?? 200);
 
-// ---------------------------------------------------------------------------------------------
-// seeded randomness
-
 
 // ---------------------------------------------------------------------------------------------
 // random inputs
