@@ -147,18 +147,9 @@ function softmaxDefaultDim(name: string, ndim: number): number {
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 
-/** softmax / log_softmax over dim d, stable (the row max is subtracted before exp). */
-function softmaxCore(xIn: Tensor, dim: number, log: boolean): Tensor {
-  const x = xIn;
-  const d = wrapDim(dim, x.dim());
-  const lastDim = x.dim() === 0 || d === x.dim() - 1;
-  if (x.dtype.kind !== "f") {
-    throw new RuntimeError(`"${log ? "log_softmax" : "softmax"}${lastDim ? "_lastdim" : ""}_kernel_impl" not implemented for '${typeName(x.dtype)}'`);
-  }
-  const [outer, n, inner] = split3(x._shape, d);
-  const out = uninit(x._shape.slice(), x.dtype);
-  const { d: X, o: xo } = raw(x);
-  const Y = out._storage.data;
+// softmaxCore's row loops, apart from the op so that the JIT compiles them on their own (as part
+// of the op, on-stack replacement of the long loops kept recompiling the whole op)
+function softmaxLoop(X: TypedArray, xo: number, Y: TypedArray, outer: number, n: number, inner: number, log: boolean): void {
   const tmp = new Float64Array(n);
   for (let a = 0; a < outer; a++) {
     for (let b = 0; b < inner; b++) {
@@ -183,6 +174,49 @@ function softmaxCore(xIn: Tensor, dim: number, log: boolean): Tensor {
       }
     }
   }
+}
+
+function softmaxBackwardLoop(
+  Gd: TypedArray, go: number, Y: TypedArray, R: TypedArray, outer: number, n: number, inner: number, log: boolean, lastDim: boolean,
+): void {
+  for (let a = 0; a < outer; a++)
+    for (let b = 0; b < inner; b++) {
+      const base = a * n * inner + b;
+      // ATen's last-dim kernels sum from the first element (vec::reduce_all), the others
+      // from 0: a sum of -0s is -0 only in the former
+      let s = lastDim ? -0 : 0;
+      if (log) {
+        for (let k = 0; k < n; k++) s += Gd[go + base + k * inner];
+        for (let k = 0; k < n; k++) {
+          const p = base + k * inner;
+          R[p] = Gd[go + p] - Math.exp(Y[p]) * s;
+        }
+      } else {
+        for (let k = 0; k < n; k++) {
+          const p = base + k * inner;
+          s += Gd[go + p] * Y[p];
+        }
+        for (let k = 0; k < n; k++) {
+          const p = base + k * inner;
+          R[p] = Y[p] * (Gd[go + p] - s);
+        }
+      }
+    }
+}
+
+/** softmax / log_softmax over dim d, stable (the row max is subtracted before exp). */
+function softmaxCore(xIn: Tensor, dim: number, log: boolean): Tensor {
+  const x = xIn;
+  const d = wrapDim(dim, x.dim());
+  const lastDim = x.dim() === 0 || d === x.dim() - 1;
+  if (x.dtype.kind !== "f") {
+    throw new RuntimeError(`"${log ? "log_softmax" : "softmax"}${lastDim ? "_lastdim" : ""}_kernel_impl" not implemented for '${typeName(x.dtype)}'`);
+  }
+  const [outer, n, inner] = split3(x._shape, d);
+  const out = uninit(x._shape.slice(), x.dtype);
+  const { d: X, o: xo } = raw(x);
+  const Y = out._storage.data;
+  softmaxLoop(X, xo, Y, outer, n, inner, log);
   if (needsGrad(x)) {
     record(
       out,
@@ -195,30 +229,7 @@ function softmaxCore(xIn: Tensor, dim: number, log: boolean): Tensor {
         }
         const gi = uninit(x._shape.slice(), g.dtype);
         const G = raw(g);
-        const R = gi._storage.data;
-        for (let a = 0; a < outer; a++)
-          for (let b = 0; b < inner; b++) {
-            const base = a * n * inner + b;
-            // ATen's last-dim kernels sum from the first element (vec::reduce_all), the others
-            // from 0: a sum of -0s is -0 only in the former
-            let s = lastDim ? -0 : 0;
-            if (log) {
-              for (let k = 0; k < n; k++) s += G.d[G.o + base + k * inner];
-              for (let k = 0; k < n; k++) {
-                const p = base + k * inner;
-                R[p] = G.d[G.o + p] - Math.exp(Y[p]) * s;
-              }
-            } else {
-              for (let k = 0; k < n; k++) {
-                const p = base + k * inner;
-                s += G.d[G.o + p] * Y[p];
-              }
-              for (let k = 0; k < n; k++) {
-                const p = base + k * inner;
-                R[p] = Y[p] * (G.d[G.o + p] - s);
-              }
-            }
-          }
+        softmaxBackwardLoop(G.d, G.o, Y, gi._storage.data, outer, n, inner, log, lastDim);
         return [gi];
       },
       [out],
@@ -1266,21 +1277,7 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
   if (Wd) for (let j = 0; j < N; j++) Wv[j] = Wd.d[Wd.o + j];
   if (Bd) for (let j = 0; j < N; j++) Bv[j] = Bd.d[Bd.o + j];
   const Xd = X.d, xo0 = X.o;
-  for (let m = 0; m < M; m++) {
-    const base = xo0 + m * N, ob = m * N;
-    let s = 0;
-    for (let j = 0; j < N; j++) s += Xd[base + j];
-    const mu = s / N;
-    let v = 0;
-    for (let j = 0; j < N; j++) {
-      const c = Xd[base + j] - mu;
-      v += c * c;
-    }
-    const r = 1 / Math.sqrt(v / N + eps);
-    mean[m] = mu;
-    rstd[m] = r;
-    for (let j = 0; j < N; j++) Y[ob + j] = (Xd[base + j] - mu) * r * Wv[j] + Bv[j];
-  }
+  layerNormRows(Xd, xo0, Y, M, N, eps, Wv, Bv, mean, rstd);
   if (needsGrad(input, weight, bias)) {
     const normDims = ns.map((_, i) => nd - k + i);
     const batchDims = input._shape.slice(0, nd - k).map((_, i) => i);
@@ -1309,37 +1306,7 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
         const gW = weight && weight._requires_grad ? new Float64Array(N) : null;
         const gB = bias && bias._requires_grad ? new Float64Array(N) : null;
         const R = gx ? gx._storage.data : null;
-        for (let m = 0; m < M; m++) {
-          const xb = xo0 + m * N, gb = go0 + m * N;
-          const mu = mean[m], r = rstd[m];
-          let ds = 0, db = 0;
-          // one pass for the row sums and the weight/bias accumulators (each sum still adds the
-          // same terms in the same order)
-          if (gW && gB) {
-            for (let j = 0; j < N; j++) {
-              const gv = Gd[gb + j], xv = Xd[xb + j];
-              const gy = gv * Wv[j];
-              ds += gy * xv;
-              db += gy;
-              gW[j] += gv * (xv - mu) * r;
-              gB[j] += gv;
-            }
-          } else {
-            for (let j = 0; j < N; j++) {
-              const gy = Gd[gb + j] * Wv[j];
-              ds += gy * Xd[xb + j];
-              db += gy;
-            }
-            if (gW) for (let j = 0; j < N; j++) gW[j] += Gd[gb + j] * (Xd[xb + j] - mu) * r;
-            if (gB) for (let j = 0; j < N; j++) gB[j] += Gd[gb + j];
-          }
-          if (R) {
-            const b = ((db * mu - ds) * r * r * r) / N;
-            const c = -b * mu - (db * r) / N;
-            const ob = m * N;
-            for (let j = 0; j < N; j++) R[ob + j] = r * Gd[gb + j] * Wv[j] + b * Xd[xb + j] + c;
-          }
-        }
+        layerNormBackwardRows(Gd, go0, Xd, xo0, R, M, N, Wv, mean, rstd, gW, gB);
         const toT = (a: Float64Array | null) => {
           if (!a) return null;
           const t = empty(ns.slice(), g.dtype);
@@ -1352,6 +1319,66 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
     );
   }
   return out;
+}
+
+// layer_norm's row loops, apart from the op so that the JIT compiles them on their own (as part
+// of layer_norm, on-stack replacement of the long loops kept recompiling the whole op)
+function layerNormRows(
+  Xd: TypedArray, xo0: number, Y: TypedArray, M: number, N: number, eps: number,
+  Wv: Float64Array, Bv: Float64Array, mean: Float64Array, rstd: Float64Array,
+): void {
+  for (let m = 0; m < M; m++) {
+    const base = xo0 + m * N, ob = m * N;
+    let s = 0;
+    for (let j = 0; j < N; j++) s += Xd[base + j];
+    const mu = s / N;
+    let v = 0;
+    for (let j = 0; j < N; j++) {
+      const c = Xd[base + j] - mu;
+      v += c * c;
+    }
+    const r = 1 / Math.sqrt(v / N + eps);
+    mean[m] = mu;
+    rstd[m] = r;
+    for (let j = 0; j < N; j++) Y[ob + j] = (Xd[base + j] - mu) * r * Wv[j] + Bv[j];
+  }
+}
+
+function layerNormBackwardRows(
+  Gd: TypedArray, go0: number, Xd: TypedArray, xo0: number, R: TypedArray | null, M: number, N: number,
+  Wv: Float64Array, mean: Float64Array, rstd: Float64Array, gW: Float64Array | null, gB: Float64Array | null,
+): void {
+  for (let m = 0; m < M; m++) {
+    const xb = xo0 + m * N, gb = go0 + m * N;
+    const mu = mean[m], r = rstd[m];
+    let ds = 0, db = 0;
+    // one pass for the row sums and the weight/bias accumulators (each sum still adds the
+    // same terms in the same order)
+    if (gW && gB) {
+      for (let j = 0; j < N; j++) {
+        const gv = Gd[gb + j], xv = Xd[xb + j];
+        const gy = gv * Wv[j];
+        ds += gy * xv;
+        db += gy;
+        gW[j] += gv * (xv - mu) * r;
+        gB[j] += gv;
+      }
+    } else {
+      for (let j = 0; j < N; j++) {
+        const gy = Gd[gb + j] * Wv[j];
+        ds += gy * Xd[xb + j];
+        db += gy;
+      }
+      if (gW) for (let j = 0; j < N; j++) gW[j] += Gd[gb + j] * (Xd[xb + j] - mu) * r;
+      if (gB) for (let j = 0; j < N; j++) gB[j] += Gd[gb + j];
+    }
+    if (R) {
+      const b = ((db * mu - ds) * r * r * r) / N;
+      const c = -b * mu - (db * r) / N;
+      const ob = m * N;
+      for (let j = 0; j < N; j++) R[ob + j] = r * Gd[gb + j] * Wv[j] + b * Xd[xb + j] + c;
+    }
+  }
 }
 
 function sumBatch(t: Tensor, dims: number[]): Tensor {
