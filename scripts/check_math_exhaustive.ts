@@ -7,6 +7,10 @@
 //   names: exp log log2 log10 log1p expm1 tanh erf sinh cosh asin acos atan sin cos tan
 //          (sin/cos/tan: the "natural" path and, as sin!/cos!/tan!, the rempif path forced)
 //          glibc: expf exp2f erff tanhf expm1f sinhf coshf
+// MATH_MODULE=path checks another copy of js_math.ts instead. If that module exports HITS and
+// REACH arrays (a copy whose fma32(a, b, c) calls count, per call site, how often a plain
+// fround(a * b + c) would differ), the counts are printed: a site with no difference over all
+// 2^32 inputs can use the plain form.
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
