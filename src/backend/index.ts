@@ -22,6 +22,10 @@ export const jsBackend: Backend = { name: "js", elementwise, reduce, matmul };
 /** The active kernels. Ops read `backend.x` at call time, so swapping entries takes effect at once. */
 export const backend: Backend = { ...jsBackend };
 
-export function useBackend(b: Partial<Backend> & { name: string }): void {
+/** Installs a backend's entries over the TypeScript ones. Entries beyond Backend's (optional
+ * fused kernels such as `adamStep`, looked up by the code that can use them) are dropped first,
+ * so that switching back to the TypeScript backend leaves none behind. */
+export function useBackend(b: Partial<Backend> & { name: string } & Record<string, unknown>): void {
+  for (const k of Object.keys(backend)) if (!(k in jsBackend)) delete (backend as unknown as Record<string, unknown>)[k];
   Object.assign(backend, jsBackend, b);
 }

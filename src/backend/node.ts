@@ -5,6 +5,7 @@
 import { backend, jsBackend, useBackend } from "./index.js";
 import { RuntimeError } from "../errors.js";
 import {
+  adamStep,
   get_num_threads as nativeGetThreads,
   native,
   nativeElementwise,
@@ -41,6 +42,8 @@ if (native !== null) {
     matmul(a, b, out, accumulate = false) {
       if (!nativeMatmul(a, b, out, accumulate, backends.native.exact_matmul)) jsBackend.matmul(a, b, out, accumulate);
     },
+    // src/optim/fused.ts's adamFused looks this entry up
+    adamStep,
     reduce(op, x, dims, out, idxOut) {
       if ((op === "sum" || op === "nansum") && dims.every((d) => d < x._shape.length) &&
         nativeSumInto(x._storage.data, x._offset, x._shape, x._strides, dims, out._storage.data, out._offset, x.dtype, out.dtype, op === "nansum")) return;
