@@ -4,16 +4,16 @@
 //   adamStep                           vs  optim.Adam / optim.AdamW (with weight decay, amsgrad,
 //                                          maximize, beta1 above and below 1/2) over several steps
 //   gatherRows / scatterAddRows        vs  F.embedding and its weight gradient
-// Adam and the embedding rows must agree bit for bit (same float32 operations in the same
-// order). softmax uses the addon's exp/log polynomials instead of V8's Math.exp/log: results
-// may differ by 1 float32 ulp when a value lies within ~1e-16 of a rounding boundary; allowed
-// in at most 1 element in 10^4.
+// All must agree bit for bit (same operations in the same order; softmax's exp and log are
+// fdlibm's, as V8's Math.exp / Math.log, checked on their own below). The TypeScript side runs
+// with the backend's fused entries removed (withTsKernels), since F.softmax uses them.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import { nn, optim } from "../src/index.js";
 import type { Tensor } from "../src/tensor.js";
 import { IndexError, RuntimeError, TypeError as TorchTypeError } from "../src/errors.js";
+import { backend } from "../src/backend/index.js";
 import {
   adamStep, crossEntropy, crossEntropyBackward, gatherRows, native, nativeUnavailableReason, scatterAddRows,
   softmaxBackwardRows, softmaxRows,
@@ -65,6 +65,18 @@ function compare(got: Float32Array, want: Float32Array, what: string): { diff: n
   return { diff, n: got.length };
 }
 
+/** Runs fn with the backend's optional fused kernels removed: the TypeScript loops run. */
+function withTsKernels<T>(fn: () => T): T {
+  const b = backend as unknown as Record<string, unknown>;
+  const saved = Object.fromEntries(["softmaxRows", "softmaxBackwardRows", "adamStep"].filter((k) => k in b).map((k) => [k, b[k]]));
+  for (const k of Object.keys(saved)) delete b[k];
+  try {
+    return fn();
+  } finally {
+    Object.assign(b, saved);
+  }
+}
+
 describe("native row kernels", { skip }, () => {
   if (!skip && native === null) {
     it("loads", () => assert.fail(`native addon not loaded: ${nativeUnavailableReason}`));
@@ -91,7 +103,7 @@ describe("native row kernels", { skip }, () => {
               if (rand() < 0.5) xd[Math.floor(rand() * xd.length)] = -Infinity;
               if (rand() < 0.3) xd.fill(-0, 0, Math.min(4, xd.length));
               const xg = x.detach().requires_grad_();
-              const y = log ? F.log_softmax(xg, dim) : F.softmax(xg, dim);
+              const y = withTsKernels(() => (log ? F.log_softmax(xg, dim) : F.softmax(xg, dim)));
               const outer = shape.slice(0, dim).reduce((a, b) => a * b, 1);
               const inner = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
               const n = shape[dim];
@@ -102,9 +114,9 @@ describe("native row kernels", { skip }, () => {
               diff += c.diff;
               total += c.n;
               const g = randTensor(shape, rand, 1);
-              y.backward(g);
+              withTsKernels(() => y.backward(g));
               const gi = new Float32Array(xs.length);
-              softmaxBackwardRows(f32(g), 0, f32(y.detach()), 0, gi, 0, outer, n, inner, log);
+              softmaxBackwardRows(f32(g), 0, f32(y.detach()), 0, gi, 0, outer, n, inner, log, dim === shape.length - 1);
               const cb = compare(gi, f32(xg.grad!), `${log ? "log_" : ""}softmax backward ${JSON.stringify(shape)} dim ${dim} (${isa})`);
               diff += cb.diff;
               total += cb.n;
@@ -115,7 +127,54 @@ describe("native row kernels", { skip }, () => {
     } finally {
       nat.set_isa(isa0);
     }
-    assert.ok(diff <= total * 1e-4, `${diff} of ${total} differ`);
+    assert.equal(diff, 0, `${diff} of ${total} differ`);
+    // and through F.softmax itself (the fused entries in use): the same bits as the loops
+    for (const log of [false, true]) {
+      const x = randTensor([64, 65], rand, 8).requires_grad_();
+      const g = randTensor([64, 65], rand, 1);
+      const f = () => {
+        const y = log ? F.log_softmax(x, -1) : F.softmax(x, -1);
+        x.grad = null;
+        y.backward(g);
+        return [f32(y.detach()), f32(x.grad!)];
+      };
+      const [yn, gn] = f();
+      const [yt, gt] = withTsKernels(f);
+      assert.deepEqual(yn, yt);
+      assert.deepEqual(gn, gt);
+    }
+  });
+
+  it("fdlibm exp/log equal V8's Math.exp/Math.log (random bit patterns, ranges, special values)", () => {
+    const rand = rng(77);
+    const n = 200000;
+    const x = new Float64Array(n), y = new Float64Array(n);
+    const u = new Uint32Array(x.buffer);
+    const fill: Array<(i: number) => void> = [
+      (i) => ((u[2 * i] = rand() * 2 ** 32), (u[2 * i + 1] = rand() * 2 ** 32)),
+      (i) => (x[i] = rand() * 1460 - 750),
+      (i) => (x[i] = (rand() - 0.5) * 2.2),
+      (i) => (x[i] = (rand() - 0.5) * 1e-7),
+      (i) => (x[i] = Math.exp(rand() * 1400 - 700)),
+      (i) => (x[i] = 1 + (rand() - 0.5) * 1e-5),
+    ];
+    const special = [0, -0, Infinity, -Infinity, NaN, 1, -1, 2, 0.5, 709.782712893384, 709.7827128933841,
+      -745.1332191019411, -745.1332191019412, 5e-324, -5e-324, 2.2250738585072014e-308, 0.34657359027997264, 1.0397207708399179];
+    for (const op of [0, 1]) {
+      const f = op === 0 ? Math.exp : Math.log;
+      for (const gen of fill) {
+        for (let i = 0; i < n; i++) gen(i);
+        special.forEach((v, i) => (x[i] = v));
+        nat.fdlibm_f64(op, x, y);
+        for (let i = 0; i < n; i++) {
+          const w = f(x[i]);
+          if (!Object.is(y[i], w) && !(Number.isNaN(w) && Number.isNaN(y[i]))) assert.fail(`${op ? "log" : "exp"}(${x[i]}): ${y[i]}, V8 ${w}`);
+        }
+      }
+    }
+    assert.throws(() => nat.fdlibm_f64(2, x, y), RangeError);
+    assert.throws(() => nat.fdlibm_f64(0, x, new Float64Array(3)), RangeError);
+    assert.throws(() => nat.fdlibm_f64(0, new Float32Array(3) as unknown as Float64Array, new Float64Array(3)), TypeError);
   });
 
   it("softmaxRows in place and argument checks", () => {

@@ -14,6 +14,7 @@
 #include "gemm.h"
 #include "pointwise.h"
 #include "reduce.h"
+#include "fdlibm.h"
 
 namespace {
 
@@ -527,7 +528,7 @@ napi_value SoftmaxBwdF32(napi_env env, napi_callback_info info) {
   for (int i = 0; i < 7; ++i)
     if (!param_int(env, fn, P, i, &v[i])) return nullptr;
   const int64_t total = mul_or_neg(mul_or_neg(v[3], v[4]), v[5]);
-  if (total < 0 || v[6] > 1) {
+  if (total < 0 || v[6] > 3) {
     throw_range(env, "softmax_bwd_f32: bad sizes");
     return nullptr;
   }
@@ -536,7 +537,8 @@ napi_value SoftmaxBwdF32(napi_env env, napi_callback_info info) {
     return nullptr;
   if (total == 0) return nullptr;
   tl::softmax_bwd_f32(static_cast<const float*>(G.data) + v[0], static_cast<const float*>(Y.data) + v[1],
-                      static_cast<float*>(R.data) + v[2], v[3], v[4], v[5], v[6] == 1);
+                      static_cast<float*>(R.data) + v[2], v[3], v[4], v[5], (v[6] & 1) != 0,
+                      (v[6] & 2) != 0);
   return nullptr;
 }
 
@@ -936,6 +938,36 @@ napi_value SumF64(napi_env env, napi_callback_info info) {
   return sum_entry<double>(env, info, napi_float64_array, "sum_f64");
 }
 
+// fdlibm_f64(op, x, y): y[i] = exp(x[i]) (op 0) or log(x[i]) (op 1) with fdlibm.h's functions
+// (the tests compare them with V8's Math.exp / Math.log). x and y of the same length.
+napi_value FdlibmF64(napi_env env, napi_callback_info info) {
+  const char* fn = "fdlibm_f64";
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 3) {
+    throw_type(env, "fdlibm_f64: expected 3 arguments");
+    return nullptr;
+  }
+  int32_t op = -1;
+  if (napi_get_value_int32(env, argv[0], &op) != napi_ok || op < 0 || op > 1) {
+    throw_range(env, "fdlibm_f64: op must be 0 (exp) or 1 (log)");
+    return nullptr;
+  }
+  Array X, Y;
+  if (!get_array(env, argv[1], napi_float64_array, fn, "x", &X) ||
+      !get_array(env, argv[2], napi_float64_array, fn, "y", &Y))
+    return nullptr;
+  if (X.length != Y.length) {
+    throw_range(env, "fdlibm_f64: x and y differ in length");
+    return nullptr;
+  }
+  const double* x = static_cast<const double*>(X.data);
+  double* y = static_cast<double*>(Y.data);
+  for (size_t i = 0; i < X.length; ++i) y[i] = op == 0 ? tl::fdlibm::exp(x[i]) : tl::fdlibm::log(x[i]);
+  return nullptr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -963,6 +995,7 @@ NAPI_MODULE_INIT() {
       {"cross_entropy_bwd_f32", nullptr, CrossEntropyBwdF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sum_f32", nullptr, SumF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sum_f64", nullptr, SumF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"fdlibm_f64", nullptr, FdlibmF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -41,8 +41,8 @@ void softmax_fwd_f32(const float* x, float* y, int64_t outer, int64_t n, int64_t
 }
 
 void softmax_bwd_f32(const float* g, const float* y, float* gi, int64_t outer, int64_t n,
-                     int64_t inner, bool log) {
-  if (outer > 0 && n > 0 && inner > 0) ops().softmax_bwd(g, y, gi, outer, n, inner, log);
+                     int64_t inner, bool log, bool neg_zero_start) {
+  if (outer > 0 && n > 0 && inner > 0) ops().softmax_bwd(g, y, gi, outer, n, inner, log, neg_zero_start);
 }
 
 void adam_f32(const AdamArgs& a) {

@@ -40,10 +40,12 @@ void ew_f32(const EwArgs& a);
 // as src/nn/functional.ts's softmaxCore computes it: m = the row max (NaN if any), then in
 // double s = sum exp(x - m) (sequential), y = x - m - log(s) or exp(x - m) / s, rounded once.
 void softmax_fwd_f32(const float* x, float* y, int64_t outer, int64_t n, int64_t inner, bool log);
+// exp and log are fdlibm's (fdlibm.h), as V8's Math.exp / Math.log: the same bits as the TypeScript loop.
 // Its backward: log: gi = g - exp(y) * sum(g); softmax: gi = y * (g - sum(g * y)), the sums in
-// double, sequential, each result rounded once.
+// double, sequential, each result rounded once. neg_zero_start: the sums start from -0 (ATen's
+// last-dim kernels start from the first element, so a sum of -0s stays -0), else from 0.
 void softmax_bwd_f32(const float* g, const float* y, float* gi, int64_t outer, int64_t n,
-                     int64_t inner, bool log);
+                     int64_t inner, bool log, bool neg_zero_start = false);
 
 // One Adam/AdamW step over n float32 elements, with the roundings of src/optim/adam.ts's
 // tensor-op sequence: every op rounds to float32. The scalars arrive already computed (in JS,
@@ -71,7 +73,7 @@ using EwFn = void (*)(const EwArgs&);
 struct PointwiseOps {
   EwFn ew;
   void (*softmax_fwd)(const float*, float*, int64_t, int64_t, int64_t, bool);
-  void (*softmax_bwd)(const float*, const float*, float*, int64_t, int64_t, int64_t, bool);
+  void (*softmax_bwd)(const float*, const float*, float*, int64_t, int64_t, int64_t, bool, bool);
   void (*adam)(const AdamArgs&);
 };
 extern const PointwiseOps kPwAvx512, kPwAvx2, kPwGeneric;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "pointwise.h"
+#include "fdlibm.h"
 
 #pragma GCC push_options
 #pragma GCC target("avx2,fma,avx,popcnt")

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pointwise.h"
+#include "fdlibm.h"
 
 #pragma GCC push_options
 #pragma GCC target("avx512f,fma,avx2,bmi,bmi2,popcnt")

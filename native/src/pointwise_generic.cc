@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pointwise.h"
+#include "fdlibm.h"
 
 namespace tl {
 namespace ew_generic {

@@ -17,6 +17,19 @@ export interface Backend {
   matmul(a: Tensor, b: Tensor, out: Tensor, accumulate?: boolean): void;
 }
 
+/** Fused row kernels a backend may add (the native addon does). The code that can use one
+ * looks it up at call time (`fused.softmaxRows?.(...)`) and otherwise runs its own TypeScript
+ * loop, which computes the same bits. Arrays are contiguous float32 with element offsets. */
+export interface FusedKernels {
+  /** y = softmax (log: log_softmax) of x viewed as [outer, n, inner] over n */
+  softmaxRows?(x: Float32Array, xOff: number, y: Float32Array, yOff: number, outer: number, n: number, inner: number, log: boolean): void;
+  /** its gradient; negZeroStart: the row sums start from -0 */
+  softmaxBackwardRows?(
+    g: Float32Array, gOff: number, y: Float32Array, yOff: number, gi: Float32Array, giOff: number,
+    outer: number, n: number, inner: number, log: boolean, negZeroStart: boolean,
+  ): void;
+}
+
 export const jsBackend: Backend = { name: "js", elementwise, reduce, matmul };
 
 /** The active kernels. Ops read `backend.x` at call time, so swapping entries takes effect at once. */
@@ -25,6 +38,9 @@ export const backend: Backend = { ...jsBackend };
 /** Installs a backend's entries over the TypeScript ones. Entries beyond Backend's (optional
  * fused kernels such as `adamStep`, looked up by the code that can use them) are dropped first,
  * so that switching back to the TypeScript backend leaves none behind. */
+/** The active backend's optional fused kernels (absent on the TypeScript backend). */
+export const fused: FusedKernels = backend as Backend & FusedKernels;
+
 export function useBackend(b: Partial<Backend> & { name: string } & Record<string, unknown>): void {
   for (const k of Object.keys(backend)) if (!(k in jsBackend)) delete (backend as unknown as Record<string, unknown>)[k];
   Object.assign(backend, jsBackend, b);

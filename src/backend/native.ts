@@ -82,6 +82,8 @@ export interface NativeBinding {
   /** PyTorch-order sum; params [xOff, outOff, nd, threads, skipNaN, shape[nd], strides[nd], reduced[nd]]. 1: out overlaps x. */
   sum_f32(x: Float32Array, out: Float32Array, params: Float64Array): number;
   sum_f64(x: Float64Array, out: Float64Array, params: Float64Array): number;
+  /** y = exp(x) (op 0) or log(x) (op 1) with native/src/fdlibm.h (tests compare it with V8's Math.exp/log) */
+  fdlibm_f64(op: number, x: Float64Array, y: Float64Array): void;
 }
 
 function load(): { binding: NativeBinding | null; reason: string | null } {
@@ -589,11 +591,12 @@ export function softmaxRows(x: Float32Array, xOff: number, y: Float32Array, yOff
 
 /**
  * The gradient of softmaxRows: gi = g - exp(y) * sum(g) (log) or y * (g - sum(g * y)), sums in
- * double over each row, as src/nn/functional.ts's LogSoftmaxBackward0/SoftmaxBackward0.
+ * double over each row, as src/nn/functional.ts's LogSoftmaxBackward0/SoftmaxBackward0
+ * (negZeroStart: the sums start from -0, as its last-dim case does).
  */
 export function softmaxBackwardRows(
   g: Float32Array, gOff: number, y: Float32Array, yOff: number, gi: Float32Array, giOff: number,
-  outer: number, n: number, inner: number, log: boolean,
+  outer: number, n: number, inner: number, log: boolean, negZeroStart = false,
 ): void {
   const fn = "softmaxBackwardRows";
   const nat = requireNative(fn);
@@ -606,7 +609,8 @@ export function softmaxBackwardRows(
   checkCount(fn, "y", y, yOff, total);
   checkCount(fn, "gi", gi, giOff, total);
   if (typeof log !== "boolean") throw new TypeError(`${fn}(): argument 'log' must be bool, not ${pyTypeName(log)}`);
-  SP[0] = gOff, SP[1] = yOff, SP[2] = giOff, SP[3] = outer, SP[4] = n, SP[5] = inner, SP[6] = log ? 1 : 0;
+  if (typeof negZeroStart !== "boolean") throw new TypeError(`${fn}(): argument 'negZeroStart' must be bool, not ${pyTypeName(negZeroStart)}`);
+  SP[0] = gOff, SP[1] = yOff, SP[2] = giOff, SP[3] = outer, SP[4] = n, SP[5] = inner, SP[6] = (log ? 1 : 0) | (negZeroStart ? 2 : 0);
   nat.softmax_bwd_f32(g, y, gi, SP);
 }
 

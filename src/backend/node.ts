@@ -13,6 +13,8 @@ import {
   nativeSumInto,
   nativeUnavailableReason,
   set_num_threads as nativeSetThreads,
+  softmaxBackwardRows,
+  softmaxRows,
 } from "./native.js";
 
 const wanted = typeof process !== "undefined" ? process.env.TORCHLETTE_BACKEND : undefined;
@@ -44,6 +46,8 @@ if (native !== null) {
     },
     // src/optim/fused.ts's adamFused looks this entry up
     adamStep,
+    softmaxRows,
+    softmaxBackwardRows,
     reduce(op, x, dims, out, idxOut) {
       if ((op === "sum" || op === "nansum") && dims.every((d) => d < x._shape.length) &&
         nativeSumInto(x._storage.data, x._offset, x._shape, x._strides, dims, out._storage.data, out._offset, x.dtype, out.dtype, op === "nansum")) return;

@@ -5,7 +5,7 @@
 // (create_graph), so double backward works. Composite functions (l1_loss, normalize, the
 // label-smoothing and probability-target forms of cross_entropy) are built from torch ops exactly
 // as PyTorch builds them, so their grad_fn chains print the same.
-import { backend } from "../backend/index.js";
+import { backend, fused } from "../backend/index.js";
 import { no_grad } from "../autograd/grad_mode.js";
 import { bool, DType, float32, int64, type TypedArray } from "../dtype.js";
 import { IndexError, NotImplementedError, RuntimeError, ValueError } from "../errors.js";
@@ -216,7 +216,8 @@ function softmaxCore(xIn: Tensor, dim: number, log: boolean): Tensor {
   const out = uninit(x._shape.slice(), x.dtype);
   const { d: X, o: xo } = raw(x);
   const Y = out._storage.data;
-  softmaxLoop(X, xo, Y, outer, n, inner, log);
+  if (fused.softmaxRows && X instanceof Float32Array && Y instanceof Float32Array) fused.softmaxRows(X, xo, Y, 0, outer, n, inner, log);
+  else softmaxLoop(X, xo, Y, outer, n, inner, log);
   if (needsGrad(x)) {
     record(
       out,
@@ -229,7 +230,10 @@ function softmaxCore(xIn: Tensor, dim: number, log: boolean): Tensor {
         }
         const gi = uninit(x._shape.slice(), g.dtype);
         const G = raw(g);
-        softmaxBackwardLoop(G.d, G.o, Y, gi._storage.data, outer, n, inner, log, lastDim);
+        const R = gi._storage.data;
+        if (fused.softmaxBackwardRows && G.d instanceof Float32Array && Y instanceof Float32Array && R instanceof Float32Array) {
+          fused.softmaxBackwardRows(G.d, G.o, Y, 0, R, 0, outer, n, inner, log, lastDim);
+        } else softmaxBackwardLoop(G.d, G.o, Y, R, outer, n, inner, log, lastDim);
         return [gi];
       },
       [out],
