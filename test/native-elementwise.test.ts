@@ -11,7 +11,7 @@
 // follow 1.13's SLEEF / glibc instead, so nativeElementwise declines them.)
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { EW_NOT_BIT_EXACT, EW_OPS, ew, ewArity, native, nativeElementwise, nativeUnavailableReason, type EwOp } from "../src/backend/native.js";
+import { EW_NOT_BIT_EXACT, EW_OPS, FLAT_PARAMS, ew, ewArity, native, nativeElementwise, nativeUnavailableReason, type EwOp } from "../src/backend/native.js";
 import { jsBackend } from "../src/backend/index.js";
 import { Tensor } from "../src/tensor.js";
 import { Storage } from "../src/storage.js";
@@ -164,6 +164,59 @@ describe("native element-wise kernels", { skip }, () => {
       }
     } finally {
       nat.set_isa(isa0);
+    }
+  });
+
+  it("the contiguous fast path (float lanes for + - * / neg square copy) on 2^16 random bit patterns, every kernel set", () => {
+    const rand = rng(5);
+    const n = 1 << 16;
+    const mk = (off: number) => {
+      const st = new Storage(new Float32Array(n + off), float32);
+      const u = new Uint32Array(st.data.buffer, st.data.byteOffset, n + off);
+      for (let i = 0; i < n + off; i++) u[i] = (rand() * 2 ** 32) >>> 0;
+      return new Tensor(st, [n], [1], off);
+    };
+    try {
+      for (const op of ["add", "sub", "mul", "div", "neg", "square", "copy", "add_alpha", "exp"] as const) {
+        const arity = ewArity(op);
+        const ins = Array.from({ length: arity }, (_, k) => mk(k * 3));
+        const want = new Tensor(new Storage(new Float32Array(n + 5), float32), [n], [1], 5);
+        jsBackend.elementwise(op, want, ins, float32, PARAMS[op] ?? []);
+        for (const isa of isas) {
+          assert.ok(nat.set_isa(isa));
+          const got = new Tensor(new Storage(new Float32Array(n + 5).fill(7), float32), [n], [1], 5);
+          assert.ok(nativeElementwise(op, got, ins, float32, PARAMS[op] ?? []));
+          const g = got._storage.data, w = want._storage.data;
+          for (let i = 5; i < g.length; i++) {
+            if (Object.is(g[i], w[i]) || (Number.isNaN(g[i]) && Number.isNaN(w[i]))) continue;
+            assert.fail(`${op} (${isa}): element ${i}: native ${g[i]}, TypeScript ${w[i]}`);
+          }
+        }
+      }
+    } finally {
+      nat.set_isa(isa0);
+    }
+    // the entry point checks what it is given
+    const FP = new Float64Array(8);
+    const a = new Float32Array(8), o = new Float32Array(8);
+    nat.ew_flat_params(FP);
+    try {
+      FP.set([17, 8, 0, 0, 0, 0, 0]);
+      nat.ew_flat_f32(o, a, a);
+      FP.set([17, 9, 0, 0, 0]);
+      assert.throws(() => nat.ew_flat_f32(o, a, a), RangeError);
+      FP.set([17, 8, 0, 1, 0]);
+      assert.throws(() => nat.ew_flat_f32(o, a, a), RangeError);
+      FP.set([17, -1, 0, 0, 0]);
+      assert.throws(() => nat.ew_flat_f32(o, a, a), RangeError);
+      FP.set([99, 8, 0, 0, 0]);
+      assert.throws(() => nat.ew_flat_f32(o, a, a), RangeError);
+      FP.set([17, 8, 0, 0, 0]);
+      assert.throws(() => nat.ew_flat_f32(o, a, null), TypeError);
+      assert.throws(() => nat.ew_flat_f32(o, new Float64Array(8) as unknown as Float32Array, a), TypeError);
+      assert.throws(() => nat.ew_flat_params(new Float64Array(4)), RangeError);
+    } finally {
+      nat.ew_flat_params(FLAT_PARAMS);
     }
   });
 

@@ -84,6 +84,10 @@ export interface NativeBinding {
   sum_f64(x: Float64Array, out: Float64Array, params: Float64Array): number;
   /** y = exp(x) (op 0) or log(x) (op 1) with native/src/fdlibm.h (tests compare it with V8's Math.exp/log) */
   fdlibm_f64(op: number, x: Float64Array, y: Float64Array): void;
+  /** ew_f32 over n contiguous elements of each operand; its numbers [op, n, outOff, aOff, bOff,
+   * p0, p1] come from the array given to ew_flat_params (one Node-API argument fewer per number) */
+  ew_flat_f32(out: Float32Array, a: Float32Array, b: Float32Array | null): void;
+  ew_flat_params(params: Float64Array): void;
 }
 
 function load(): { binding: NativeBinding | null; reason: string | null } {
@@ -529,6 +533,37 @@ export const EW_NOT_BIT_EXACT: ReadonlySet<string> = new Set(["sigmoid", "silu"]
  * Returns false, doing nothing, for anything else so the caller can fall back to the
  * TypeScript kernel.
  */
+/** the numbers of ew_flat_f32, registered with the addon once (exported for the tests, which
+ * register arrays of their own and must put this one back) */
+export const FLAT_PARAMS = new Float64Array(8);
+const FP = FLAT_PARAMS;
+if (native !== null) native.ew_flat_params(FP);
+
+function numelOf(shape: readonly number[]): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
+  return n;
+}
+
+/** out row-major (strides exactly those of a contiguous tensor) and every input of out's shape
+ * and strides */
+function flatAlike(out: Tensor, inputs: readonly Tensor[]): boolean {
+  const sh = out._shape, st = out._strides;
+  let want = 1;
+  for (let i = sh.length - 1; i >= 0; i--) {
+    if (st[i] !== want) return false;
+    want *= sh[i];
+  }
+  for (let k = 0; k < inputs.length; k++) {
+    const t = inputs[k];
+    const ts = t._strides, tsh = t._shape;
+    if (ts === st && tsh === sh) continue;
+    if (tsh.length !== sh.length) return false;
+    for (let i = 0; i < sh.length; i++) if (ts[i] !== st[i] || tsh[i] !== sh[i]) return false;
+  }
+  return true;
+}
+
 export function nativeElementwise(op: string, out: Tensor, inputs: readonly Tensor[], compute: DType, params?: ArrayLike<number>): boolean {
   if (native === null) return false;
   const code = EW_CODE.get(op);
@@ -536,6 +571,16 @@ export function nativeElementwise(op: string, out: Tensor, inputs: readonly Tens
   const arity = code >= EW_FIRST_BINARY ? 2 : 1;
   if (inputs.length !== arity || compute.name !== "float32" || out.dtype.name !== "float32") return false;
   for (const t of inputs) if (t.dtype.name !== "float32") return false;
+  if (flatAlike(out, inputs)) {
+    // one contiguous run in every operand: the lean entry point, no layout work
+    const b = arity === 2 ? inputs[1] : null;
+    FP[0] = code, FP[1] = numelOf(out._shape), FP[2] = out._offset, FP[3] = inputs[0]._offset, FP[4] = b === null ? 0 : b._offset;
+    FP[5] = Math.fround(params && params.length > 0 ? params[0] : 0);
+    FP[6] = Math.fround(params && params.length > 1 ? params[1] : 0);
+    native.ew_flat_f32(out._storage.data as Float32Array, inputs[0]._storage.data as Float32Array,
+      b === null ? null : (b._storage.data as Float32Array));
+    return true;
+  }
   const strides = [out._strides, ...inputs.map((t) => t._strides)];
   const offsets = [out._offset, ...inputs.map((t) => t._offset)];
   if (out._shape.includes(0)) return true;

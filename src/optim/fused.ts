@@ -162,8 +162,10 @@ export function sgdFused(
     const R = Math.fround;
     const wd = R(s.wd), mom = R(s.momentum), damp = R(1 - s.dampening), nlr = R(-s.lr);
     if (!useWd && B === null && sign === 1) {
-      // plain SGD, the common case: a loop without the branches
-      for (let i = 0; i < n; i++) P[po + i] = R(P[po + i] + nlr * G[go + i]);
+      // plain SGD, the common case: p.add_(g, alpha=-lr) itself when a backend other than the
+      // TypeScript one has the kernel (the native one: vectorized), else a loop without branches
+      if (backend.name !== "js") backend.elementwise("add_alpha", p, [p, grad], float32, [-s.lr]);
+      else for (let i = 0; i < n; i++) P[po + i] = R(P[po + i] + nlr * G[go + i]);
       p._bump();
       return;
     }
