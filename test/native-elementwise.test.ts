@@ -167,6 +167,35 @@ describe("native element-wise kernels", { skip }, () => {
     }
   });
 
+  it("large calls shared between threads give the single-thread bits (every layout kind)", () => {
+    const rand = rng(31);
+    const threads0 = nat.get_num_threads();
+    const shapes = [[300, 700], [3, 150, 160], [70000], [2, 40000]];
+    const kinds = ["contig", "bcast", "transposed", "gapped"] as const;
+    try {
+      for (const op of ["add", "mul", "exp", "tanh", "threshold_backward", "add_alpha", "relu"] as const) {
+        for (const shape of shapes) {
+          const ins = Array.from({ length: ewArity(op) }, () => makeView(shape, kinds[Math.floor(rand() * kinds.length)], rand, op));
+          const want = makeView(shape, rand() < 0.5 ? "contig" : "gapped", rand, op);
+          jsBackend.elementwise(op, want, ins, float32, PARAMS[op] ?? []);
+          for (const nt of [2, 1]) {
+            nat.set_num_threads(nt);
+            const got = tensor(want._storage.data.slice() as Float32Array, shape, want._strides, want._offset);
+            for (const i of viewIndices(got)) got._storage.data[i] = 12345;
+            assert.ok(nativeElementwise(op, got, ins, float32, PARAMS[op] ?? []));
+            const g = got._storage.data, w = want._storage.data;
+            for (let i = 0; i < g.length; i++) {
+              if (Object.is(g[i], w[i]) || (Number.isNaN(g[i]) && Number.isNaN(w[i]))) continue;
+              assert.fail(`${op} ${JSON.stringify(shape)} ${nt} threads: storage element ${i}: native ${g[i]}, TypeScript ${w[i]}`);
+            }
+          }
+        }
+      }
+    } finally {
+      nat.set_num_threads(threads0);
+    }
+  });
+
   it("the contiguous fast path (float lanes for + - * / neg square copy) on 2^16 random bit patterns, every kernel set", () => {
     const rand = rng(5);
     const n = 1 << 16;
