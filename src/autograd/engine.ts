@@ -44,9 +44,25 @@ function topoOrder(roots: Node[]): Node[] {
   return order.reverse();
 }
 
-function accumulateInto(map: Map<unknown, Tensor>, key: unknown, g: Tensor): void {
+/** Sums the gradients flowing into one node. A sum the engine made itself (in `owned`: nothing
+ * else holds it) takes later terms in place, as PyTorch's InputBuffer does with a buffer it
+ * owns alone: one allocation per node instead of one per extra term. */
+function accumulateInto(map: Map<unknown, Tensor>, key: unknown, g: Tensor, owned: Set<Tensor> | null = null): void {
   const prev = map.get(key);
-  map.set(key, prev === undefined ? g : prev.add(g));
+  if (prev === undefined) map.set(key, g);
+  else if (owned !== null && owned.has(prev) && g._storage !== prev._storage && sameShapeAs(prev, g) && prev.dtype === g.dtype) prev.add_(g);
+  else {
+    const s = prev.add(g);
+    map.set(key, s);
+    if (owned !== null) owned.add(s);
+  }
+}
+
+function sameShapeAs(a: Tensor, b: Tensor): boolean {
+  const x = a._shape, y = b._shape;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 /** AccumulateGrad's clone_obey_contract (the "gradient layout contract"): a leaf's .grad has the
@@ -103,6 +119,8 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
   allocWatch.born = born;
   try {
     const nodeGrads = new Map<unknown, Tensor>();
+    // sums made by accumulateInto that only nodeGrads holds (never while building a graph)
+    const owned = o.create_graph ? null : new Set<Tensor>();
     const rootNodes: Node[] = [];
     for (let i = 0; i < roots.length; i++) {
       const r = roots[i];
@@ -137,6 +155,8 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
       let g = nodeGrads.get(node);
       if (g === undefined) continue;
       nodeGrads.delete(node);
+      // handed to hooks and the node from here on: no longer the engine's alone
+      owned?.delete(g);
       for (const h of node.hooks) {
         const r = h(g);
         if (r instanceof Tensor) g = r;
@@ -158,7 +178,7 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
         // validate_outputs: a gradient takes the dtype of the tensor it is the gradient of
         const want = e.fn ? e.fn.outDtype : e.leaf ? e.leaf.dtype : null;
         if (want && gi.dtype !== want) gi = gi.to(want);
-        if (e.fn) accumulateInto(nodeGrads, e.fn, gi);
+        if (e.fn) accumulateInto(nodeGrads, e.fn, gi, owned);
         else if (e.leaf) {
           if (o.accumulate) {
             if (leafOk(e.leaf)) {
