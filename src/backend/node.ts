@@ -2,10 +2,13 @@
 // TORCHLETTE_BACKEND=js. Kept out of backend/index.ts so the TypeScript backend has no Node
 // dependency (a browser bundle leaves this file out). Every native kernel returns false for
 // cases it does not cover, and the TypeScript kernel runs instead, with the same bits.
-import { backend, jsBackend, useBackend } from "./index.js";
+import { backend, jsBackend, useBackend, type Backend } from "./index.js";
+import type { LayerNormBackwardRowsKernel, LayerNormRowsKernel } from "../nn/functional.js";
 import { RuntimeError } from "../errors.js";
 import {
   get_num_threads as nativeGetThreads,
+  layerNormBackwardRows,
+  layerNormRows,
   native,
   nativeElementwise,
   nativeMatmul,
@@ -33,7 +36,7 @@ export const backends = {
 };
 
 if (native !== null) {
-  useBackend({
+  const table = {
     name: "native",
     elementwise(op, out, inputs, compute, params) {
       if (!nativeElementwise(op, out, inputs, compute, params)) jsBackend.elementwise(op, out, inputs, compute, params);
@@ -46,7 +49,11 @@ if (native !== null) {
         nativeSumInto(x._storage.data, x._offset, x._shape, x._strides, dims, out._storage.data, out._offset, x.dtype, out.dtype, op === "nansum")) return;
       jsBackend.reduce(op, x, dims, out, idxOut);
     },
-  });
+    // optional entries, found by src/nn/functional.ts's layer_norm (float32 rows)
+    layerNormRows: layerNormRows satisfies LayerNormRowsKernel,
+    layerNormBackwardRows: layerNormBackwardRows satisfies LayerNormBackwardRowsKernel,
+  } satisfies Backend & Record<string, unknown>;
+  useBackend(table);
 } else if (wanted !== "js") {
   console.warn(`torchlette: native addon unavailable (${nativeUnavailableReason}); using the TypeScript backend`);
 }

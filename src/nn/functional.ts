@@ -1277,7 +1277,10 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
   if (Wd) for (let j = 0; j < N; j++) Wv[j] = Wd.d[Wd.o + j];
   if (Bd) for (let j = 0; j < N; j++) Bv[j] = Bd.d[Bd.o + j];
   const Xd = X.d, xo0 = X.o;
-  layerNormRows(Xd, xo0, Y, M, N, eps, Wv, Bv, mean, rstd);
+  const fwdKernel = (backend as { layerNormRows?: LayerNormRowsKernel }).layerNormRows;
+  // a backend's kernel for the same loops (the native addon's), float32 only
+  if (fwdKernel !== undefined && Xd instanceof Float32Array && Y instanceof Float32Array) fwdKernel(Xd, xo0, Y, M, N, eps, Wv, Bv, mean, rstd);
+  else layerNormRows(Xd, xo0, Y, M, N, eps, Wv, Bv, mean, rstd);
   if (needsGrad(input, weight, bias)) {
     const normDims = ns.map((_, i) => nd - k + i);
     const batchDims = input._shape.slice(0, nd - k).map((_, i) => i);
@@ -1306,7 +1309,10 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
         const gW = weight && weight._requires_grad ? new Float64Array(N) : null;
         const gB = bias && bias._requires_grad ? new Float64Array(N) : null;
         const R = gx ? gx._storage.data : null;
-        layerNormBackwardRows(Gd, go0, Xd, xo0, R, M, N, Wv, mean, rstd, gW, gB);
+        const bwdKernel = (backend as { layerNormBackwardRows?: LayerNormBackwardRowsKernel }).layerNormBackwardRows;
+        if (bwdKernel !== undefined && Gd instanceof Float32Array && Xd instanceof Float32Array && (R === null || R instanceof Float32Array)) {
+          bwdKernel(Gd, go0, Xd, xo0, R, M, N, Wv, mean, rstd, gW, gB);
+        } else layerNormBackwardRows(Gd, go0, Xd, xo0, R, M, N, Wv, mean, rstd, gW, gB);
         const toT = (a: Float64Array | null) => {
           if (!a) return null;
           const t = empty(ns.slice(), g.dtype);
@@ -1320,6 +1326,20 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
   }
   return out;
 }
+
+/**
+ * Optional Backend entries, looked up at call time (`backend.layerNormRows`,
+ * `backend.layerNormBackwardRows`): layerNormRows / layerNormBackwardRows below for float32
+ * rows, with the same numbers bit for bit (src/backend/native.ts's, when the addon loads).
+ */
+export type LayerNormRowsKernel = (
+  x: Float32Array, xOff: number, y: Float32Array, M: number, N: number, eps: number,
+  w: Float64Array, b: Float64Array, mean: Float64Array, rstd: Float64Array,
+) => void;
+export type LayerNormBackwardRowsKernel = (
+  g: Float32Array, gOff: number, x: Float32Array, xOff: number, r: Float32Array | null, M: number, N: number,
+  w: Float64Array, mean: Float64Array, rstd: Float64Array, gW: Float64Array | null, gB: Float64Array | null,
+) => void;
 
 // layer_norm's row loops, apart from the op so that the JIT compiles them on their own (as part
 // of layer_norm, on-stack replacement of the long loops kept recompiling the whole op)
