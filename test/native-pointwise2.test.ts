@@ -104,6 +104,8 @@ describe("native where, masked_fill, comparisons, relu_backward and layer_norm r
     return;
   }
   const nat = native!;
+  const isa0 = nat.isa();
+  const isas = ["avx512", "avx2", "generic"].filter((x) => nat.isa_supported(x));
 
   it("where / masked_fill / comparisons equal the TypeScript kernels bit for bit on every layout", () => {
     const rand = rng(2024);
@@ -264,6 +266,8 @@ describe("native where, masked_fill, comparisons, relu_backward and layer_norm r
       { shape: [1024, 128], ns: [128], w: true, b: true, gx: true, gw: true },
       { shape: [3, 5, 7], ns: [5, 7], w: true, b: true, gx: true, gw: true, special: true },
       { shape: [17, 33], ns: [33], w: true, b: false, gx: true, gw: true, special: true },
+      { shape: [71, 9], ns: [9], w: true, b: true, gx: true, gw: true, special: true },
+      { shape: [2, 40, 24], ns: [24], w: true, b: true, gx: true, gw: true },
       { shape: [9, 3], ns: [3], w: false, b: true, gx: true, gw: true },
       { shape: [9, 3], ns: [3], w: false, b: false, gx: true, gw: false },
       { shape: [12, 6], ns: [6], w: true, b: true, gx: false, gw: true },
@@ -290,22 +294,7 @@ describe("native where, masked_fill, comparisons, relu_backward and layer_norm r
         if (y.requires_grad) y.backward(torch.tensor(gv, { dtype: float32 }).reshape(c.shape));
         return [y, x.grad, w?.grad ?? null, bb?.grad ?? null];
       };
-      let calls = 0;
       const saved = { f: b.layerNormRows, g: b.layerNormBackwardRows };
-      const count = (fn: unknown) => (...a: unknown[]) => {
-        calls++;
-        return (fn as (...a: unknown[]) => void)(...a);
-      };
-      b.layerNormRows = count(saved.f);
-      b.layerNormBackwardRows = count(saved.g);
-      let got: (Tensor | null)[];
-      try {
-        got = run();
-      } finally {
-        b.layerNormRows = saved.f;
-        b.layerNormBackwardRows = saved.g;
-      }
-      assert.equal(calls, c.gx || c.gw ? 2 : 1, `${JSON.stringify(c)}: native kernels used`);
       delete b.layerNormRows;
       delete b.layerNormBackwardRows;
       let want: (Tensor | null)[];
@@ -315,9 +304,29 @@ describe("native where, masked_fill, comparisons, relu_backward and layer_norm r
         b.layerNormRows = saved.f;
         b.layerNormBackwardRows = saved.g;
       }
-      for (let i = 0; i < 4; i++) {
-        assert.equal(got[i] === null, want[i] === null, `${JSON.stringify(c)} result ${i}`);
-        if (got[i] && want[i]) sameBits(got[i]!._values(), want[i]!._values(), `${JSON.stringify(c)} result ${i}`);
+      // every kernel set (the row blocks are 4 vectors wide: 32, 16 or 4 rows, then the rest)
+      for (const isa of isas) {
+        assert.ok(nat.set_isa(isa));
+        let calls = 0;
+        const count = (fn: unknown) => (...a: unknown[]) => {
+          calls++;
+          return (fn as (...a: unknown[]) => void)(...a);
+        };
+        b.layerNormRows = count(saved.f);
+        b.layerNormBackwardRows = count(saved.g);
+        let got: (Tensor | null)[];
+        try {
+          got = run();
+        } finally {
+          b.layerNormRows = saved.f;
+          b.layerNormBackwardRows = saved.g;
+          nat.set_isa(isa0);
+        }
+        assert.equal(calls, c.gx || c.gw ? 2 : 1, `${JSON.stringify(c)}: native kernels used`);
+        for (let i = 0; i < 4; i++) {
+          assert.equal(got[i] === null, want[i] === null, `${JSON.stringify(c)} result ${i}`);
+          if (got[i] && want[i]) sameBits(got[i]!._values(), want[i]!._values(), `${JSON.stringify(c)} ${isa} result ${i}`);
+        }
       }
     }
     // float64 stays on the TypeScript loops

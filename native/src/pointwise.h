@@ -70,7 +70,7 @@ void softmax_fwd_f32(const float* x, float* y, int64_t outer, int64_t n, int64_t
 void softmax_bwd_f32(const float* g, const float* y, float* gi, int64_t outer, int64_t n,
                      int64_t inner, bool log);
 
-// F.layer_norm over M contiguous rows of N floats (pointwise_layernorm.cc), exactly as
+// F.layer_norm over M contiguous rows of N floats (pointwise_impl.inc), exactly as
 // src/nn/functional.ts's layerNormRows: in double, mean = (sequential sum) / N, var = (sequential
 // sum of (x - mean)^2) / N, rstd = 1 / sqrt(var + eps), y = (x - mean) * rstd * w[j] + b[j]
 // rounded once; mean and rstd kept (double) for the backward. w, b: N doubles.
@@ -110,6 +110,10 @@ struct PointwiseOps {
   void (*softmax_fwd)(const float*, float*, int64_t, int64_t, int64_t, bool);
   void (*softmax_bwd)(const float*, const float*, float*, int64_t, int64_t, int64_t, bool);
   void (*adam)(const AdamArgs&);
+  void (*layer_norm_fwd)(const float*, float*, int64_t, int64_t, double, const double*, const double*, double*,
+                         double*);
+  void (*layer_norm_bwd)(const float*, const float*, float*, int64_t, int64_t, const double*, const double*,
+                         const double*, double*, double*);
 };
 extern const PointwiseOps kPwAvx512, kPwAvx2, kPwGeneric;
 void ew_use_isa(const char* name);
