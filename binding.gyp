@@ -12,6 +12,7 @@
         "native/src/pointwise_avx512.cc",
         "native/src/pointwise_avx2.cc",
         "native/src/pointwise_generic.cc",
+        "native/src/pointwise_u8.cc",
         "native/src/reduce.cc",
         "native/src/threadpool.cc"
       ],

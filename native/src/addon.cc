@@ -59,7 +59,9 @@ bool get_array(napi_env env, napi_value v, napi_typedarray_type want, const char
     return throw_type(env, std::string(fn) + ": " + name + " must be a typed array");
   }
   if (type != want) {
-    const char* w = want == napi_float32_array ? "Float32Array" : "Float64Array";
+    const char* w = want == napi_float32_array ? "Float32Array"
+                    : want == napi_uint8_array ? "Uint8Array"
+                                               : "Float64Array";
     return throw_type(env, std::string(fn) + ": " + name + " must be a " + w);
   }
   if (out->data == nullptr) out->length = 0;  // detached buffer
@@ -456,6 +458,106 @@ napi_value EwF32(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ew_u8(op, out, a, b, c, params): where / masked_fill / comparisons (pointwise.h's EwU8Op),
+// operands float32 or uint8 by op (Float32Array / Uint8Array). params (Float64Array):
+// [nd, offOut, offA, offB, offC, p, shape[nd], strideOut[nd], strideA[nd], strideB[nd],
+// strideC[nd]]; c is ignored (may be null) for the two-input ops.
+napi_value EwU8(napi_env env, napi_callback_info info) {
+  const char* fn = "ew_u8";
+  size_t argc = 6;
+  napi_value argv[6];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  if (argc < 6) {
+    throw_type(env, "ew_u8: expected 6 arguments");
+    return nullptr;
+  }
+  int64_t op;
+  if (!get_int(env, argv[0], fn, "op", &op)) return nullptr;
+  const int arity = op < tl::kEwU8OpCount ? tl::ew_u8_arity((int)op) : 0;
+  if (arity == 0) {
+    throw_range(env, "ew_u8: unknown op");
+    return nullptr;
+  }
+  int isz[4];
+  tl::ew_u8_itemsizes((int)op, isz);
+  Array arr[4], P;
+  static const char* const names[4] = {"out", "a", "b", "c"};
+  for (int k = 0; k <= arity; ++k)
+    if (!get_array(env, argv[1 + k], isz[k] == 4 ? napi_float32_array : napi_uint8_array, fn, names[k], &arr[k]))
+      return nullptr;
+  if (!get_array(env, argv[5], napi_float64_array, fn, "params", &P)) return nullptr;
+  const double* p = static_cast<const double*>(P.data);
+  auto int_at = [&](size_t i, int64_t* out) {
+    if (i >= P.length) return throw_range(env, "ew_u8: params too short");
+    const double d = p[i];
+    if (!(d >= 0 && d <= kMaxSafe && d == std::floor(d)))
+      return throw_range(env, "ew_u8: sizes, strides and offsets must be non-negative safe integers");
+    *out = (int64_t)d;
+    return true;
+  };
+  int64_t nd;
+  if (!int_at(0, &nd)) return nullptr;
+  if (nd < 1 || nd > tl::kEwMaxDims) {
+    throw_range(env, "ew_u8: between 1 and 8 dims");
+    return nullptr;
+  }
+  if (P.length < 6 + 5 * (size_t)nd) {
+    throw_range(env, "ew_u8: params too short");
+    return nullptr;
+  }
+  tl::EwU8Args g;
+  g.op = (int)op;
+  g.nd = (int)nd;
+  g.P = p[5];
+  int64_t off[4] = {0, 0, 0, 0};
+  for (int k = 0; k <= arity; ++k)
+    if (!int_at(1 + k, &off[k])) return nullptr;
+  int64_t total = 1;
+  for (int d = 0; d < nd; ++d) {
+    if (!int_at(6 + d, &g.shape[d])) return nullptr;
+    if (__builtin_mul_overflow(total, g.shape[d], &total) || total > (int64_t(1) << 53)) {
+      throw_range(env, "ew_u8: too many elements");
+      return nullptr;
+    }
+    for (int k = 0; k < 4; ++k) {
+      g.st[k][d] = 0;
+      if (k <= arity && !int_at(6 + (1 + k) * nd + d, &g.st[k][d])) return nullptr;
+    }
+  }
+  for (int k = 0; k <= arity; ++k) {
+    uintptr_t lo, hi;
+    if (!check_span(env, fn, names[k], arr[k], off[k], g.shape, g.st[k], (int)nd, (size_t)isz[k], &lo, &hi))
+      return nullptr;
+  }
+  // A written element reached twice would make the result depend on the loop order.
+  for (int d = 0; d < nd; ++d)
+    if (g.shape[d] > 1 && g.st[0][d] == 0) {
+      throw_range(env, "ew_u8: out has a stride of 0");
+      return nullptr;
+    }
+  if (total == 0) return nullptr;
+  // The two-input ops' third operand: one zero byte, stride 0 (never used).
+  static const float kZero[1] = {0};
+  g.out = static_cast<char*>(arr[0].data) + off[0] * isz[0];
+  for (int k = 0; k < 3; ++k)
+    g.in[k] = k < arity ? static_cast<const void*>(static_cast<const char*>(arr[1 + k].data) + off[1 + k] * isz[1 + k])
+                        : static_cast<const void*>(kZero);
+  tl::ew_u8(g);
+  return nullptr;
+}
+
+bool is_nullish(napi_env env, napi_value v) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok) return false;
+  return t == napi_null || t == napi_undefined;
+}
+
+// Byte range of [off, off + count) elements of a (empty when count == 0).
+void byte_range(const Array& a, int64_t off, int64_t count, size_t itemsize, uintptr_t* lo, uintptr_t* hi) {
+  *lo = reinterpret_cast<uintptr_t>(a.data) + (uintptr_t)off * itemsize;
+  *hi = count > 0 ? *lo + (uintptr_t)count * itemsize : *lo;
+}
+
 // Reads params[i] as a non-negative safe integer (throws RangeError otherwise).
 bool param_int(napi_env env, const char* fn, const Array& P, size_t i, int64_t* out) {
   if (i >= P.length) return throw_range(env, std::string(fn) + ": params too short");
@@ -707,6 +809,121 @@ napi_value AdamF32(napi_env env, napi_callback_info info) {
   a.eps = (float)p[16];
   a.neg_step = (float)p[17];
   tl::adam_f32(a);
+  return make_int(env, 0);
+}
+
+// layer_norm_f32(x, y, w, b, mean, rstd, [xOff, yOff, M, N, eps]): see pointwise.h. x, y:
+// Float32Array (M*N from their offsets); w, b: Float64Array (N); mean, rstd: Float64Array (M).
+// Returns 0, or 1 (nothing done) when a written range overlaps another range.
+napi_value LayerNormF32(napi_env env, napi_callback_info info) {
+  const char* fn = "layer_norm_f32";
+  size_t argc = 7;
+  napi_value argv[7];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 7) {
+    throw_type(env, "layer_norm_f32: expected 7 arguments");
+    return nullptr;
+  }
+  Array X, Y, W, B, Mu, Rs, P;
+  if (!get_array(env, argv[0], napi_float32_array, fn, "x", &X) ||
+      !get_array(env, argv[1], napi_float32_array, fn, "y", &Y) ||
+      !get_array(env, argv[2], napi_float64_array, fn, "w", &W) ||
+      !get_array(env, argv[3], napi_float64_array, fn, "b", &B) ||
+      !get_array(env, argv[4], napi_float64_array, fn, "mean", &Mu) ||
+      !get_array(env, argv[5], napi_float64_array, fn, "rstd", &Rs) ||
+      !get_array(env, argv[6], napi_float64_array, fn, "params", &P))
+    return nullptr;
+  if (P.length < 5) {
+    throw_range(env, "layer_norm_f32: params must hold 5 numbers");
+    return nullptr;
+  }
+  int64_t v[4];
+  for (int i = 0; i < 4; ++i)
+    if (!param_int(env, fn, P, i, &v[i])) return nullptr;
+  const int64_t M = v[2], N = v[3], total = mul_or_neg(M, N);
+  if (total < 0) {
+    throw_range(env, "layer_norm_f32: bad sizes");
+    return nullptr;
+  }
+  if (!check_range(env, fn, "x", X, v[0], total) || !check_range(env, fn, "y", Y, v[1], total) ||
+      !check_range(env, fn, "w", W, 0, N) || !check_range(env, fn, "b", B, 0, N) ||
+      !check_range(env, fn, "mean", Mu, 0, M) || !check_range(env, fn, "rstd", Rs, 0, M))
+    return nullptr;
+  // ranges: 0 y, 1 mean, 2 rstd (written), 3 x, 4 w, 5 b (read)
+  uintptr_t lo[6], hi[6];
+  byte_range(Y, v[1], total, 4, &lo[0], &hi[0]);
+  byte_range(Mu, 0, M, 8, &lo[1], &hi[1]);
+  byte_range(Rs, 0, M, 8, &lo[2], &hi[2]);
+  byte_range(X, v[0], total, 4, &lo[3], &hi[3]);
+  byte_range(W, 0, N, 8, &lo[4], &hi[4]);
+  byte_range(B, 0, N, 8, &lo[5], &hi[5]);
+  for (int i = 0; i < 3; ++i)
+    for (int j = i + 1; j < 6; ++j)
+      if (overlaps(lo[i], hi[i], lo[j], hi[j])) return make_int(env, 1);
+  if (M > 0)
+    tl::layer_norm_fwd_f32(static_cast<const float*>(X.data) + v[0], static_cast<float*>(Y.data) + v[1], M, N,
+                           static_cast<const double*>(P.data)[4], static_cast<const double*>(W.data),
+                           static_cast<const double*>(B.data), static_cast<double*>(Mu.data),
+                           static_cast<double*>(Rs.data));
+  return make_int(env, 0);
+}
+
+// layer_norm_bwd_f32(g, x, r | null, w, mean, rstd, gw | null, gb | null, [gOff, xOff, rOff, M, N]):
+// see pointwise.h. g, x, r: Float32Array (M*N); w, gw, gb: Float64Array (N); mean, rstd:
+// Float64Array (M). Returns 0, or 1 (nothing done) when a written range overlaps another.
+napi_value LayerNormBwdF32(napi_env env, napi_callback_info info) {
+  const char* fn = "layer_norm_bwd_f32";
+  size_t argc = 9;
+  napi_value argv[9];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 9) {
+    throw_type(env, "layer_norm_bwd_f32: expected 9 arguments");
+    return nullptr;
+  }
+  const bool hasR = !is_nullish(env, argv[2]), hasW = !is_nullish(env, argv[6]), hasB = !is_nullish(env, argv[7]);
+  Array G, X, R, W, Mu, Rs, GW, GB, P;
+  if (!get_array(env, argv[0], napi_float32_array, fn, "g", &G) ||
+      !get_array(env, argv[1], napi_float32_array, fn, "x", &X) ||
+      (hasR && !get_array(env, argv[2], napi_float32_array, fn, "r", &R)) ||
+      !get_array(env, argv[3], napi_float64_array, fn, "w", &W) ||
+      !get_array(env, argv[4], napi_float64_array, fn, "mean", &Mu) ||
+      !get_array(env, argv[5], napi_float64_array, fn, "rstd", &Rs) ||
+      (hasW && !get_array(env, argv[6], napi_float64_array, fn, "gw", &GW)) ||
+      (hasB && !get_array(env, argv[7], napi_float64_array, fn, "gb", &GB)) ||
+      !get_array(env, argv[8], napi_float64_array, fn, "params", &P))
+    return nullptr;
+  int64_t v[5];
+  for (int i = 0; i < 5; ++i)
+    if (!param_int(env, fn, P, i, &v[i])) return nullptr;
+  const int64_t M = v[3], N = v[4], total = mul_or_neg(M, N);
+  if (total < 0) {
+    throw_range(env, "layer_norm_bwd_f32: bad sizes");
+    return nullptr;
+  }
+  if (!check_range(env, fn, "g", G, v[0], total) || !check_range(env, fn, "x", X, v[1], total) ||
+      (hasR && !check_range(env, fn, "r", R, v[2], total)) || !check_range(env, fn, "w", W, 0, N) ||
+      !check_range(env, fn, "mean", Mu, 0, M) || !check_range(env, fn, "rstd", Rs, 0, M) ||
+      (hasW && !check_range(env, fn, "gw", GW, 0, N)) || (hasB && !check_range(env, fn, "gb", GB, 0, N)))
+    return nullptr;
+  // ranges: 0 r, 1 gw, 2 gb (written; empty when absent), 3 g, 4 x, 5 w, 6 mean, 7 rstd (read)
+  uintptr_t lo[8], hi[8];
+  byte_range(R, v[2], hasR ? total : 0, 4, &lo[0], &hi[0]);
+  byte_range(GW, 0, hasW ? N : 0, 8, &lo[1], &hi[1]);
+  byte_range(GB, 0, hasB ? N : 0, 8, &lo[2], &hi[2]);
+  byte_range(G, v[0], total, 4, &lo[3], &hi[3]);
+  byte_range(X, v[1], total, 4, &lo[4], &hi[4]);
+  byte_range(W, 0, N, 8, &lo[5], &hi[5]);
+  byte_range(Mu, 0, M, 8, &lo[6], &hi[6]);
+  byte_range(Rs, 0, M, 8, &lo[7], &hi[7]);
+  for (int i = 0; i < 3; ++i)
+    for (int j = i + 1; j < 8; ++j)
+      if (overlaps(lo[i], hi[i], lo[j], hi[j])) return make_int(env, 1);
+  if (M > 0)
+    tl::layer_norm_bwd_f32(static_cast<const float*>(G.data) + v[0], static_cast<const float*>(X.data) + v[1],
+                           hasR ? static_cast<float*>(R.data) + v[2] : nullptr, M, N,
+                           static_cast<const double*>(W.data), static_cast<const double*>(Mu.data),
+                           static_cast<const double*>(Rs.data), hasW ? static_cast<double*>(GW.data) : nullptr,
+                           hasB ? static_cast<double*>(GB.data) : nullptr);
   return make_int(env, 0);
 }
 
@@ -1088,6 +1305,9 @@ NAPI_MODULE_INIT() {
       {"ew_f32", nullptr, EwF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"ew_flat_f32", nullptr, EwFlatF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"ew_flat_params", nullptr, EwFlatParams, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"ew_u8", nullptr, EwU8, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"layer_norm_f32", nullptr, LayerNormF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"layer_norm_bwd_f32", nullptr, LayerNormBwdF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"softmax_f32", nullptr, SoftmaxF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"softmax_bwd_f32", nullptr, SoftmaxBwdF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"adam_f32", nullptr, AdamF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

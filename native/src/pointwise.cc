@@ -93,6 +93,16 @@ void softmax_bwd_f32(const float* g, const float* y, float* gi, int64_t outer, i
   if (outer > 0 && n > 0 && inner > 0) ops().softmax_bwd(g, y, gi, outer, n, inner, log, neg_zero_start);
 }
 
+void layer_norm_fwd_f32(const float* x, float* y, int64_t M, int64_t N, double eps, const double* w,
+                        const double* b, double* mean, double* rstd) {
+  if (M > 0 && N >= 0) ops().layer_norm_fwd(x, y, M, N, eps, w, b, mean, rstd);
+}
+
+void layer_norm_bwd_f32(const float* g, const float* x, float* r, int64_t M, int64_t N, const double* w,
+                        const double* mean, const double* rstd, double* gw, double* gb) {
+  if (M > 0 && N >= 0) ops().layer_norm_bwd(g, x, r, M, N, w, mean, rstd, gw, gb);
+}
+
 void adam_f32(const AdamArgs& a) {
   if (a.n > 0) ops().adam(a);
 }

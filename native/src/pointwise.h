@@ -17,7 +17,7 @@ enum EwOp : int {
   kSilu, kClampMin, kClampMax, kClamp, kMulScalarAdd,
   // binary
   kAdd, kSub, kMul, kDiv, kAddAlpha, kMaximum, kMinimum, kThresholdBackward, kTanhBackward,
-  kSigmoidBackward,
+  kSigmoidBackward, kReluBackward,
   kEwOpCount
 };
 int ew_arity(int op);  // 1 or 2 inputs; 0 for an unknown op
@@ -36,6 +36,31 @@ struct EwArgs {
 
 void ew_f32(const EwArgs& a);
 
+// Element-wise ops whose operands are not all float32: a uint8 (bool) condition or mask, or a
+// bool result (pointwise_u8.cc). Each mirrors its js_elementwise.ts expression; they only
+// select, copy or compare float32 values, so there is nothing to round.
+// Keep in step with EW_U8_OPS in src/backend/native.ts.
+enum EwU8Op : int {
+  kWhere,       // out f32 = a (u8) != 0 ? b (f32) : c (f32)
+  kMaskedFill,  // out f32 = b (u8) != 0 ? (float)P : a (f32)
+  kEq, kNe, kLt, kLe, kGt, kGe,  // out u8 = a (f32) <op> b (f32), 1 or 0
+  kEwU8OpCount
+};
+int ew_u8_arity(int op);  // 2 or 3 inputs; 0 for an unknown op
+// What each operand holds: 4 = float32, 1 = uint8 (out, a, b, c; 0 = unused).
+void ew_u8_itemsizes(int op, int sizes[4]);
+
+struct EwU8Args {
+  int op;
+  int nd;                          // 1..kEwMaxDims, innermost last
+  int64_t shape[kEwMaxDims];
+  int64_t st[4][kEwMaxDims];       // strides of out, a, b, c in elements
+  void* out;                       // already offset
+  const void* in[3];
+  double P;                        // masked_fill's value
+};
+void ew_u8(const EwU8Args& a);
+
 // softmax / log_softmax over the middle dim of a contiguous [outer, n, inner] float32 array,
 // as src/nn/functional.ts's softmaxCore computes it: m = the row max (NaN if any), then in
 // double s = sum exp(x - m) (sequential), y = x - m - log(s) or exp(x - m) / s, rounded once.
@@ -46,6 +71,18 @@ void softmax_fwd_f32(const float* x, float* y, int64_t outer, int64_t n, int64_t
 // last-dim kernels start from the first element, so a sum of -0s stays -0), else from 0.
 void softmax_bwd_f32(const float* g, const float* y, float* gi, int64_t outer, int64_t n,
                      int64_t inner, bool log, bool neg_zero_start = false);
+
+// F.layer_norm over M contiguous rows of N floats (pointwise_impl.inc), exactly as
+// src/nn/functional.ts's layerNormRows: in double, mean = (sequential sum) / N, var = (sequential
+// sum of (x - mean)^2) / N, rstd = 1 / sqrt(var + eps), y = (x - mean) * rstd * w[j] + b[j]
+// rounded once; mean and rstd kept (double) for the backward. w, b: N doubles.
+void layer_norm_fwd_f32(const float* x, float* y, int64_t M, int64_t N, double eps, const double* w,
+                        const double* b, double* mean, double* rstd);
+// Its backward, as layerNormBackwardRows: per row ds = sum g w x, db = sum g w (sequential);
+// gw[j] += g (x - mean) rstd and gb[j] += g in row order (either may be null); r (may be null)
+// = rstd g w + B x + C with B = (db mean - ds) rstd^3 / N, C = -B mean - db rstd / N.
+void layer_norm_bwd_f32(const float* g, const float* x, float* r, int64_t M, int64_t N, const double* w,
+                        const double* mean, const double* rstd, double* gw, double* gb);
 
 // One Adam/AdamW step over n float32 elements, with the roundings of src/optim/adam.ts's
 // tensor-op sequence: every op rounds to float32. The scalars arrive already computed (in JS,
@@ -75,6 +112,10 @@ struct PointwiseOps {
   void (*softmax_fwd)(const float*, float*, int64_t, int64_t, int64_t, bool);
   void (*softmax_bwd)(const float*, const float*, float*, int64_t, int64_t, int64_t, bool, bool);
   void (*adam)(const AdamArgs&);
+  void (*layer_norm_fwd)(const float*, float*, int64_t, int64_t, double, const double*, const double*, double*,
+                         double*);
+  void (*layer_norm_bwd)(const float*, const float*, float*, int64_t, int64_t, const double*, const double*,
+                         const double*, double*, double*);
 };
 extern const PointwiseOps kPwAvx512, kPwAvx2, kPwGeneric;
 void ew_use_isa(const char* name);

@@ -1,4 +1,5 @@
 // AVX2 element-wise kernels (4 doubles per register). See pointwise_impl.inc.
+#pragma GCC diagnostic ignored "-Wpsabi"  // 64-byte vector values in static functions of this file only
 #include <immintrin.h>
 
 #include <array>

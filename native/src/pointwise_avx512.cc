@@ -1,5 +1,7 @@
 // AVX-512 element-wise kernels (8 doubles per register). See pointwise_impl.inc.
+#pragma GCC diagnostic ignored "-Wpsabi"  // 64-byte vector values in static functions of this file only
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"  // _mm512_undefined_pd in GCC 12's own headers
 #include <immintrin.h>
 
 #include <array>

@@ -1,4 +1,5 @@
 // Portable element-wise kernels: one double at a time. See pointwise_impl.inc.
+#pragma GCC diagnostic ignored "-Wpsabi"  // 64-byte vector values in static functions of this file only
 #include <array>
 #include <cmath>
 #include <cstdint>

@@ -28,6 +28,16 @@ export interface FusedKernels {
     g: Float32Array, gOff: number, y: Float32Array, yOff: number, gi: Float32Array, giOff: number,
     outer: number, n: number, inner: number, log: boolean, negZeroStart: boolean,
   ): void;
+  /** F.layer_norm's row loops over M rows of N (src/nn/functional.ts's layerNormRows) */
+  layerNormRows?(
+    x: Float32Array, xOff: number, y: Float32Array, M: number, N: number, eps: number,
+    w: Float64Array, b: Float64Array, mean: Float64Array, rstd: Float64Array,
+  ): void;
+  /** and its backward (layerNormBackwardRows) */
+  layerNormBackwardRows?(
+    g: Float32Array, gOff: number, x: Float32Array, xOff: number, r: Float32Array | null, M: number, N: number,
+    w: Float64Array, mean: Float64Array, rstd: Float64Array, gW: Float64Array | null, gB: Float64Array | null,
+  ): void;
 }
 
 export const jsBackend: Backend = { name: "js", elementwise, reduce, matmul };

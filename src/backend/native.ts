@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { IndexError, RuntimeError, TypeError, ValueError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
-import { coalesce } from "./strided.js";
+import { coalesce, layoutOf } from "./strided.js";
 import { getReductionThreads } from "./sum_order.js";
 
 export interface Blocking {
@@ -62,6 +62,19 @@ export interface NativeBinding {
    * p0, p1, shape[nd], strideOut[nd], strideA[nd], strideB[nd]], nd <= 8.
    */
   ew_f32(op: number, out: Float32Array, a: Float32Array, b: Float32Array | null, params: Float64Array): void;
+  /**
+   * where / masked_fill / comparisons (EW_U8_OPS): operands Float32Array or Uint8Array by op
+   * (see EW_U8_TYPES); params [nd, offOut, offA, offB, offC, p, shape[nd], strideOut[nd],
+   * strideA[nd], strideB[nd], strideC[nd]], nd <= 8; c null for the two-input ops.
+   */
+  ew_u8(op: number, out: Float32Array | Uint8Array, a: Float32Array | Uint8Array, b: Float32Array | Uint8Array, c: Float32Array | null, params: Float64Array): void;
+  /** layer_norm rows; params [xOff, yOff, M, N, eps]. 1: a written range overlaps another. */
+  layer_norm_f32(x: Float32Array, y: Float32Array, w: Float64Array, b: Float64Array, mean: Float64Array, rstd: Float64Array, params: Float64Array): number;
+  /** its backward; params [gOff, xOff, rOff, M, N]. 1: a written range overlaps another. */
+  layer_norm_bwd_f32(
+    g: Float32Array, x: Float32Array, r: Float32Array | null, w: Float64Array, mean: Float64Array, rstd: Float64Array,
+    gw: Float64Array | null, gb: Float64Array | null, params: Float64Array,
+  ): number;
   /** softmax / log_softmax over the middle dim of [outer, n, inner]; params [xOff, yOff, outer, n, inner, log] */
   softmax_f32(x: Float32Array, y: Float32Array, params: Float64Array): void;
   /** its backward; params [gOff, yOff, giOff, outer, n, inner, log] */
@@ -402,7 +415,7 @@ export const EW_OPS = [
   "copy", "neg", "abs", "exp", "log", "sqrt", "rsqrt", "tanh", "sigmoid", "relu", "square", "reciprocal",
   "silu", "clamp_min", "clamp_max", "clamp", "mul_scalar_add",
   "add", "sub", "mul", "div", "add_alpha", "maximum", "minimum", "threshold_backward", "tanh_backward",
-  "sigmoid_backward",
+  "sigmoid_backward", "relu_backward",
 ] as const;
 export type EwOp = (typeof EW_OPS)[number];
 const EW_CODE = new Map<string, number>(EW_OPS.map((n, i) => [n, i]));
@@ -529,7 +542,9 @@ export const EW_NOT_BIT_EXACT: ReadonlySet<string> = new Set(["sigmoid", "silu"]
 
 /**
  * Backend.elementwise for float32 (inputs, compute and out all float32) and the ops in
- * EW_OPS but not EW_NOT_BIT_EXACT, with the TypeScript backend's numbers bit for bit.
+ * EW_OPS but not EW_NOT_BIT_EXACT, and for the EW_U8_OPS with float32 compute (where with a
+ * bool/uint8 condition, masked_fill with a bool/uint8 mask, comparisons into bool), with the
+ * TypeScript backend's numbers bit for bit.
  * Returns false, doing nothing, for anything else so the caller can fall back to the
  * TypeScript kernel.
  */
@@ -567,7 +582,11 @@ function flatAlike(out: Tensor, inputs: readonly Tensor[]): boolean {
 export function nativeElementwise(op: string, out: Tensor, inputs: readonly Tensor[], compute: DType, params?: ArrayLike<number>): boolean {
   if (native === null) return false;
   const code = EW_CODE.get(op);
-  if (code === undefined || EW_NOT_BIT_EXACT.has(op)) return false;
+  if (code === undefined) {
+    const u8 = EW_U8_CODE.get(op);
+    return u8 !== undefined && nativeU8(op, u8, out, inputs, compute, params);
+  }
+  if (EW_NOT_BIT_EXACT.has(op)) return false;
   const arity = code >= EW_FIRST_BINARY ? 2 : 1;
   if (inputs.length !== arity || compute.name !== "float32" || out.dtype.name !== "float32") return false;
   for (const t of inputs) if (t.dtype.name !== "float32") return false;
@@ -593,6 +612,127 @@ export function nativeElementwise(op: string, out: Tensor, inputs: readonly Tens
     out._storage.data as Float32Array, inputs[0]._storage.data as Float32Array,
     arity === 2 ? (inputs[1]._storage.data as Float32Array) : null,
     lay.shape, lay.strides, lay.offsets, p0, p1);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Element-wise ops over bool operands: where, masked_fill, float32 comparisons
+
+/** The addon's ops with a uint8 (bool) operand or result, in its order (native/src/pointwise.h's EwU8Op). */
+export const EW_U8_OPS = ["where", "masked_fill", "eq", "ne", "lt", "le", "gt", "ge"] as const;
+export type EwU8Op = (typeof EW_U8_OPS)[number];
+const EW_U8_CODE = new Map<string, number>(EW_U8_OPS.map((n, i) => [n, i]));
+type U8Arr = Float32Array | Uint8Array;
+type U8Ctor = Float32ArrayConstructor | Uint8ArrayConstructor;
+/** Element type of out, a, b[, c] for each op: where(cond u8, f32, f32), masked_fill(f32, mask u8), cmp(f32, f32) -> u8. */
+export const EW_U8_TYPES: Readonly<Record<EwU8Op, readonly U8Ctor[]>> = {
+  where: [Float32Array, Uint8Array, Float32Array, Float32Array],
+  masked_fill: [Float32Array, Float32Array, Uint8Array],
+  eq: [Uint8Array, Float32Array, Float32Array],
+  ne: [Uint8Array, Float32Array, Float32Array],
+  lt: [Uint8Array, Float32Array, Float32Array],
+  le: [Uint8Array, Float32Array, Float32Array],
+  gt: [Uint8Array, Float32Array, Float32Array],
+  ge: [Uint8Array, Float32Array, Float32Array],
+};
+const U8P = new Float64Array(6 + 5 * EW_MAX_DIMS);
+
+/** ewLayout for ew_u8: bounds of every operand (itemsize by array), out's stride-0 dims, > 8 dims. */
+function u8Layout(code: number, arrs: readonly U8Arr[], shape: readonly number[], st: readonly (readonly number[])[], off: readonly number[], p: number): void {
+  const nd = shape.length;
+  for (let d = 0; d < nd; d++) if (shape[d] === 0) return;
+  for (let k = 0; k < arrs.length; k++) {
+    let top = off[k];
+    for (let d = 0; d < nd; d++) top += (shape[d] - 1) * st[k][d];
+    const arr = arrs[k], item = arr.BYTES_PER_ELEMENT;
+    if (!(top < arr.length)) {
+      throw new RuntimeError(
+        `setStorage: sizes [${shape.join(", ")}], strides [${st[k].join(", ")}], storage offset ${off[k]}, and itemsize ${item} ` +
+          `requiring a storage size of ${(top + 1) * item} are out of bounds for storage of size ${arr.length * item}`,
+      );
+    }
+  }
+  for (let d = 0; d < nd; d++) if (shape[d] > 1 && st[0][d] === 0) throw new RuntimeError(OVERLAP_OUT);
+  if (nd > EW_MAX_DIMS) {
+    const sub = shape.slice(1), sst = st.map((x) => x.slice(1));
+    for (let i = 0; i < shape[0]; i++) u8Layout(code, arrs, sub, sst, off.map((o, k) => o + i * st[k][0]), p);
+    return;
+  }
+  U8P[0] = nd;
+  for (let k = 0; k < 4; k++) U8P[1 + k] = k < arrs.length ? off[k] : 0;
+  U8P[5] = p;
+  for (let d = 0; d < nd; d++) {
+    U8P[6 + d] = shape[d];
+    for (let k = 0; k < 4; k++) U8P[6 + (1 + k) * nd + d] = k < arrs.length ? st[k][d] : 0;
+  }
+  native!.ew_u8(code, arrs[0], arrs[1], arrs[2], arrs.length > 3 ? (arrs[3] as Float32Array) : null, U8P);
+}
+
+/**
+ * out = op(a, b[, c]) over strided views (stride 0 broadcasts an input): where(cond, x, y)
+ * = cond != 0 ? x : y, masked_fill(x, mask) = mask != 0 ? p : x (p rounded to float32 first),
+ * and the float32 comparisons eq ne lt le gt ge into 1/0 bytes. arrays: [out, a, b(, c)],
+ * typed as EW_U8_TYPES says; offsets and strides: one per array.
+ */
+export function ewU8(
+  op: EwU8Op, arrays: readonly U8Arr[], offsets: readonly number[], shape: readonly number[],
+  strides: readonly (readonly number[])[], p = 0,
+): void {
+  const fn = "ewU8";
+  requireNative(fn);
+  const code = EW_U8_CODE.get(op as string);
+  if (code === undefined) throw new ValueError(`ewU8(): unknown op '${String(op)}'`);
+  const types = EW_U8_TYPES[op];
+  const n = types.length;
+  if (!Array.isArray(arrays) || arrays.length !== n) throw new TypeError(`ewU8(): argument 'arrays' must be a list of ${n} typed arrays`);
+  const names = ["out", "a", "b", "c"];
+  for (let k = 0; k < n; k++) {
+    const a = arrays[k];
+    if (!(a instanceof types[k])) {
+      throw new TypeError(`ewU8(): argument '${names[k]}' must be ${types[k].name}, not ${pyTypeName(a)}`);
+    }
+  }
+  if (!Array.isArray(shape)) throw new TypeError(`ewU8(): argument 'shape' must be a list of ints, not ${pyTypeName(shape)}`);
+  const nd = shape.length;
+  checkIntList(fn, "shape", shape, nd);
+  const bad = shape.find((x) => x < 0);
+  if (bad !== undefined) throw new RuntimeError(`Trying to create tensor with negative dimension ${bad}: [${shape.join(", ")}]`);
+  checkIntList(fn, "offsets", offsets, n);
+  if (!Array.isArray(strides) || strides.length !== n) throw new TypeError(`ewU8(): argument 'strides' must be a list of ${n} lists of ints`);
+  for (let k = 0; k < n; k++) {
+    const sk: unknown = strides[k];
+    checkIntList(fn, `strides[${k}]`, sk, nd);
+    if (offsets[k] < 0) throw new RuntimeError(`Tensor: invalid storage offset ${offsets[k]}`);
+    if (sk.some((x) => x < 0)) {
+      throw new RuntimeError(`as_strided: Negative strides are not supported at the moment, got strides: [${sk.join(", ")}]`);
+    }
+  }
+  if (typeof p !== "number") throw new TypeError(`ewU8(): argument 'p' must be a number, not ${pyTypeName(p)}`);
+  const lay = coalesce(shape, strides, offsets.slice());
+  if (shape.includes(0)) return;
+  u8Layout(code, arrays, lay.shape, lay.strides, lay.offsets, Math.fround(p));
+}
+
+const isBoolStorage = (t: Tensor): boolean => (t.dtype.name === "bool" || t.dtype.name === "uint8") && t._storage.data instanceof Uint8Array;
+const isF32 = (t: Tensor): boolean => t.dtype.name === "float32" && t._storage.data instanceof Float32Array;
+
+/** nativeElementwise's part for EW_U8_OPS: false (nothing done) unless the dtypes are the kernel's. */
+function nativeU8(op: string, code: number, out: Tensor, inputs: readonly Tensor[], compute: DType, params?: ArrayLike<number>): boolean {
+  if (compute.name !== "float32") return false;
+  if (op === "where") {
+    if (inputs.length !== 3 || !isF32(out) || !isBoolStorage(inputs[0]) || !isF32(inputs[1]) || !isF32(inputs[2])) return false;
+  } else if (op === "masked_fill") {
+    if (inputs.length !== 2 || !isF32(out) || !isF32(inputs[0]) || !isBoolStorage(inputs[1])) return false;
+  } else if (inputs.length !== 2 || out.dtype.name !== "bool" || !(out._storage.data instanceof Uint8Array) || !isF32(inputs[0]) || !isF32(inputs[1])) {
+    return false;
+  }
+  if (out._shape.includes(0)) return true;
+  const lay = layoutOf(out, inputs);
+  for (const st of lay.strides) for (const v of st) if (v < 0) return false;
+  const p = op === "masked_fill" && params && params.length > 0 ? Math.fround(params[0]) : 0;
+  const arrs = [out._storage.data as U8Arr];
+  for (const t of inputs) arrs.push(t._storage.data as U8Arr);
+  u8Layout(code, arrs, lay.shape, lay.strides, lay.offsets, p);
   return true;
 }
 
@@ -657,6 +797,69 @@ export function softmaxBackwardRows(
   if (typeof negZeroStart !== "boolean") throw new TypeError(`${fn}(): argument 'negZeroStart' must be bool, not ${pyTypeName(negZeroStart)}`);
   SP[0] = gOff, SP[1] = yOff, SP[2] = giOff, SP[3] = outer, SP[4] = n, SP[5] = inner, SP[6] = (log ? 1 : 0) | (negZeroStart ? 2 : 0);
   nat.softmax_bwd_f32(g, y, gi, SP);
+}
+
+const LNP = new Float64Array(5);
+
+function checkF64(fn: string, name: string, a: unknown, need: number): void {
+  checkArray(fn, name, a, Float64Array);
+  if ((a as Float64Array).length < need) throw new RuntimeError(`${fn}(): ${name} holds ${(a as Float64Array).length} elements, ${need} needed`);
+}
+
+/**
+ * F.layer_norm over M contiguous rows of N float32 values at x[xOff...], into y[0...] (M*N),
+ * with src/nn/functional.ts's layerNormRows numbers (double inside, sequential sums, rounded
+ * once): w, b are the N weights/biases as doubles (ones/zeros when absent); mean and rstd (M
+ * doubles) receive each row's statistics for layerNormBackwardRows. The signature is
+ * layerNormRows's, so functional.ts can call either.
+ */
+export function layerNormRows(
+  x: Float32Array, xOff: number, y: Float32Array, M: number, N: number, eps: number,
+  w: Float64Array, b: Float64Array, mean: Float64Array, rstd: Float64Array,
+): void {
+  const fn = "layerNormRows";
+  const nat = requireNative(fn);
+  checkArray(fn, "x", x, Float32Array);
+  checkArray(fn, "y", y, Float32Array);
+  checkSizes(fn, ["M", "N"], [M, N]);
+  if (typeof eps !== "number") throw new TypeError(`${fn}(): argument 'eps' must be float, not ${pyTypeName(eps)}`);
+  const total = M * N;
+  checkCount(fn, "x", x, xOff, total);
+  checkCount(fn, "y", y, 0, total);
+  checkF64(fn, "weight", w, N);
+  checkF64(fn, "bias", b, N);
+  checkF64(fn, "mean", mean, M);
+  checkF64(fn, "rstd", rstd, M);
+  LNP[0] = xOff, LNP[1] = 0, LNP[2] = M, LNP[3] = N, LNP[4] = eps;
+  if (nat.layer_norm_f32(x, y, w, b, mean, rstd, LNP) !== 0) throw new RuntimeError(OVERLAP_IN);
+}
+
+/**
+ * The backward of layerNormRows with layerNormBackwardRows's numbers: r[0...] (null: not
+ * wanted) = the input gradient of rows g[gOff...] given x[xOff...], w, mean, rstd; gW and gB
+ * (N doubles each, null: not wanted) accumulate the weight and bias gradients (+=, row order).
+ */
+export function layerNormBackwardRows(
+  g: Float32Array, gOff: number, x: Float32Array, xOff: number, r: Float32Array | null, M: number, N: number,
+  w: Float64Array, mean: Float64Array, rstd: Float64Array, gW: Float64Array | null, gB: Float64Array | null,
+): void {
+  const fn = "layerNormBackwardRows";
+  const nat = requireNative(fn);
+  checkArray(fn, "g", g, Float32Array);
+  checkArray(fn, "x", x, Float32Array);
+  if (r !== null) checkArray(fn, "r", r, Float32Array);
+  checkSizes(fn, ["M", "N"], [M, N]);
+  const total = M * N;
+  checkCount(fn, "g", g, gOff, total);
+  checkCount(fn, "x", x, xOff, total);
+  if (r !== null) checkCount(fn, "r", r, 0, total);
+  checkF64(fn, "weight", w, N);
+  checkF64(fn, "mean", mean, M);
+  checkF64(fn, "rstd", rstd, M);
+  if (gW !== null) checkF64(fn, "gW", gW, N);
+  if (gB !== null) checkF64(fn, "gB", gB, N);
+  LNP[0] = gOff, LNP[1] = xOff, LNP[2] = 0, LNP[3] = M, LNP[4] = N;
+  if (nat.layer_norm_bwd_f32(g, x, r, w, mean, rstd, gW, gB, LNP) !== 0) throw new RuntimeError(OVERLAP_IN);
 }
 
 export interface AdamStepOptions {

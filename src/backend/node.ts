@@ -2,11 +2,13 @@
 // TORCHLETTE_BACKEND=js. Kept out of backend/index.ts so the TypeScript backend has no Node
 // dependency (a browser bundle leaves this file out). Every native kernel returns false for
 // cases it does not cover, and the TypeScript kernel runs instead, with the same bits.
-import { backend, jsBackend, useBackend } from "./index.js";
+import { backend, jsBackend, useBackend, type Backend, type FusedKernels } from "./index.js";
 import { RuntimeError } from "../errors.js";
 import {
   adamStep,
   get_num_threads as nativeGetThreads,
+  layerNormBackwardRows,
+  layerNormRows,
   native,
   nativeElementwise,
   nativeMatmul,
@@ -36,7 +38,7 @@ export const backends = {
 };
 
 if (native !== null) {
-  useBackend({
+  const table = {
     name: "native",
     elementwise(op, out, inputs, compute, params) {
       if (!nativeElementwise(op, out, inputs, compute, params)) jsBackend.elementwise(op, out, inputs, compute, params);
@@ -44,16 +46,20 @@ if (native !== null) {
     matmul(a, b, out, accumulate = false) {
       if (!nativeMatmul(a, b, out, accumulate, backends.native.exact_matmul)) jsBackend.matmul(a, b, out, accumulate);
     },
-    // src/optim/fused.ts's adamFused looks this entry up
-    adamStep,
-    softmaxRows,
-    softmaxBackwardRows,
     reduce(op, x, dims, out, idxOut) {
       if ((op === "sum" || op === "nansum") && dims.every((d) => d < x._shape.length) &&
         nativeSumInto(x._storage.data, x._offset, x._shape, x._strides, dims, out._storage.data, out._offset, x.dtype, out.dtype, op === "nansum")) return;
       jsBackend.reduce(op, x, dims, out, idxOut);
     },
-  });
+    // fused kernels, looked up by the code that can use them (src/optim/fused.ts's adamFused,
+    // src/nn/functional.ts's softmax and layer_norm)
+    adamStep,
+    softmaxRows,
+    softmaxBackwardRows,
+    layerNormRows,
+    layerNormBackwardRows,
+  } satisfies Backend & FusedKernels & Record<string, unknown>;
+  useBackend(table);
 } else if (wanted !== "js") {
   console.warn(`torchlette: native addon unavailable (${nativeUnavailableReason}); using the TypeScript backend`);
 }

@@ -1281,7 +1281,9 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
   if (Wd) for (let j = 0; j < N; j++) Wv[j] = Wd.d[Wd.o + j];
   if (Bd) for (let j = 0; j < N; j++) Bv[j] = Bd.d[Bd.o + j];
   const Xd = X.d, xo0 = X.o;
-  layerNormRows(Xd, xo0, Y, M, N, eps, Wv, Bv, mean, rstd);
+  // a backend's kernel for the same loops (the native addon's), float32 only
+  if (fused.layerNormRows && Xd instanceof Float32Array && Y instanceof Float32Array) fused.layerNormRows(Xd, xo0, Y, M, N, eps, Wv, Bv, mean, rstd);
+  else layerNormRows(Xd, xo0, Y, M, N, eps, Wv, Bv, mean, rstd);
   if (needsGrad(input, weight, bias)) {
     const normDims = ns.map((_, i) => nd - k + i);
     const batchDims = input._shape.slice(0, nd - k).map((_, i) => i);
@@ -1310,7 +1312,9 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
         const gW = weight && weight._requires_grad ? new Float64Array(N) : null;
         const gB = bias && bias._requires_grad ? new Float64Array(N) : null;
         const R = gx ? gx._storage.data : null;
-        layerNormBackwardRows(Gd, go0, Xd, xo0, R, M, N, Wv, mean, rstd, gW, gB);
+        if (fused.layerNormBackwardRows && Gd instanceof Float32Array && Xd instanceof Float32Array && (R === null || R instanceof Float32Array)) {
+          fused.layerNormBackwardRows(Gd, go0, Xd, xo0, R, M, N, Wv, mean, rstd, gW, gB);
+        } else layerNormBackwardRows(Gd, go0, Xd, xo0, R, M, N, Wv, mean, rstd, gW, gB);
         const toT = (a: Float64Array | null) => {
           if (!a) return null;
           const t = empty(ns.slice(), g.dtype);
