@@ -3,7 +3,7 @@
 import { RuntimeError } from "../errors.js";
 import { emptyStrided, isNonOverlappingAndDense } from "../ops/shape_helpers.js";
 import { contiguousStrides } from "../shape.js";
-import { allocWatch, type Storage } from "../storage.js";
+import { allocWatch, recycle, type Storage } from "../storage.js";
 import { empty, Tensor } from "../tensor.js";
 import { set_grad_enabled, is_grad_enabled } from "./grad_mode.js";
 import { refreshView, type Node } from "./node.js";
@@ -47,15 +47,20 @@ function topoOrder(roots: Node[]): Node[] {
 /** Sums the gradients flowing into one node. A sum the engine made itself (in `owned`: nothing
  * else holds it) takes later terms in place, as PyTorch's InputBuffer does with a buffer it
  * owns alone: one allocation per node instead of one per extra term. */
-function accumulateInto(map: Map<unknown, Tensor>, key: unknown, g: Tensor, owned: Set<Tensor> | null = null): void {
+function accumulateInto(map: Map<unknown, Tensor>, key: unknown, g: Tensor, owned: Set<Tensor> | null = null): Tensor | null {
   const prev = map.get(key);
-  if (prev === undefined) map.set(key, g);
-  else if (owned !== null && owned.has(prev) && g._storage !== prev._storage && sameShapeAs(prev, g) && prev.dtype === g.dtype) prev.add_(g);
-  else {
-    const s = prev.add(g);
-    map.set(key, s);
-    if (owned !== null) owned.add(s);
+  if (prev === undefined) {
+    map.set(key, g);
+    return null;
   }
+  if (owned !== null && owned.has(prev) && g._storage !== prev._storage && sameShapeAs(prev, g) && prev.dtype === g.dtype) {
+    prev.add_(g);
+    return null;
+  }
+  const s = prev.add(g);
+  map.set(key, s);
+  if (owned !== null) owned.add(s);
+  return prev;
 }
 
 function sameShapeAs(a: Tensor, b: Tensor): boolean {
@@ -178,7 +183,15 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
         // validate_outputs: a gradient takes the dtype of the tensor it is the gradient of
         const want = e.fn ? e.fn.outDtype : e.leaf ? e.leaf.dtype : null;
         if (want && gi.dtype !== want) gi = gi.to(want);
-        if (e.fn) accumulateInto(nodeGrads, e.fn, gi, owned);
+        if (e.fn) {
+          // terms summed into another gradient are dead once added, as is a sum replaced by a
+          // new one, unless something else shares their memory
+          const replaced = accumulateInto(nodeGrads, e.fn, gi, owned);
+          if (born !== null) {
+            if (nodeGrads.get(e.fn) !== gi) reclaim(gi, i, ins, nodeGrads, born);
+            if (replaced !== null) reclaim(replaced, -1, ins, nodeGrads, born);
+          }
+        }
         else if (e.leaf) {
           if (o.accumulate) {
             if (leafOk(e.leaf)) {
@@ -192,12 +205,24 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
           }
         }
       }
+      // g was made during this run and has been consumed: unless the node passed its memory on
+      // (an output sharing its storage) or another pending gradient shares it, nothing can
+      // reach it any more (no hook saw it, no leaf took it), and its buffer is reused
+      if (born !== null) reclaim(g, -1, ins, nodeGrads, born);
     }
   } finally {
     set_grad_enabled(prevMode);
     allocWatch.born = prevBorn;
   }
   return captured;
+}
+
+/** Hands a consumed gradient's memory to the storage pool when this run made it and nothing the
+ * engine holds shares it (see unshared). */
+function reclaim(t: Tensor, i: number, ins: (Tensor | null | undefined)[], pending: Map<unknown, Tensor>, born: Set<Storage>): void {
+  if (!born.has(t._storage) || !unshared(t, i, ins, pending, born)) return;
+  born.delete(t._storage);
+  recycle(t._storage);
 }
 
 /** gi (output i of a node) was made during this run and nothing else the engine holds shares
