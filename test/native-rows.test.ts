@@ -68,7 +68,7 @@ function compare(got: Float32Array, want: Float32Array, what: string): { diff: n
 /** Runs fn with the backend's optional fused kernels removed: the TypeScript loops run. */
 function withTsKernels<T>(fn: () => T): T {
   const b = backend as unknown as Record<string, unknown>;
-  const saved = Object.fromEntries(["softmaxRows", "softmaxBackwardRows", "adamStep"].filter((k) => k in b).map((k) => [k, b[k]]));
+  const saved = Object.fromEntries(["softmaxRows", "softmaxBackwardRows", "adamStep", "layerNormRows", "layerNormBackwardRows"].filter((k) => k in b).map((k) => [k, b[k]]));
   for (const k of Object.keys(saved)) delete b[k];
   try {
     return fn();
@@ -142,6 +142,60 @@ describe("native row kernels", { skip }, () => {
       const [yt, gt] = withTsKernels(f);
       assert.deepEqual(yn, yt);
       assert.deepEqual(gn, gt);
+    }
+  });
+
+  it("large softmax, layer_norm and Adam calls shared between threads give the TypeScript loops' bits", () => {
+    const rand = rng(123);
+    const threads0 = nat.get_num_threads();
+    try {
+      for (const [shape, dim] of [[[300, 700], 1], [[300, 700], 0], [[40, 30, 50], 1]] as const) {
+        for (const log of [false, true]) {
+          const x = randTensor([...shape], rand, 6);
+          const g = randTensor([...shape], rand, 1);
+          const run = () => {
+            const xg = x.detach().requires_grad_();
+            const y = log ? F.log_softmax(xg, dim) : F.softmax(xg, dim);
+            y.backward(g);
+            return [f32(y.detach()), f32(xg.grad!)];
+          };
+          const want = withTsKernels(run);
+          for (const nt of [2, 1]) {
+            nat.set_num_threads(nt);
+            const got = run();
+            assert.deepEqual(got[0], want[0], `softmax ${JSON.stringify(shape)} dim ${dim} log ${log}, ${nt} threads`);
+            assert.deepEqual(got[1], want[1], `softmax backward ${JSON.stringify(shape)} dim ${dim} log ${log}, ${nt} threads`);
+          }
+        }
+      }
+      for (const rows of [1000, 1037]) {
+        const x = randTensor([rows, 96], rand, 3);
+        const w = randTensor([96], rand, 1), b = randTensor([96], rand, 1);
+        const run = () => f32(F.layer_norm(x, [96], w, b));
+        const want = withTsKernels(run);
+        for (const nt of [2, 1]) {
+          nat.set_num_threads(nt);
+          assert.deepEqual(run(), want, `layer_norm ${rows} rows, ${nt} threads`);
+        }
+      }
+      const n = 300001;
+      const p0 = randTensor([n], rand, 1), gr = randTensor([n], rand, 1);
+      const stepAll = () => {
+        const p = p0.clone().requires_grad_();
+        const opt = new optim.AdamW([p], { lr: 0.01, weight_decay: 0.1 });
+        for (let k = 0; k < 3; k++) {
+          p.grad = gr.clone();
+          opt.step();
+        }
+        return f32(p.detach());
+      };
+      const want = withTsKernels(stepAll);
+      for (const nt of [2, 1]) {
+        nat.set_num_threads(nt);
+        assert.deepEqual(stepAll(), want, `AdamW over ${n} elements, ${nt} threads`);
+      }
+    } finally {
+      nat.set_num_threads(threads0);
     }
   });
 

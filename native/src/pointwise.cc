@@ -84,18 +84,66 @@ void ew_f32(const EwArgs& a) {
   ops().ew(a);
 }
 
+// Runs f(begin, end) over [0, n) in chunks of at least `grain` items, on the pool when there
+// is more than one chunk and more than one thread. For work whose items are independent (rows
+// of softmax and layer_norm's forward, Adam's elements): the results do not depend on the split.
+template <typename F>
+static void parallel_for(int64_t n, int64_t grain, F&& f) {
+  const int nt = get_num_threads();
+  if (nt <= 1 || n < 2 * grain) {
+    f(int64_t(0), n);
+    return;
+  }
+  struct Ctx {
+    F* f;
+    int64_t n, chunk;
+    std::atomic<int64_t> next{0};
+  } c;
+  c.f = &f;
+  c.n = n;
+  int64_t chunk = (n + 4 * nt - 1) / (4 * nt);
+  c.chunk = chunk < grain ? grain : chunk;
+  auto job = [](void* p, int, int) {
+    Ctx& c = *static_cast<Ctx*>(p);
+    for (;;) {
+      const int64_t b = c.next.fetch_add(c.chunk, std::memory_order_relaxed);
+      if (b >= c.n) return;
+      (*c.f)(b, b + c.chunk < c.n ? b + c.chunk : c.n);
+    }
+  };
+  if (!ThreadPool::instance().try_run(nt, job, &c)) f(int64_t(0), n);
+}
+
+// elements of work per chunk handed to a thread (below that a job costs more than it saves)
+constexpr int64_t kRowsGrainElems = 16384;
+
 void softmax_fwd_f32(const float* x, float* y, int64_t outer, int64_t n, int64_t inner, bool log) {
-  if (outer > 0 && n > 0 && inner > 0) ops().softmax_fwd(x, y, outer, n, inner, log);
+  if (outer <= 0 || n <= 0 || inner <= 0) return;
+  const int64_t per = n * inner;
+  parallel_for(outer, (kRowsGrainElems + per - 1) / per, [&](int64_t b, int64_t e) {
+    ops().softmax_fwd(x + b * per, y + b * per, e - b, n, inner, log);
+  });
 }
 
 void softmax_bwd_f32(const float* g, const float* y, float* gi, int64_t outer, int64_t n,
                      int64_t inner, bool log, bool neg_zero_start) {
-  if (outer > 0 && n > 0 && inner > 0) ops().softmax_bwd(g, y, gi, outer, n, inner, log, neg_zero_start);
+  if (outer <= 0 || n <= 0 || inner <= 0) return;
+  const int64_t per = n * inner;
+  parallel_for(outer, (kRowsGrainElems + per - 1) / per, [&](int64_t b, int64_t e) {
+    ops().softmax_bwd(g + b * per, y + b * per, gi + b * per, e - b, n, inner, log, neg_zero_start);
+  });
 }
 
 void layer_norm_fwd_f32(const float* x, float* y, int64_t M, int64_t N, double eps, const double* w,
                         const double* b, double* mean, double* rstd) {
-  if (M > 0 && N >= 0) ops().layer_norm_fwd(x, y, M, N, eps, w, b, mean, rstd);
+  if (M <= 0 || N < 0) return;
+  // chunks of whole row blocks (the kernels vectorize over up to 32 rows at a time; any split
+  // gives the same bits, since every row is computed on its own)
+  int64_t grain = N > 0 ? (kRowsGrainElems + N - 1) / N : M;
+  grain = (grain + 31) / 32 * 32;
+  parallel_for(M, grain, [&](int64_t r0, int64_t r1) {
+    ops().layer_norm_fwd(x + r0 * N, y + r0 * N, r1 - r0, N, eps, w, b, mean + r0, rstd + r0);
+  });
 }
 
 void layer_norm_bwd_f32(const float* g, const float* x, float* r, int64_t M, int64_t N, const double* w,
@@ -104,7 +152,17 @@ void layer_norm_bwd_f32(const float* g, const float* x, float* r, int64_t M, int
 }
 
 void adam_f32(const AdamArgs& a) {
-  if (a.n > 0) ops().adam(a);
+  if (a.n <= 0) return;
+  parallel_for(a.n, 4 * kRowsGrainElems, [&](int64_t b, int64_t e) {
+    AdamArgs c = a;
+    c.p += b;
+    c.g += b;
+    c.m += b;
+    c.v += b;
+    if (c.vmax != nullptr) c.vmax += b;
+    c.n = e - b;
+    ops().adam(c);
+  });
 }
 
 }  // namespace tl
