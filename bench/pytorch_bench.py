@@ -1,6 +1,6 @@
 # PyTorch side of bench/run.ts: the same workloads as bench/workloads.ts, timed the same way.
 # Reads one JSON request per line on stdin, answers one JSON line each:
-#   {"case": "add" | "add_grad" | "mlp" | "gpt" | "matmul", "threads": n, "budget": seconds,
+#   {"case": "add" | "add_grad" | "mlp" | "gpt" | "gpt_fma" | "matmul", "threads": n, "budget": seconds,
 #    "minTrials": n, "gpt": {shape}, "n": matmul size}
 #   -> {"us": [median microseconds per call of each trial]}
 import json, sys, time
@@ -134,7 +134,7 @@ for line in sys.stdin:
         if key == "add": cases[key] = (add_case(False), 20000)
         elif key == "add_grad": cases[key] = (add_case(True), 20000)
         elif key == "mlp": cases[key] = (mlp_case(), 200)
-        elif key == "gpt": cases[key] = (gpt_case(req["gpt"]), 1)
+        elif key in ("gpt", "gpt_fma"): cases[key] = (gpt_case(req["gpt"]), 1)
         elif req["case"] == "matmul": cases[key] = matmul_case(req["n"])
         cases[key][0]()
     fn, inner = cases[key]

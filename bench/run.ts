@@ -61,6 +61,7 @@ async function worker(): Promise<void> {
       case "mlp":
         return { fn: W.mlpCase().step, inner: 20 };
       case "gpt":
+      case "gpt_fma":
         return { fn: W.gptCase(r.gpt as typeof W.GPT_SHAPE).step, inner: 1 };
       case "matmul": {
         const n = r.n!;
@@ -77,6 +78,8 @@ async function worker(): Promise<void> {
     const r = JSON.parse(line) as Request;
     try {
       torch.set_num_threads(r.threads);
+      // gpt_fma: the same step with the FMA matmul kernels (torch.backends.native.exact_matmul = false)
+      torch.backends.native.exact_matmul = r.case !== "gpt_fma";
       const key = r.case === "matmul" ? `matmul${r.n}` : r.case;
       let c = cases.get(key);
       if (c === undefined) {
@@ -185,6 +188,8 @@ interface Row {
   js?: boolean;
   /** too slow for the TypeScript kernels: never run there */
   jsMax?: boolean;
+  /** PyTorch is not run for this row: it is compared with PyTorch's timings of this row key */
+  pyKey?: string;
 }
 
 async function main(): Promise<void> {
@@ -246,6 +251,7 @@ async function main(): Promise<void> {
     { label: "add [32,27], requires_grad", key: "add_grad", req: { case: "add_grad" }, threads: [1], budget: quick ? 0.15 : 0.3, target: 0.5, js: true },
     { label: "makemore MLP step (SGD)", key: "mlp", req: { case: "mlp" }, threads: [1], budget: quick ? 0.3 : 0.6, target: 0.6, js: true },
     { label: "char-GPT step (AdamW)", key: "gpt", req: { case: "gpt", gpt }, threads: [1, 2], budget: quick ? 0.6 : 1.5, minTrials: 2, target: 0.8, js: false },
+    { label: "char-GPT step, exact_matmul = false", key: "gpt_fma", pyKey: "gpt", req: { case: "gpt_fma", gpt }, threads: [1, 2], budget: quick ? 0.6 : 1.5, minTrials: 2, target: 0.8, js: false },
   ];
   for (const n of [64, 256, 512, 1024, 2048]) {
     rows.push({ label: `torch.matmul ${n}x${n}`, key: `matmul${n}`, req: { case: "matmul", n }, threads: [1, 2], budget: quick ? 0.1 : 0.2, js: n <= 256, jsMax: n > 256 });
@@ -277,7 +283,8 @@ async function main(): Promise<void> {
           if (req) push(`${s.name}|${row.key}|${th}`, await s.run(req));
         }
         const req = { ...row.req, threads: th, budget: row.budget, minTrials: row.minTrials } as Request;
-        if (torch) push(`PyTorch|${row.key}|${th}`, await torch.run(req));
+        // (a row timing torchlette in another mode compares with PyTorch's row it names)
+        if (torch && !row.pyKey) push(`PyTorch|${row.key}|${th}`, await torch.run(req));
       }
     }
   }
@@ -301,15 +308,16 @@ async function main(): Promise<void> {
   console.log(`|---|---|${cols.map(() => "---|").join("")}---|---|`);
   for (const row of rows) {
     // PyTorch at its best thread count for the target (the issue's rule for the GPT step)
-    const pyMed = Math.min(...row.threads.map((th) => stat(`PyTorch|${row.key}|${th}`)?.med ?? Infinity));
-    const pyMin = Math.min(...row.threads.map((th) => stat(`PyTorch|${row.key}|${th}`)?.min ?? Infinity));
+    const pk = row.pyKey ?? row.key;
+    const pyMed = Math.min(...row.threads.map((th) => stat(`PyTorch|${pk}|${th}`)?.med ?? Infinity));
+    const pyMin = Math.min(...row.threads.map((th) => stat(`PyTorch|${pk}|${th}`)?.min ?? Infinity));
     for (const th of row.threads) {
       const cells = cols.map((c) => {
-        const s = stat(`${c}|${row.key}|${th}`);
+        const s = stat(`${c}|${c === "PyTorch" ? pk : row.key}|${th}`);
         return s ? `${fmt(s.med)} (${fmt(s.min)})` : "-";
       });
       const ours = stat(`${tl.name}|${row.key}|${th}`);
-      const theirs = stat(`PyTorch|${row.key}|${th}`);
+      const theirs = stat(`PyTorch|${pk}|${th}`);
       const ratio = ours && theirs ? `${(ours.med / theirs.med).toFixed(2)} (${(ours.min / theirs.min).toFixed(2)})` : "-";
       let target = "";
       if (row.target !== undefined && ours && Number.isFinite(pyMed)) {

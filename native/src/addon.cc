@@ -1255,7 +1255,7 @@ napi_value SumF64(napi_env env, napi_callback_info info) {
   return sum_entry<double>(env, info, napi_float64_array, "sum_f64");
 }
 
-// fdlibm_f64(op, x, y): y[i] = exp(x[i]) (op 0) or log(x[i]) (op 1) with fdlibm.h's functions
+// fdlibm_f64(op, x, y): y[i] = exp(x[i]) (op 0), log(x[i]) (op 1) or exp8 (op 2) with fdlibm.h's functions
 // (the tests compare them with V8's Math.exp / Math.log). x and y of the same length.
 napi_value FdlibmF64(napi_env env, napi_callback_info info) {
   const char* fn = "fdlibm_f64";
@@ -1267,8 +1267,8 @@ napi_value FdlibmF64(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   int32_t op = -1;
-  if (napi_get_value_int32(env, argv[0], &op) != napi_ok || op < 0 || op > 1) {
-    throw_range(env, "fdlibm_f64: op must be 0 (exp) or 1 (log)");
+  if (napi_get_value_int32(env, argv[0], &op) != napi_ok || op < 0 || op > 2) {
+    throw_range(env, "fdlibm_f64: op must be 0 (exp), 1 (log) or 2 (exp, 8 lanes at a time)");
     return nullptr;
   }
   Array X, Y;
@@ -1281,6 +1281,16 @@ napi_value FdlibmF64(napi_env env, napi_callback_info info) {
   }
   const double* x = static_cast<const double*>(X.data);
   double* y = static_cast<double*>(Y.data);
+  if (op == 2) {
+    for (size_t i = 0; i < X.length; i += 8) {
+      tl::fdlibm::v8d v = {};
+      const size_t m = X.length - i < 8 ? X.length - i : 8;
+      for (size_t j = 0; j < m; ++j) v[j] = x[i + j];
+      const tl::fdlibm::v8d r = tl::fdlibm::exp8(v);
+      for (size_t j = 0; j < m; ++j) y[i + j] = r[j];
+    }
+    return nullptr;
+  }
   for (size_t i = 0; i < X.length; ++i) y[i] = op == 0 ? tl::fdlibm::exp(x[i]) : tl::fdlibm::log(x[i]);
   return nullptr;
 }

@@ -141,3 +141,69 @@ static inline double log(double x) {
 
 }  // namespace fdlibm
 }  // namespace tl
+
+// exp over 8 doubles at once, lane for lane the bits of tl::fdlibm::exp above: every branch of
+// the scalar code is computed for all lanes and the lanes pick theirs (GCC vector extensions,
+// compiled with the including file's instruction set). The build's -ffp-contract=off keeps
+// each operation rounded as written.
+namespace tl {
+namespace fdlibm {
+
+typedef double v8d __attribute__((vector_size(64), aligned(8), may_alias));
+typedef long long v8l __attribute__((vector_size(64), aligned(8), may_alias));
+
+static inline v8d exp8(v8d x) {
+  const v8d one = v8d{} + 1.0;
+  const v8l ix = reinterpret_cast<v8l&>(x);
+  const v8l hx = (ix >> 32) & 0x7fffffff;  // |x|'s high word
+  const v8l neg = ix < 0;                   // -1 where x < 0 (sign bit set)
+  // |x| > 0.5 ln2: k = +-1 when |x| < 1.5 ln2, else trunc(x / ln2 +- 0.5)
+  const v8l mid = hx < 0x3FF0A2B2;
+  const v8d sgn = neg ? v8d{} - 1.0 : one;  // (neg is all-ones / zero per lane)
+  const v8d hiA1 = x - sgn * 6.93147180369123816490e-01;
+  const v8d loA1 = sgn * 1.90821492927058770002e-10;
+  const v8l kA1 = neg ? v8l{} - 1 : v8l{} + 1;
+  const v8d half = neg ? v8d{} - 0.5 : v8d{} + 0.5;
+  const v8d fk = 1.44269504088896338700e+00 * x + half;
+  // clamp before the conversion: lanes outside (|x| >= 709.78, NaN) are replaced below, and an
+  // out-of-range conversion is undefined behaviour
+  const v8d fkc = fk > 2000.0 ? v8d{} + 2000.0 : (fk < -2000.0 ? v8d{} - 2000.0 : (fk == fk ? fk : v8d{}));
+  const v8l kA2 = __builtin_convertvector(fkc, v8l);
+  const v8d tA2 = __builtin_convertvector(kA2, v8d);
+  const v8d hiA2 = x - tA2 * 6.93147180369123816490e-01;
+  const v8d loA2 = tA2 * 1.90821492927058770002e-10;
+  const v8d hi = mid ? hiA1 : hiA2;
+  const v8d lo = mid ? loA1 : loA2;
+  const v8l kA = mid ? kA1 : kA2;
+  const v8l pathA = hx > 0x3fd62e42;
+  const v8d xr = pathA ? hi - lo : x;
+  const v8l k = pathA ? kA : v8l{};
+  const v8d t = xr * xr;
+  const v8d c = xr - t * (1.66666666666666019037e-01 +
+                          t * (-2.77777777770155933842e-03 +
+                               t * (6.61375632143793436117e-05 +
+                                    t * (-1.65339022054652515390e-06 + t * 4.13813679705723846039e-08))));
+  const v8d rC = one - ((xr * c) / (c - 2.0) - xr);  // k == 0
+  const v8d y = one - ((lo - (xr * c) / (2.0 - c)) - hi);
+  const v8l small = k < -1021;
+  const v8l e = (small ? k + 1000 : k) + 0x3ff;
+  const v8l ebits = (e & 0x7ff) << 52;
+  const v8d twopk = reinterpret_cast<const v8d&>(ebits);
+  const v8d twopk1023 = v8d{} + 8.98846567431157953865e+307;
+  v8d r = k == 1024 ? y * 2.0 * twopk1023 : (small ? y * twopk * 9.33263618503218878990e-302 : y * twopk);
+  r = k == 0 ? rC : r;
+  // |x| < 2^-28: 1 + x
+  r = hx < 0x3e300000 ? one + x : r;
+  // V8: exp(1) = E
+  r = x == 1.0 ? v8d{} + 2.71828182845904523536 : r;
+  // |x| >= 709.78..: overflow, underflow, inf, NaN
+  const v8l big = hx >= 0x40862E42;
+  const v8d inf = v8d{} + __builtin_inf();
+  v8d rb = x > 7.09782712893383973096e+02 ? inf : (x < -7.45133219101941108420e+02 ? v8d{} : r);
+  rb = x == x ? rb : x + x;                    // NaN
+  rb = x == inf ? inf : (x == -inf ? v8d{} : rb);
+  return big ? rb : r;
+}
+
+}  // namespace fdlibm
+}  // namespace tl

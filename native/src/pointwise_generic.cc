@@ -14,6 +14,8 @@
 namespace tl {
 namespace ew_generic {
 #define TL_EW_SCALAR_ONLY
+// fdlibm::exp8 in the softmax rows
+constexpr bool kExp8 = false;
 #include "pointwise_impl.inc"
 }  // namespace ew_generic
 
