@@ -206,7 +206,7 @@ describe("native element-wise kernels", { skip }, () => {
       return new Tensor(st, [n], [1], off);
     };
     try {
-      for (const op of ["add", "sub", "mul", "div", "neg", "square", "copy", "add_alpha", "exp"] as const) {
+      for (const op of ["add", "sub", "mul", "div", "neg", "square", "copy", "relu", "relu_backward", "add_alpha", "exp"] as const) {
         const arity = ewArity(op);
         const ins = Array.from({ length: arity }, (_, k) => mk(k * 3));
         const want = new Tensor(new Storage(new Float32Array(n + 5), float32), [n], [1], 5);

@@ -33,6 +33,16 @@ export interface FusedKernels {
     x: Float32Array, xOff: number, y: Float32Array, M: number, N: number, eps: number,
     w: Float64Array, b: Float64Array, mean: Float64Array, rstd: Float64Array,
   ): void;
+  /** out[i, :] = weight[idx[i], :] (F.embedding) */
+  gatherRows?(
+    weight: Float32Array, wOff: number, V: number, D: number, idx: Float64Array | Int32Array, idxOff: number, n: number,
+    out: Float32Array, outOff: number,
+  ): void;
+  /** out[idx[i], :] += grad[i, :] in order, each sum in double (the embedding gradient) */
+  scatterAddRows?(
+    grad: Float32Array, gOff: number, idx: Float64Array | Int32Array, idxOff: number, n: number, D: number,
+    out: Float32Array, outOff: number, V: number, padIdx: number, scaleByFreq: boolean,
+  ): void;
   /** and its backward (layerNormBackwardRows) */
   layerNormBackwardRows?(
     g: Float32Array, gOff: number, x: Float32Array, xOff: number, r: Float32Array | null, M: number, N: number,

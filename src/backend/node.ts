@@ -6,6 +6,8 @@ import { backend, jsBackend, useBackend, type Backend, type FusedKernels } from 
 import { RuntimeError } from "../errors.js";
 import {
   adamStep,
+  gatherRows,
+  scatterAddRows,
   get_num_threads as nativeGetThreads,
   layerNormBackwardRows,
   layerNormRows,
@@ -58,6 +60,8 @@ if (native !== null) {
     softmaxBackwardRows,
     layerNormRows,
     layerNormBackwardRows,
+    gatherRows,
+    scatterAddRows,
   } satisfies Backend & FusedKernels & Record<string, unknown>;
   useBackend(table);
 } else if (wanted !== "js") {

@@ -1163,9 +1163,13 @@ function embeddingRows(indices: Tensor, weight: Tensor, padIdx: number, scaleByF
   const out = empty([...indices._shape, D], weight.dtype);
   const W = raw(weight);
   const O = out._storage.data;
-  for (let i = 0; i < n; i++) {
-    const src = W.o + I[io + i] * D;
-    for (let j = 0; j < D; j++) O[i * D + j] = W.d[src + j];
+  if (fused.gatherRows && W.d instanceof Float32Array && O instanceof Float32Array && (I instanceof Float64Array || I instanceof Int32Array)) {
+    fused.gatherRows(W.d, W.o, V, D, I, io, n, O, 0);
+  } else {
+    for (let i = 0; i < n; i++) {
+      const src = W.o + I[io + i] * D;
+      for (let j = 0; j < D; j++) O[i * D + j] = W.d[src + j];
+    }
   }
   if (needsGrad(weight)) {
     record(out, "EmbeddingBackward0", [weight], (g) => [embeddingGrad(g, indices, V, padIdx, scaleByFreq)], [indices]);
@@ -1183,11 +1187,15 @@ function embeddingGrad(g: Tensor, indices: Tensor, V: number, padIdx: number, sc
   const out = empty([V, D], g.dtype);
   const G = raw(g);
   const O = out._storage.data;
-  for (let i = 0; i < n; i++) {
-    const r = I[io + i];
-    if (r === padIdx) continue;
-    const s = counts ? 1 / counts[r] : 1;
-    for (let j = 0; j < D; j++) O[r * D + j] += G.d[G.o + i * D + j] * s;
+  if (fused.scatterAddRows && G.d instanceof Float32Array && O instanceof Float32Array && (I instanceof Float64Array || I instanceof Int32Array)) {
+    fused.scatterAddRows(G.d, G.o, I, io, n, D, O, 0, V, padIdx, scaleByFreq);
+  } else {
+    for (let i = 0; i < n; i++) {
+      const r = I[io + i];
+      if (r === padIdx) continue;
+      const s = counts ? 1 / counts[r] : 1;
+      for (let j = 0; j < D; j++) O[r * D + j] += G.d[G.o + i * D + j] * s;
+    }
   }
   if (needsGrad(g)) {
     record(out, "EmbeddingDenseBackwardBackward0", [g], (gg) => {
