@@ -239,6 +239,52 @@ describe("native gemm fuzz", { skip }, () => {
     assert.throws(() => nat.dgemm_p(A as unknown as Float64Array, B as unknown as Float64Array, C as unknown as Float64Array, P), globalThis.TypeError);
   });
 
+  it("ew_flat_f32: random parameter arrays throw or stay inside the arrays, never crash", async () => {
+    const { FLAT_PARAMS } = await import("../src/backend/native.js");
+    const rand = rng(99);
+    const nat = native!;
+    const P = new Float64Array(8);
+    nat.ew_flat_params(P);
+    const pick = (): number => {
+      const r = rand();
+      if (r < 0.1) return NaN;
+      if (r < 0.2) return -1 - Math.floor(rand() * 5);
+      if (r < 0.3) return 2 ** 53 + 2;
+      if (r < 0.4) return rand() * 10;
+      if (r < 0.45) return Infinity;
+      return Math.floor(rand() * 40);
+    };
+    let threw = 0, ran = 0;
+    try {
+      for (let t = 0; t < 3000; t++) {
+        const o = guarded(Float32Array, Math.floor(rand() * 33), rand);
+        const a = guarded(Float32Array, Math.floor(rand() * 33), rand);
+        const b = guarded(Float32Array, Math.floor(rand() * 33), rand);
+        P[0] = rand() < 0.8 ? Math.floor(rand() * 32) : pick();
+        if (rand() < 0.5) {
+          // in range, mostly: n and offsets that fit (some off by one)
+          const lens = [o.arr.length, a.arr.length, b.arr.length];
+          const n = Math.floor(rand() * (Math.min(...lens) + 1));
+          P[1] = n;
+          for (let i = 0; i < 3; i++) P[2 + i] = Math.floor(rand() * (lens[i] - n + 1)) + (rand() < 0.1 ? 1 : 0);
+        } else for (let i = 1; i < 5; i++) P[i] = pick();
+        P[5] = rand() * 4 - 2, P[6] = rand() * 4 - 2;
+        const bArg = rand() < 0.1 ? (null as unknown as Float32Array) : rand() < 0.05 ? (new Float64Array(4) as unknown as Float32Array) : (b.arr as Float32Array);
+        try {
+          nat.ew_flat_f32(o.arr as Float32Array, a.arr as Float32Array, bArg);
+          ran++;
+        } catch (e) {
+          assert.ok(e instanceof TypeError || e instanceof RangeError, String(e));
+          threw++;
+        }
+        assert.ok(o.intact() && a.intact() && b.intact(), `call ${t} wrote outside its arrays`);
+      }
+    } finally {
+      nat.ew_flat_params(FLAT_PARAMS);
+    }
+    assert.ok(threw > 100 && ran > 100, `threw ${threw}, ran ${ran}`);
+  });
+
   it("errors name the problem in PyTorch's words", () => {
     const A = new Float32Array(6), B = new Float32Array(6), C = new Float32Array(4);
     const good: unknown[] = [1, 2, 2, 3, A, 0, 0, 3, 1, B, 0, 0, 2, 1, C, 0, 0, 2, 0];
