@@ -14,6 +14,11 @@ import {
   nativeMatmul,
   nativeSumInto,
   nativeUnavailableReason,
+  rngBernoulli,
+  rngExponential,
+  rngNormal,
+  rngRandom,
+  rngUniform,
   set_num_threads as nativeSetThreads,
   softmaxBackwardRows,
   softmaxRows,
@@ -58,6 +63,12 @@ if (native !== null) {
     softmaxBackwardRows,
     layerNormRows,
     layerNormBackwardRows,
+    // src/random/kernels.ts's sampling loops
+    rngUniform,
+    rngNormal,
+    rngExponential,
+    rngBernoulli,
+    rngRandom,
   } satisfies Backend & FusedKernels & Record<string, unknown>;
   useBackend(table);
 } else if (wanted !== "js") {
