@@ -104,6 +104,21 @@ function same(label: string, seed: number, pre: number, cache: boolean, fill: (g
   assert.equal(g1.engine.next, g2.engine.next);
 }
 
+// Each test runs with every kernel set this CPU supports (native/src/random.cc picks the AVX2+FMA
+// set on AVX-512 machines too; the generic set calls libm's fma).
+const ISAS = native === null ? [] : ["avx2", "generic"].filter((i) => native!.isa_supported(i));
+function eachIsa(fn: (isa: string) => void): void {
+  const was = native!.isa();
+  try {
+    for (const isa of ISAS) {
+      assert.ok(native!.set_isa(isa));
+      fn(isa);
+    }
+  } finally {
+    native!.set_isa(was);
+  }
+}
+
 const POSITIONS: [number, boolean][] = [[0, false], [1, true], [623, false], [700, true]];
 
 function floatArr(f64: boolean, n: number): Float32Array | Float64Array {
@@ -112,160 +127,173 @@ function floatArr(f64: boolean, n: number): Float32Array | Float64Array {
 
 describe("native RNG loops: same bits and state as the TypeScript loops", { skip }, () => {
   it("uniform_ (float32/float64, fused and DEFAULT capability)", () => {
-    const bounds: [number, number][] = [[0, 1], [-3, 5], [0.25, 0.25], [-1e30, 1e30], [1e-3, 2e-3]];
-    for (const cap of ["avx2", "default"] as const) {
-      setCpuCapability(cap);
-      try {
-        for (const [si, seed] of SEEDS.entries()) {
-          for (const n of SIZES) {
-            for (const f64 of [false, true]) {
-              const [from, to] = bounds[(si + n) % bounds.length];
-              const [pre, cache] = POSITIONS[(si + n) % POSITIONS.length];
-              same(`uniform ${cap} ${seed} ${n} f64=${f64} [${from},${to})`, seed, pre, cache, (g) => {
-                const o = floatArr(f64, n);
-                uniformFill(g, o, from, to);
-                return o;
-              });
-            }
-          }
-        }
-      } finally {
-        setCpuCapability("avx2");
-      }
-    }
-  });
-
-  it("normal_ (blocks of 16 and element by element, float32/float64, cached sample)", () => {
-    const params: [number, number][] = [[0, 1], [2.5, 0.1], [-1, 0], [0, 3], [1e3, 1]];
-    for (const cap of ["avx2", "default"] as const) {
-      setCpuCapability(cap);
-      try {
-        for (const [si, seed] of SEEDS.entries()) {
-          for (const n of SIZES) {
-            for (const f64 of [false, true]) {
-              for (const contiguous of [true, false]) {
-                const [mean, std] = params[(si + n) % params.length];
-                const [pre, cache] = POSITIONS[(si + n + (contiguous ? 0 : 1)) % POSITIONS.length];
-                // the DEFAULT capability's float32 blocks (glibc logf/sinf/cosf) stay in TypeScript
-                const nat = !(cap === "default" && !f64 && contiguous && n >= 16);
-                same(`normal ${cap} ${seed} ${n} f64=${f64} contiguous=${contiguous} (${mean},${std})`, seed, pre, cache, (g) => {
+    eachIsa(() => {
+      const bounds: [number, number][] = [[0, 1], [-3, 5], [0.25, 0.25], [-1e30, 1e30], [1e-3, 2e-3]];
+      for (const cap of ["avx2", "default"] as const) {
+        setCpuCapability(cap);
+        try {
+          for (const [si, seed] of SEEDS.entries()) {
+            for (const n of SIZES) {
+              for (const f64 of [false, true]) {
+                const [from, to] = bounds[(si + n) % bounds.length];
+                const [pre, cache] = POSITIONS[(si + n) % POSITIONS.length];
+                same(`uniform ${cap} ${seed} ${n} f64=${f64} [${from},${to})`, seed, pre, cache, (g) => {
                   const o = floatArr(f64, n);
-                  normalFill(g, o, mean, std, contiguous);
+                  uniformFill(g, o, from, to);
                   return o;
-                }, nat);
+                });
               }
             }
           }
+        } finally {
+          setCpuCapability("avx2");
         }
-      } finally {
-        setCpuCapability("avx2");
       }
-    }
+    });
+  });
+
+  it("normal_ (blocks of 16 and element by element, float32/float64, cached sample)", () => {
+    eachIsa(() => {
+      const params: [number, number][] = [[0, 1], [2.5, 0.1], [-1, 0], [0, 3], [1e3, 1]];
+      for (const cap of ["avx2", "default"] as const) {
+        setCpuCapability(cap);
+        try {
+          for (const [si, seed] of SEEDS.entries()) {
+            for (const n of SIZES) {
+              for (const f64 of [false, true]) {
+                for (const contiguous of [true, false]) {
+                  if (n === 100003 && (si + (contiguous ? 0 : 1) + (f64 ? 1 : 0)) % 4 !== 0) continue; // a sample of the large size
+                  const [mean, std] = params[(si + n) % params.length];
+                  const [pre, cache] = POSITIONS[(si + n + (contiguous ? 0 : 1)) % POSITIONS.length];
+                  // the DEFAULT capability's float32 blocks (glibc logf/sinf/cosf) stay in TypeScript
+                  const nat = !(cap === "default" && !f64 && contiguous && n >= 16);
+                  same(`normal ${cap} ${seed} ${n} f64=${f64} contiguous=${contiguous} (${mean},${std})`, seed, pre, cache, (g) => {
+                    const o = floatArr(f64, n);
+                    normalFill(g, o, mean, std, contiguous);
+                    return o;
+                  }, nat);
+                }
+              }
+            }
+          }
+        } finally {
+          setCpuCapability("avx2");
+        }
+      }
+    });
   });
 
   it("exponential_", () => {
-    const lambdas = [1, 0.5, 3, 1e-3, 0];
-    for (const [si, seed] of SEEDS.entries()) {
-      for (const n of SIZES) {
-        for (const f64 of [false, true]) {
-          const lambd = lambdas[(si + n) % lambdas.length];
-          const [pre, cache] = POSITIONS[(si + n) % POSITIONS.length];
-          same(`exponential ${seed} ${n} f64=${f64} ${lambd}`, seed, pre, cache, (g) => {
-            const o = floatArr(f64, n);
-            exponentialFill(g, o, lambd);
-            return o;
-          });
-        }
-      }
-    }
-  });
-
-  it("bernoulli_(p) on every storage type, dropout masks", () => {
-    const ctors = [Float32Array, Float64Array, Int32Array, Int16Array, Int8Array, Uint8Array];
-    for (const [si, seed] of SEEDS.entries()) {
-      for (const n of SIZES) {
-        for (const p of [0, 0.2, 0.5, 1]) {
-          const C = ctors[(si + n + p * 10) % ctors.length];
-          const [pre, cache] = POSITIONS[(si + n) % POSITIONS.length];
-          same(`bernoulli ${seed} ${n} ${C.name} ${p}`, seed, pre, cache, (g) => {
-            const o = new C(n);
-            bernoulliScalarFill(g, o, p);
-            return o;
-          });
-          if (p > 0 && p < 1) {
-            for (const f64 of [false, true]) {
-              same(`dropout ${seed} ${n} f64=${f64} ${p}`, seed, pre, cache, (g) => {
-                const o = floatArr(f64, n);
-                dropoutMask(g, o, p);
-                return o;
-              });
-            }
-          }
-        }
-      }
-    }
-  });
-
-  it("random_ / randint: every dtype, small, large, negative and full 64-bit ranges", () => {
-    const dtypes: [RandomDtype, new (n: number) => OutArray][] = [
-      ["float32", Float32Array], ["float64", Float64Array], ["int64", Float64Array], ["int32", Int32Array],
-      ["int16", Int16Array], ["int8", Int8Array], ["uint8", Uint8Array], ["bool", Uint8Array],
-    ];
-    const ranges: [number | bigint | null, number | bigint | null][] = [
-      [0, 10], [-5, 5], [0, 2], [0, 256], [-128, 128], [0, 2 ** 32 + 7], [-(2 ** 40), 2 ** 40], [2 ** 31, 2 ** 32],
-      [null, null], [-(2n ** 63n), null], [5, null], [-(2 ** 31), null], [0, 2 ** 53 + 1], [-(2n ** 62n), 2n ** 62n],
-      [-(2n ** 63n), 2n ** 63n - 1n], [3, 4], [2 ** 24 - 3, 2 ** 25 + 5],
-    ];
-    for (const [si, seed] of SEEDS.slice(0, 3).entries()) {
-      for (const n of SIZES) {
-        for (const [dt, C] of dtypes) {
-          for (const [ri, [from, to]] of ranges.entries()) {
-            if (n === 100003 && ri % 4 !== si) continue; // keep the large size to a sample
-            const [pre, cache] = POSITIONS[(si + ri + n) % POSITIONS.length];
-            same(`random ${seed} ${n} ${dt} [${from}, ${to})`, seed, pre, cache, (g) => {
-              const o = new C(n);
-              randomFill(g, o, from, to, dt);
+    eachIsa(() => {
+      const lambdas = [1, 0.5, 3, 1e-3, 0];
+      for (const [si, seed] of SEEDS.entries()) {
+        for (const n of SIZES) {
+          for (const f64 of [false, true]) {
+            const lambd = lambdas[(si + n) % lambdas.length];
+            const [pre, cache] = POSITIONS[(si + n) % POSITIONS.length];
+            same(`exponential ${seed} ${n} f64=${f64} ${lambd}`, seed, pre, cache, (g) => {
+              const o = floatArr(f64, n);
+              exponentialFill(g, o, lambd);
               return o;
             });
           }
         }
       }
-    }
+    });
+  });
+
+  it("bernoulli_(p) on every storage type, dropout masks", () => {
+    eachIsa(() => {
+      const ctors = [Float32Array, Float64Array, Int32Array, Int16Array, Int8Array, Uint8Array];
+      for (const [si, seed] of SEEDS.entries()) {
+        for (const n of SIZES) {
+          for (const p of [0, 0.2, 0.5, 1]) {
+            const C = ctors[(si + n + p * 10) % ctors.length];
+            const [pre, cache] = POSITIONS[(si + n) % POSITIONS.length];
+            same(`bernoulli ${seed} ${n} ${C.name} ${p}`, seed, pre, cache, (g) => {
+              const o = new C(n);
+              bernoulliScalarFill(g, o, p);
+              return o;
+            });
+            if (p > 0 && p < 1) {
+              for (const f64 of [false, true]) {
+                same(`dropout ${seed} ${n} f64=${f64} ${p}`, seed, pre, cache, (g) => {
+                  const o = floatArr(f64, n);
+                  dropoutMask(g, o, p);
+                  return o;
+                });
+              }
+            }
+          }
+        }
+      }
+    });
+  });
+
+  it("random_ / randint: every dtype, small, large, negative and full 64-bit ranges", () => {
+    eachIsa(() => {
+      const dtypes: [RandomDtype, new (n: number) => OutArray][] = [
+        ["float32", Float32Array], ["float64", Float64Array], ["int64", Float64Array], ["int32", Int32Array],
+        ["int16", Int16Array], ["int8", Int8Array], ["uint8", Uint8Array], ["bool", Uint8Array],
+      ];
+      const ranges: [number | bigint | null, number | bigint | null][] = [
+        [0, 10], [-5, 5], [0, 2], [0, 256], [-128, 128], [0, 2 ** 32 + 7], [-(2 ** 40), 2 ** 40], [2 ** 31, 2 ** 32],
+        [null, null], [-(2n ** 63n), null], [5, null], [-(2 ** 31), null], [0, 2 ** 53 + 1], [-(2n ** 62n), 2n ** 62n],
+        [-(2n ** 63n), 2n ** 63n - 1n], [3, 4], [2 ** 24 - 3, 2 ** 25 + 5],
+      ];
+      for (const [si, seed] of SEEDS.slice(0, 3).entries()) {
+        for (const n of SIZES) {
+          for (const [dt, C] of dtypes) {
+            for (const [ri, [from, to]] of ranges.entries()) {
+              if (n === 100003 && ri % 4 !== si) continue; // keep the large size to a sample
+              const [pre, cache] = POSITIONS[(si + ri + n) % POSITIONS.length];
+              same(`random ${seed} ${n} ${dt} [${from}, ${to})`, seed, pre, cache, (g) => {
+                const o = new C(n);
+                randomFill(g, o, from, to, dt);
+                return o;
+              });
+            }
+          }
+        }
+      }
+    });
   });
 
   it("through the tensor API: non-contiguous outputs, randint, randn, dropout, bernoulli", () => {
-    const run = (seed: number, f: () => torch.Tensor): OutArray => {
-      torch.manual_seed(seed);
-      const t = f();
-      return t.contiguous()._storage.data as OutArray;
-    };
-    const ops: [string, () => torch.Tensor][] = [
-      ["randn 40x30 .t()", () => torch.empty(40, 30).t().normal_(0.5, 2)],
-      ["randn f64 5x3 .t()", () => torch.empty([5, 3], { dtype: torch.float64 }).t().normal_()],
-      ["rand 7x9x3 permuted", () => torch.empty(7, 9, 3).permute(2, 0, 1).uniform_(-1, 1)],
-      ["randint int32", () => torch.randint(-7, 100, [333], { dtype: torch.int32 })],
-      ["randint uint8", () => torch.randint(0, 256, [17, 3], { dtype: torch.uint8 })],
-      ["randint bool", () => torch.randint(0, 2, [99], { dtype: torch.bool })],
-      ["random_ int64 .t()", () => torch.empty([6, 4], { dtype: torch.int64 }).t().random_()],
-      ["dropout", () => torch.nn.functional.dropout(torch.ones(1000), 0.3, true)],
-      ["bernoulli_ .t()", () => torch.empty(30, 20).t().bernoulli_(0.2)],
-      ["exponential_ .t()", () => torch.empty(30, 20).t().exponential_(2)],
-      ["randn 1", () => torch.randn(1)],
-    ];
-    for (const seed of SEEDS) {
-      for (const [name, f] of ops) {
-        same(`${name} seed ${seed}`, seed, 0, false, (g) => {
-          const out = run(seed, f);
-          // the default generator's state goes along into g for the state comparison
-          g.set_state_bytes(torch.get_rng_state()._values() as unknown as Uint8Array);
-          return out;
-        });
+    eachIsa(() => {
+      const run = (seed: number, f: () => torch.Tensor): OutArray => {
+        torch.manual_seed(seed);
+        const t = f();
+        return t.contiguous()._storage.data as OutArray;
+      };
+      const ops: [string, () => torch.Tensor][] = [
+        ["randn 40x30 .t()", () => torch.empty(40, 30).t().normal_(0.5, 2)],
+        ["randn f64 5x3 .t()", () => torch.empty([5, 3], { dtype: torch.float64 }).t().normal_()],
+        ["rand 7x9x3 permuted", () => torch.empty(7, 9, 3).permute(2, 0, 1).uniform_(-1, 1)],
+        ["randint int32", () => torch.randint(-7, 100, [333], { dtype: torch.int32 })],
+        ["randint uint8", () => torch.randint(0, 256, [17, 3], { dtype: torch.uint8 })],
+        ["randint bool", () => torch.randint(0, 2, [99], { dtype: torch.bool })],
+        ["random_ int64 .t()", () => torch.empty([6, 4], { dtype: torch.int64 }).t().random_()],
+        ["dropout", () => torch.nn.functional.dropout(torch.ones(1000), 0.3, true)],
+        ["bernoulli_ .t()", () => torch.empty(30, 20).t().bernoulli_(0.2)],
+        ["exponential_ .t()", () => torch.empty(30, 20).t().exponential_(2)],
+        ["randn 1", () => torch.randn(1)],
+      ];
+      for (const seed of SEEDS) {
+        for (const [name, f] of ops) {
+          same(`${name} seed ${seed}`, seed, 0, false, (g) => {
+            const out = run(seed, f);
+            // the default generator's state goes along into g for the state comparison
+            g.set_state_bytes(torch.get_rng_state()._values() as unknown as Uint8Array);
+            return out;
+          });
+        }
       }
-    }
+    });
   });
 
   it(`covered ${">"} 1000 cases`, () => {
-    assert.ok(cases > 1000, `only ${cases} cases ran`);
+    assert.ok(cases > 1000 * ISAS.length, `only ${cases} cases ran`);
   });
 });
 
