@@ -15,7 +15,7 @@ const cases: [string, () => unknown][] = [
 ];
 for (const [name, f] of cases) {
   let best = Infinity;
-  for (let r = 0; r < 15; r++) {
+  for (let r = 0; r < 30; r++) {
     const t0 = performance.now();
     f();
     best = Math.min(best, performance.now() - t0);

@@ -8,6 +8,6 @@ cases = [("randn", lambda: torch.randn(N)), ("rand", lambda: torch.rand(N)),
          ("dropout", lambda: torch.nn.functional.dropout(x, 0.5, True))]
 for name, f in cases:
     best = float("inf")
-    for _ in range(15):
+    for _ in range(30):
         t0 = time.perf_counter(); f(); best = min(best, time.perf_counter() - t0)
     print(f"{name:8} {best * 1e3:.2f} ms")
