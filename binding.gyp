@@ -14,6 +14,9 @@
         "native/src/pointwise_generic.cc",
         "native/src/pointwise_u8.cc",
         "native/src/reduce.cc",
+        "native/src/random.cc",
+        "native/src/random_avx2.cc",
+        "native/src/random_generic.cc",
         "native/src/threadpool.cc"
       ],
       "defines": ["NAPI_VERSION=8"],

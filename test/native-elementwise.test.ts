@@ -17,20 +17,10 @@ import { Tensor } from "../src/tensor.js";
 import { Storage } from "../src/storage.js";
 import { float32 } from "../src/dtype.js";
 import { RuntimeError, TypeError as TorchTypeError, ValueError } from "../src/errors.js";
+import { xorshift as rng } from "./rng.js";
 
 const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 // What the TypeScript backend computed with Math.* in double before js_math.ts: the addon's
 // reference for the ops nativeElementwise declines.

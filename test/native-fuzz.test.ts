@@ -12,20 +12,10 @@ import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
 import { RuntimeError, TypeError as TorchTypeError, ValueError, IndexError } from "../src/errors.js";
 import { native, nativeUnavailableReason, sgemm, dgemm, set_num_threads } from "../src/backend/native.js";
+import { xorshift as rng } from "./rng.js";
 
 const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 const GUARD = 16;
 const SENTINEL = 12345.5;

@@ -10,20 +10,10 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { dgemm, native, nativeUnavailableReason, sgemm } from "../src/backend/native.js";
+import { xorshift as rng } from "./rng.js";
 
 const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 type Arr = Float32Array | Float64Array;
 interface View {

@@ -20,21 +20,11 @@ import { Tensor } from "../src/tensor.js";
 import { Storage } from "../src/storage.js";
 import { bool, DType, float32, float64, int64, uint8 } from "../src/dtype.js";
 import { RuntimeError, TypeError as TorchTypeError, ValueError } from "../src/errors.js";
+import { xorshift as rng } from "./rng.js";
 
 const F = nn.functional;
 const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 // A small pool makes equal pairs (eq, le, ge true) and every special value frequent.
 const POOL = [0, -0, 1, -1, 2.5, -2.5, NaN, Infinity, -Infinity, 1e-45, -3.4028235e38, 0.1];

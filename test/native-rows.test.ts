@@ -18,21 +18,11 @@ import {
   adamStep, crossEntropy, crossEntropyBackward, gatherRows, native, nativeUnavailableReason, scatterAddRows,
   softmaxBackwardRows, softmaxRows,
 } from "../src/backend/native.js";
+import { xorshift as rng } from "./rng.js";
 
 const F = nn.functional;
 const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 function randTensor(shape: number[], rand: () => number, scale = 4): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);

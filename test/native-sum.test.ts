@@ -9,20 +9,10 @@ import { native, nativeUnavailableReason, nativeSumInto, sumRows } from "../src/
 import { sumInto, setReductionThreads, getReductionThreads } from "../src/backend/sum_order.js";
 import { float32, float64 } from "../src/dtype.js";
 import { IndexError, RuntimeError } from "../src/errors.js";
+import { xorshift as rng } from "./rng.js";
 
 const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 interface Case {
   shape: number[];

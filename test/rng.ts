@@ -33,3 +33,16 @@ export class Rng {
     return xs;
   }
 }
+
+/** xorshift32 as a function: uniform in [0, 1), the native-kernel tests' data source. */
+export function xorshift(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+}

@@ -15,6 +15,7 @@
 #include "pointwise.h"
 #include "reduce.h"
 #include "fdlibm.h"
+#include "random.h"
 
 namespace {
 
@@ -61,6 +62,7 @@ bool get_array(napi_env env, napi_value v, napi_typedarray_type want, const char
   if (type != want) {
     const char* w = want == napi_float32_array ? "Float32Array"
                     : want == napi_uint8_array ? "Uint8Array"
+                    : want == napi_uint32_array ? "Uint32Array"
                                                : "Float64Array";
     return throw_type(env, std::string(fn) + ": " + name + " must be a " + w);
   }
@@ -1295,6 +1297,208 @@ napi_value FdlibmF64(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+
+// rng_fill(op, out, state, params): one of PyTorch's CPU sampling loops (random.h) over the
+// caller's mt19937 state (a Uint32Array of 624 words). params (Float64Array):
+//   [0] left, [1] next (engine counters; written back), [2] store (random.h Store), then
+//   op 0 uniform:     [3] from, [4] to, [5] fused
+//   op 1 normal:      [3] mean, [4] std, [5] fused, [6] contiguous, [7] has cached sample,
+//                     [8] cached sample ([7], [8] written back)
+//   op 2 exponential: [3] k = -1/lambda
+//   op 3 bernoulli:   [3] p, [4] value where uniform53 < p
+//   op 4 random:      [3] mode (random.h RandomMode), [4..5] lo, [6..7] range (uint64s as
+//                     high and low 32-bit words)
+// Returns 0, or 1 (nothing drawn) for a case the loops do not cover: an engine state whose
+// counters would read past the 624 words (the TypeScript engine then does what it does), or
+// float32 normal_ blocks without FMA (the DEFAULT capability's glibc logf/sinf/cosf kernel).
+constexpr int kRngOps = 5;
+constexpr size_t kRngParams[kRngOps] = {6, 9, 4, 5, 8};
+
+bool param_word(napi_env env, const char* fn, const Array& P, size_t i, uint64_t* out) {
+  const double d = static_cast<const double*>(P.data)[i];
+  if (!(d >= 0 && d <= 4294967295.0 && d == std::floor(d)))
+    return throw_range(env, std::string(fn) + ": params[" + std::to_string(i) + "] must be a 32-bit word");
+  *out = (uint64_t)d;
+  return true;
+}
+
+bool param_flag(napi_env env, const char* fn, const Array& P, size_t i, bool* out) {
+  const double d = static_cast<const double*>(P.data)[i];
+  if (d != 0 && d != 1) return throw_range(env, std::string(fn) + ": params[" + std::to_string(i) + "] must be 0 or 1");
+  *out = d == 1;
+  return true;
+}
+
+napi_value RngFill(napi_env env, napi_callback_info info) {
+  const char* fn = "rng_fill";
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 4) {
+    throw_type(env, "rng_fill: expected 4 arguments");
+    return nullptr;
+  }
+  int32_t op = -1;
+  if (napi_get_value_int32(env, argv[0], &op) != napi_ok || op < 0 || op >= kRngOps) {
+    throw_range(env, "rng_fill: op must be 0 (uniform), 1 (normal), 2 (exponential), 3 (bernoulli) or 4 (random)");
+    return nullptr;
+  }
+  napi_typedarray_type ot;
+  Array O, S, P;
+  if (napi_get_typedarray_info(env, argv[1], &ot, &O.length, &O.data, nullptr, nullptr) != napi_ok) {
+    napi_value exc;
+    bool pending = false;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &exc);
+    throw_type(env, "rng_fill: out must be a typed array");
+    return nullptr;
+  }
+  if (O.data == nullptr) O.length = 0;
+  if (!get_array(env, argv[2], napi_uint32_array, fn, "state", &S) ||
+      !get_array(env, argv[3], napi_float64_array, fn, "params", &P))
+    return nullptr;
+  if (S.length != (size_t)tl::rng::kMtN) {
+    throw_range(env, "rng_fill: state must hold 624 words");
+    return nullptr;
+  }
+  if (P.length < kRngParams[op]) {
+    throw_range(env, "rng_fill: params too short");
+    return nullptr;
+  }
+  double* p = static_cast<double*>(P.data);
+  int64_t left, next, store;
+  if (!param_int(env, fn, P, 0, &left) || !param_int(env, fn, P, 1, &next) || !param_int(env, fn, P, 2, &store))
+    return nullptr;
+  static const napi_typedarray_type kStoreType[8] = {
+      napi_float32_array, napi_float64_array, napi_float64_array, napi_int32_array,
+      napi_int16_array,   napi_int8_array,    napi_uint8_array,   napi_uint8_array};
+  if (store > 7 || kStoreType[store] != ot) {
+    throw_type(env, "rng_fill: out's element type does not match params[2]");
+    return nullptr;
+  }
+  const bool is_float = store == tl::rng::kF32 || store == tl::rng::kF64;
+  if (op <= 2 && !is_float) {
+    throw_type(env, "rng_fill: uniform, normal and exponential fill Float32Array or Float64Array");
+    return nullptr;
+  }
+  if (left < 1 || left > tl::rng::kMtN || next > tl::rng::kMtN) {
+    throw_range(env, "rng_fill: engine counters out of range");
+    return nullptr;
+  }
+  // Both written while out is: keep them apart (the state words feed every draw).
+  {
+    const size_t isz = store == tl::rng::kF32 || store == tl::rng::kI32 ? 4 : store == tl::rng::kI16 ? 2
+                       : store >= tl::rng::kI8 ? 1 : 8;
+    uintptr_t olo, ohi, slo, shi, plo, phi;
+    byte_range(O, 0, (int64_t)O.length, isz, &olo, &ohi);
+    byte_range(S, 0, (int64_t)S.length, 4, &slo, &shi);
+    byte_range(P, 0, (int64_t)P.length, 8, &plo, &phi);
+    if (overlaps(olo, ohi, slo, shi) || overlaps(olo, ohi, plo, phi) || overlaps(slo, shi, plo, phi)) {
+      throw_range(env, "rng_fill: out, state and params must not overlap");
+      return nullptr;
+    }
+  }
+  if (next + left - 1 > tl::rng::kMtN) return make_int(env, 1);
+  const int64_t n = (int64_t)O.length;
+  const tl::rng::Kernels& k = tl::rng::kernels();
+  tl::rng::Engine e{static_cast<uint32_t*>(S.data), (int32_t)left, (int32_t)next};
+  const bool f32 = store == tl::rng::kF32;
+  switch (op) {
+    case 0: {
+      bool fused;
+      if (!param_flag(env, fn, P, 5, &fused)) return nullptr;
+      if (n == 0) break;
+      if (f32) k.uniform_f32(e, static_cast<float*>(O.data), n, p[3], p[4], fused);
+      else k.uniform_f64(e, static_cast<double*>(O.data), n, p[3], p[4], fused);
+      break;
+    }
+    case 1: {
+      bool fused, contiguous, has;
+      if (!param_flag(env, fn, P, 5, &fused) || !param_flag(env, fn, P, 6, &contiguous) ||
+          !param_flag(env, fn, P, 7, &has))
+        return nullptr;
+      double cached = p[8];
+      if (n >= 16 && contiguous) {
+        if (f32 && !fused) return make_int(env, 1);
+        if (f32) k.normal16_f32(e, static_cast<float*>(O.data), n, p[3], p[4]);
+        else k.normal16_f64(e, static_cast<double*>(O.data), n, p[3], p[4], fused);
+      } else {
+        k.normal_scalar(e, O.data, f32, n, p[3], p[4], fused, &has, &cached);
+        p[7] = has ? 1 : 0;
+        p[8] = cached;
+      }
+      break;
+    }
+    case 2:
+      if (n > 0) k.exponential(e, O.data, f32, n, p[3]);
+      break;
+    case 3:
+      if (n > 0) k.bernoulli(e, O.data, (tl::rng::Store)store, n, p[3], p[4]);
+      break;
+    default: {
+      int64_t mode;
+      uint64_t w[4];
+      if (!param_int(env, fn, P, 3, &mode)) return nullptr;
+      for (int i = 0; i < 4; ++i)
+        if (!param_word(env, fn, P, 4 + i, &w[i])) return nullptr;
+      if (mode > tl::rng::kRandDefault) {
+        throw_range(env, "rng_fill: random mode must be 0..3");
+        return nullptr;
+      }
+      const uint64_t lo = w[0] << 32 | w[1], range = w[2] << 32 | w[3];
+      if (range == 0 && (mode == tl::rng::kRand32 || mode == tl::rng::kRand64)) {
+        throw_range(env, "rng_fill: range must not be 0");
+        return nullptr;
+      }
+      if (n > 0) k.random(e, O.data, (tl::rng::Store)store, n, (tl::rng::RandomMode)mode, lo, range);
+      break;
+    }
+  }
+  p[0] = e.left;
+  p[1] = e.next;
+  return make_int(env, 0);
+}
+
+// rng_libm_f64(op, x, y): y[i] = log (op 0), sin (1) or cos (2) of x[i] with random_impl.inc's
+// glibc 2.36 ports (generic build), or (ops 3, 4, 5) with this process's C library, for the
+// tests' comparison of the ports with src/random/libm.ts and with glibc.
+napi_value RngLibmF64(napi_env env, napi_callback_info info) {
+  const char* fn = "rng_libm_f64";
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 3) {
+    throw_type(env, "rng_libm_f64: expected 3 arguments");
+    return nullptr;
+  }
+  int32_t op = -1;
+  if (napi_get_value_int32(env, argv[0], &op) != napi_ok || op < 0 || op > 5) {
+    throw_range(env, "rng_libm_f64: op must be 0..5");
+    return nullptr;
+  }
+  Array X, Y;
+  if (!get_array(env, argv[1], napi_float64_array, fn, "x", &X) ||
+      !get_array(env, argv[2], napi_float64_array, fn, "y", &Y))
+    return nullptr;
+  if (X.length != Y.length) {
+    throw_range(env, "rng_libm_f64: x and y differ in length");
+    return nullptr;
+  }
+  const double* x = static_cast<const double*>(X.data);
+  double* y = static_cast<double*>(Y.data);
+  for (size_t i = 0; i < X.length; ++i) {
+    const double v = x[i];
+    switch (op) {
+      case 0: y[i] = tl::rng::glibc_log(v); break;
+      case 1: y[i] = tl::rng::glibc_sin(v); break;
+      case 2: y[i] = tl::rng::glibc_cos(v); break;
+      case 3: y[i] = std::log(v); break;
+      case 4: y[i] = std::sin(v); break;
+      default: y[i] = std::cos(v); break;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -1328,6 +1532,8 @@ NAPI_MODULE_INIT() {
       {"sum_f32", nullptr, SumF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sum_f64", nullptr, SumF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"fdlibm_f64", nullptr, FdlibmF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"rng_fill", nullptr, RngFill, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"rng_libm_f64", nullptr, RngLibmF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   napi_set_instance_data(

@@ -5,6 +5,8 @@
 // modify, and distribute this software is freely granted, provided that this notice is
 // preserved"). The build has -ffp-contract=off, so every operation below rounds as written.
 #pragma once
+// exp8 passes 64-byte vectors by value between functions of one file only
+#pragma GCC diagnostic ignored "-Wpsabi"
 #include <cstdint>
 #include <cstring>
 

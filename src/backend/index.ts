@@ -17,6 +17,22 @@ export interface Backend {
   matmul(a: Tensor, b: Tensor, out: Tensor, accumulate?: boolean): void;
 }
 
+/** The mt19937 engine of a torch.Generator (src/random/mt19937.ts) as the RNG kernels see it:
+ * 624 untempered state words, outputs left before the next twist, index of the next word. */
+export interface RngEngine {
+  readonly state: Uint32Array;
+  left: number;
+  next: number;
+}
+/** A torch.Generator (src/random/generator.ts): its engine and the cached second sample of
+ * normal_distribution<double>. */
+export interface RngGenerator {
+  readonly engine: RngEngine;
+  next_double_normal_sample: number | null;
+}
+/** Typed arrays the sampling kernels fill (int64 lives in a Float64Array, bool in a Uint8Array). */
+export type RngOut = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
+
 /** Fused row kernels a backend may add (the native addon does). The code that can use one
  * looks it up at call time (`fused.softmaxRows?.(...)`) and otherwise runs its own TypeScript
  * loop, which computes the same bits. Arrays are contiguous float32 with element offsets. */
@@ -48,6 +64,23 @@ export interface FusedKernels {
     g: Float32Array, gOff: number, x: Float32Array, xOff: number, r: Float32Array | null, M: number, N: number,
     w: Float64Array, mean: Float64Array, rstd: Float64Array, gW: Float64Array | null, gB: Float64Array | null,
   ): void;
+  // The sampling loops of src/random/kernels.ts, called after its argument checks with what its
+  // own loops would use; each draws from g's engine exactly as those loops do (same outputs,
+  // same engine state after) and returns false, drawing nothing, for a case it does not cover.
+  /** uniformFill's loop (fused: the AVX2 capability's fma) */
+  rngUniform?(g: RngGenerator, out: Float32Array | Float64Array, from: number, to: number, fused: boolean): boolean;
+  /** normalFill's loops, the 16-element Box-Muller blocks when contiguous and out.length >= 16 */
+  rngNormal?(g: RngGenerator, out: Float32Array | Float64Array, mean: number, std: number, contiguous: boolean, fused: boolean): boolean;
+  /** exponentialFill's loop: out = k * log(1 - uniform53) */
+  rngExponential?(g: RngGenerator, out: Float32Array | Float64Array, k: number): boolean;
+  /** bernoulliScalarFill's / dropoutMask's loop: out = uniform53 < p ? value : 0 */
+  rngBernoulli?(g: RngGenerator, out: RngOut, p: number, value: number): boolean;
+  /**
+   * randomFill's loops for dtype: mode "32" lo + random() % range, "64" lo + random64() % range,
+   * "full" random64() as int64, "default" random_() without bounds (lo, range unused); results
+   * wrap to int64, then convert like static_cast<dtype>.
+   */
+  rngRandom?(g: RngGenerator, out: RngOut, dtype: string, mode: "32" | "64" | "full" | "default", lo: bigint, range: bigint): boolean;
 }
 
 export const jsBackend: Backend = { name: "js", elementwise, reduce, matmul };

@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { IndexError, RuntimeError, TypeError, ValueError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
+import type { RngGenerator, RngOut } from "./index.js";
 import { coalesce, layoutOf } from "./strided.js";
 import { getReductionThreads } from "./sum_order.js";
 
@@ -101,6 +102,14 @@ export interface NativeBinding {
    * p0, p1] come from the array given to ew_flat_params (one Node-API argument fewer per number) */
   ew_flat_f32(out: Float32Array, a: Float32Array, b: Float32Array | null): void;
   ew_flat_params(params: Float64Array): void;
+  /**
+   * A sampling loop over an mt19937 state of 624 words (native/src/addon.cc RngFill documents
+   * params). 0: done, params[0..1] (and for normal [7..8]) hold the new counters and cached
+   * sample; 1: a case it does not cover, nothing drawn.
+   */
+  rng_fill(op: number, out: RngOut, state: Uint32Array, params: Float64Array): number;
+  /** y = log, sin, cos (ops 0-2) with the addon's glibc ports, or (3-5) with the C library's */
+  rng_libm_f64(op: number, x: Float64Array, y: Float64Array): void;
 }
 
 function load(): { binding: NativeBinding | null; reason: string | null } {
@@ -1118,4 +1127,137 @@ export function nativeSumInto(
         (inDtype.name === "float64" && X instanceof Float64Array && O instanceof Float64Array))) return false;
   sumRows(X, xOff, shape, strides, dims, O, oOff, skipNaN);
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// RNG fill loops (src/random/kernels.ts calls these through the backend table)
+
+const RNG_STORE: Readonly<Record<string, number>> = { float32: 0, float64: 1, int64: 2, int32: 3, int16: 4, int8: 5, uint8: 6, bool: 7 };
+const RNG_CTOR = [Float32Array, Float64Array, Float64Array, Int32Array, Int16Array, Int8Array, Uint8Array, Uint8Array] as const;
+const RNG_MODE: Readonly<Record<string, number>> = { "32": 0, "64": 1, full: 2, default: 3 };
+const RNGP = new Float64Array(9);
+const MT_WORDS = 624;
+
+function checkRngGenerator(fn: string, g: RngGenerator): void {
+  const e = (g as { engine?: unknown } | null)?.engine as RngGenerator["engine"] | undefined;
+  if (e === undefined || e === null || !(e.state instanceof Uint32Array) || e.state.length !== MT_WORDS) {
+    throw new TypeError(`${fn}(): argument 'generator' must be a torch.Generator`);
+  }
+  const { left, next } = e;
+  if (!Number.isInteger(left) || !Number.isInteger(next) || left < 1 || left > MT_WORDS || next < 0 || next > MT_WORDS) {
+    throw new RuntimeError("Invalid mt19937 state");
+  }
+}
+
+function checkRngNumber(fn: string, name: string, v: unknown): void {
+  if (typeof v !== "number") throw new TypeError(`${fn}(): argument '${name}' must be float, not ${pyTypeName(v)}`);
+}
+
+function checkRngFlag(fn: string, name: string, v: unknown): void {
+  if (typeof v !== "boolean") throw new TypeError(`${fn}(): argument '${name}' must be bool, not ${pyTypeName(v)}`);
+}
+
+/** Store code of out (its dtype when given: int64 and bool share float64's and uint8's arrays). */
+function rngStore(fn: string, out: unknown, dtype?: string): number {
+  const code = dtype === undefined ? -1 : RNG_STORE[dtype];
+  if (dtype !== undefined && code === undefined) throw new TypeError(`${fn}(): unsupported dtype ${String(dtype)}`);
+  for (let c = 0; c < RNG_CTOR.length; c++) {
+    if (out instanceof RNG_CTOR[c] && out.constructor === RNG_CTOR[c]) {
+      if (code === -1) return c;
+      if (RNG_CTOR[code] === RNG_CTOR[c]) return code;
+      break;
+    }
+  }
+  throw new TypeError(`${fn}(): argument 'out' must be a typed array of dtype ${dtype ?? "float32 or float64"}, not ${pyTypeName(out)}`);
+}
+
+function rngFloatStore(fn: string, out: unknown): number {
+  const c = rngStore(fn, out);
+  if (c > 1) throw new TypeError(`${fn}(): argument 'out' must be Float32Array or Float64Array, not ${pyTypeName(out)}`);
+  return c;
+}
+
+function rngCall(fn: string, op: number, g: RngGenerator, out: RngOut, store: number): boolean {
+  const nat = requireNative(fn);
+  const e = g.engine;
+  RNGP[0] = e.left, RNGP[1] = e.next, RNGP[2] = store;
+  if (out.buffer === e.state.buffer) throw new RuntimeError(`${fn}: out and the generator's state share memory`);
+  if (nat.rng_fill(op, out, e.state, RNGP) !== 0) return false;
+  e.left = RNGP[0];
+  e.next = RNGP[1];
+  return true;
+}
+
+/** uniformFill's loop: out = uniform24 or uniform53 scaled to [from, to) (one fma when fused). */
+export function rngUniform(g: RngGenerator, out: Float32Array | Float64Array, from: number, to: number, fused: boolean): boolean {
+  const fn = "rngUniform";
+  checkRngGenerator(fn, g);
+  const store = rngFloatStore(fn, out);
+  checkRngNumber(fn, "from", from);
+  checkRngNumber(fn, "to", to);
+  checkRngFlag(fn, "fused", fused);
+  RNGP[3] = from, RNGP[4] = to, RNGP[5] = fused ? 1 : 0;
+  return rngCall(fn, 0, g, out, store);
+}
+
+/** normalFill's loops, with the generator's cached normal sample. */
+export function rngNormal(g: RngGenerator, out: Float32Array | Float64Array, mean: number, std: number, contiguous: boolean, fused: boolean): boolean {
+  const fn = "rngNormal";
+  checkRngGenerator(fn, g);
+  const store = rngFloatStore(fn, out);
+  checkRngNumber(fn, "mean", mean);
+  checkRngNumber(fn, "std", std);
+  if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
+  checkRngFlag(fn, "contiguous", contiguous);
+  checkRngFlag(fn, "fused", fused);
+  const cached = g.next_double_normal_sample;
+  if (cached !== null && typeof cached !== "number") throw new TypeError(`${fn}(): the generator's cached sample must be float or None`);
+  RNGP[3] = mean, RNGP[4] = std, RNGP[5] = fused ? 1 : 0, RNGP[6] = contiguous ? 1 : 0;
+  RNGP[7] = cached === null ? 0 : 1, RNGP[8] = cached ?? 0;
+  if (!rngCall(fn, 1, g, out, store)) return false;
+  g.next_double_normal_sample = RNGP[7] === 1 ? RNGP[8] : null;
+  return true;
+}
+
+/** exponentialFill's loop: out = k * log(1 - uniform53) (glibc log), k = -1 / lambda. */
+export function rngExponential(g: RngGenerator, out: Float32Array | Float64Array, k: number): boolean {
+  const fn = "rngExponential";
+  checkRngGenerator(fn, g);
+  const store = rngFloatStore(fn, out);
+  checkRngNumber(fn, "k", k);
+  RNGP[3] = k;
+  return rngCall(fn, 2, g, out, store);
+}
+
+/** bernoulliScalarFill's / dropoutMask's loop: out = uniform53 < p ? value : 0. */
+export function rngBernoulli(g: RngGenerator, out: RngOut, p: number, value: number): boolean {
+  const fn = "rngBernoulli";
+  checkRngGenerator(fn, g);
+  const store = rngStore(fn, out);
+  checkRngNumber(fn, "p", p);
+  checkRngNumber(fn, "value", value);
+  RNGP[3] = p, RNGP[4] = value;
+  return rngCall(fn, 3, g, out, store);
+}
+
+const U32_MASK = 0xffffffffn;
+const U64 = (1n << 64n) - 1n;
+
+/** randomFill's loops (src/backend/index.ts FusedKernels.rngRandom). */
+export function rngRandom(g: RngGenerator, out: RngOut, dtype: string, mode: "32" | "64" | "full" | "default", lo: bigint, range: bigint): boolean {
+  const fn = "rngRandom";
+  checkRngGenerator(fn, g);
+  const store = rngStore(fn, out, dtype);
+  const m = RNG_MODE[mode];
+  if (m === undefined) throw new ValueError(`${fn}(): mode must be "32", "64", "full" or "default", not ${String(mode)}`);
+  if (typeof lo !== "bigint" || typeof range !== "bigint") throw new TypeError(`${fn}(): lo and range must be bigints`);
+  if (lo < -(1n << 63n) || lo >= 1n << 63n) throw new RuntimeError(`${fn}(): lo ${lo} is not an int64`);
+  if (range < 0n || range > U64 || (range === 0n && (mode === "32" || mode === "64"))) {
+    throw new RuntimeError(`${fn}(): range ${range} must be a uint64 greater than 0`);
+  }
+  const l = lo & U64;
+  RNGP[3] = m;
+  RNGP[4] = Number(l >> 32n), RNGP[5] = Number(l & U32_MASK);
+  RNGP[6] = Number(range >> 32n), RNGP[7] = Number(range & U32_MASK);
+  return rngCall(fn, 4, g, out, store);
 }

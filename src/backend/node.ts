@@ -16,6 +16,11 @@ import {
   nativeMatmul,
   nativeSumInto,
   nativeUnavailableReason,
+  rngBernoulli,
+  rngExponential,
+  rngNormal,
+  rngRandom,
+  rngUniform,
   set_num_threads as nativeSetThreads,
   softmaxBackwardRows,
   softmaxRows,
@@ -62,6 +67,12 @@ if (native !== null) {
     layerNormBackwardRows,
     gatherRows,
     scatterAddRows,
+    // src/random/kernels.ts's sampling loops
+    rngUniform,
+    rngNormal,
+    rngExponential,
+    rngBernoulli,
+    rngRandom,
   } satisfies Backend & FusedKernels & Record<string, unknown>;
   useBackend(table);
 } else if (wanted !== "js") {

@@ -16,6 +16,8 @@ import { fma32, fma64 } from "./fma.js";
 import type { Generator } from "./generator.js";
 import { cos, cosf, LANE, log, log256Lane, logf, sin, sincos256, sinf, TWO_PI_F32 } from "./libm.js";
 import { topkIndices } from "./stl_sort.js";
+// the optional native loops (absent on the TypeScript backend); backend/index.ts is Node-free
+import { fused as kernelTable } from "../backend/index.js";
 
 export type FloatArray = Float32Array | Float64Array;
 export type OutArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
@@ -108,6 +110,7 @@ export function uniformFill(g: Generator, out: FloatArray, from = 0, to = 1): vo
   const e = g.engine;
   const n = out.length;
   const fused = capability !== "default";
+  if (n > 0 && kernelTable.rngUniform?.(g, out, from, to, fused)) return;
   if (f32) {
     const lo = fround(from);
     const span = fround(fround(to) - lo);
@@ -143,6 +146,7 @@ export function normalFill(g: Generator, out: FloatArray, mean = 0, std = 1, con
   if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${cppDouble(std)}`);
   const n = out.length;
   const fused = capability !== "default";
+  if (n > 0 && kernelTable.rngNormal?.(g, out, mean, std, contiguous, fused)) return;
   if (n >= 16 && contiguous) {
     if (isFloat32(out)) {
       const m = fround(mean);
@@ -231,6 +235,7 @@ export function exponentialFill(g: Generator, out: FloatArray, lambd = 1): void 
   }
   const k = -1.0 / lambd;
   const n = out.length;
+  if (n > 0 && kernelTable.rngExponential?.(g, out, k)) return;
   if (!isFloat32(out)) {
     for (let i = 0; i < n; i++) out[i] = k * log(1.0 - g.uniform53());
     return;
@@ -253,6 +258,7 @@ export function bernoulliScalarFill(g: Generator, out: OutArray, p = 0.5): void 
   if (!(p >= 0 && p <= 1)) throw new RuntimeError(`bernoulli_ expects p to be in [0, 1], but got p=${cppDouble(p)}`);
   const e = g.engine;
   const n = out.length;
+  if (n > 0 && kernelTable.rngBernoulli?.(g, out, p, 1)) return;
   for (let i = 0; i < n; i++) {
     const hi = e.nextU32();
     out[i] = ((hi & 0x1fffff) * TWO32 + e.nextU32()) * TWO_M53 < p ? 1 : 0;
@@ -301,6 +307,7 @@ export function dropoutMask(g: Generator, mask: FloatArray, p: number): void {
   const scale = isFloat32(mask) ? fround(1 / fround(keep)) : 1 / keep;
   const e = g.engine;
   const n = mask.length;
+  if (n > 0 && kernelTable.rngBernoulli?.(g, mask, keep, scale)) return;
   for (let i = 0; i < n; i++) {
     const hi = e.nextU32();
     mask[i] = ((hi & 0x1fffff) * TWO32 + e.nextU32()) * TWO_M53 < keep ? scale : 0;
@@ -474,6 +481,7 @@ export function randomFill(
     if (dtype !== "int64" && dtype !== "float64" && dtype !== "float32") {
       throw new RuntimeError("random_full_64_bits_range_kernel_cpu handles only int64, double, float and bfloat16");
     }
+    if (n > 0 && kernelTable.rngRandom?.(g, out, dtype, "full", 0n, 0n)) return;
     for (let i = 0; i < n; i++) {
       const hi = e.nextU32();
       storeInt64(out, i, BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(e.nextU32())), dtype);
@@ -481,6 +489,7 @@ export function randomFill(
     return;
   }
   const use64 = (dtype === "int64" || dtype === "float64" || dtype === "float32") && range >= 1n << 32n;
+  if (n > 0 && kernelTable.rngRandom?.(g, out, dtype, use64 ? "64" : "32", lo, range)) return;
   if (!use64) {
     // 32-bit draws: value = low + (random() % range) fits a double exactly when |low| < 2^52
     const r = Number(range); // < 2^32 here, or 2^32.. for narrow dtypes (the modulo is by range)
@@ -510,6 +519,7 @@ export function randomFill(
 function randomDefault(g: Generator, out: OutArray, dtype: RandomDtype): void {
   const e = g.engine;
   const n = out.length;
+  if (n > 0 && kernelTable.rngRandom?.(g, out, dtype, "default", 0n, 0n)) return;
   switch (dtype) {
     case "bool":
       for (let i = 0; i < n; i++) out[i] = e.nextU32() & 1;
