@@ -64,8 +64,10 @@ int main(int argc, char** argv) {
   printf("threads %d %s C (GF/s median/max, us median)\n", threads, cold ? "cold" : "hot");
   std::vector<Shape> shapes(std::begin(kShapes), std::end(kShapes));
   long cm, ck, cn;
-  if (sscanf(filter.c_str(), "%ldx%ldx%ld", &cm, &ck, &cn) == 3)
-    shapes = {{1, 1, cm, ck, cn, 0, ck, 1, 0, cn, 1}};
+  char ta = 'n', tb = 'n';
+  if (sscanf(filter.c_str(), "%ldx%ldx%ld%c%c", &cm, &ck, &cn, &ta, &tb) >= 3)
+    shapes = {{1, 1, cm, ck, cn, 0, ta == 't' ? 1 : ck, ta == 't' ? cm : 1, 0, tb == 't' ? 1 : cn,
+               tb == 't' ? ck : 1}};
   int idx = -1;
   for (const Shape& s : shapes) {
     ++idx;
