@@ -2,7 +2,9 @@
 // straight on tl::sgemm: no Node, so tuning runs are quick and quiet.
 //   (from native/) g++ -O3 -std=c++17 -pthread -ffp-contract=off -Isrc src/gemm*.cc \
 //     src/pointwise*.cc src/threadpool.cc tools/gpt_shapes_bench.cc -o /tmp/gpt_bench
-//   /tmp/gpt_bench [threads=1] [exact|fma|both] [cold=0] [filter]
+//   /tmp/gpt_bench [threads=1] [exact|fma|both] [cold=0] [index | MxKxN[t|n][t|n]]
+// AB_SHARED=1 (2+ threads): alternates trials between threads sharing one packed B (where the
+// shape allows) and each packing its own ([private B] columns).
 // cold = 1: each call writes a different C out of a 64 MiB pool (C not in L2, as in a training
 // step where every output is a fresh allocation); otherwise one C, hot in cache.
 #include <algorithm>
@@ -87,9 +89,11 @@ int main(int argc, char** argv) {
     for (int ex = 0; ex < 2; ++ex) {
       if ((mode == "exact" && !ex) || (mode == "fma" && ex)) continue;
       const int reps = std::max(1, (int)(2e7 / flop));
-      std::vector<double> ts;
+      std::vector<double> ts, ts2;
+      const bool ab = getenv("AB_SHARED") != nullptr;
       int64_t poolAt = 0;
-      for (int t = 0; t < 25; ++t) {
+      for (int t = 0; t < (ab ? 60 : 25); ++t) {
+        if (ab) tl::set_thresholds(int64_t(1) << 21, int64_t(1) << 20, t % 2 ? int64_t(1) << 50 : 0);
         const auto t0 = clk::now();
         for (int r = 0; r < reps; ++r) {
           float* C = Chot.data();
@@ -102,7 +106,11 @@ int main(int argc, char** argv) {
                                 s.bRS, s.bCS, C, s.M * s.N, s.N, false, ex == 1};
           tl::sgemm(g);
         }
-        ts.push_back(std::chrono::duration<double>(clk::now() - t0).count() / reps);
+        (ab && t % 2 ? ts2 : ts).push_back(std::chrono::duration<double>(clk::now() - t0).count() / reps);
+      }
+      if (ab) {
+        std::sort(ts2.begin(), ts2.end());
+        printf("  [private B %4.0f/%4.0f]", flop / ts2[ts2.size() / 2] / 1e9, flop / ts2[0] / 1e9);
       }
       std::sort(ts.begin(), ts.end());
       const double med = ts[ts.size() / 2], mn = ts[0];
