@@ -5,6 +5,7 @@
 //   /tmp/gpt_bench [threads=1] [exact|fma|both] [cold=0] [index | MxKxN[t|n][t|n]]
 // AB_SHARED=1 (2+ threads): alternates trials between threads sharing one packed B (where the
 // shape allows) and each packing its own ([private B] columns).
+// cold = 2: also A and B rotate through copies in 64 MiB (operands from L3 or memory).
 // cold = 1: each call writes a different C out of a 64 MiB pool (C not in L2, as in a training
 // step where every output is a fresh allocation); otherwise one C, hot in cache.
 #include <algorithm>
@@ -54,7 +55,8 @@ static int64_t span(int64_t b, int64_t r, int64_t c, int64_t bs, int64_t rs, int
 int main(int argc, char** argv) {
   const int threads = argc > 1 ? atoi(argv[1]) : 1;
   const std::string mode = argc > 2 ? argv[2] : "both";
-  const bool cold = argc > 3 && atoi(argv[3]);
+  const int coldLevel = argc > 3 ? atoi(argv[3]) : 0;
+  const bool cold = coldLevel > 0;
   const std::string filter = argc > 4 ? argv[4] : "";
   tl::set_num_threads(threads);
   std::mt19937 rng(1);
@@ -74,8 +76,10 @@ int main(int argc, char** argv) {
   for (const Shape& s : shapes) {
     ++idx;
     if (!filter.empty() && shapes.size() > 1 && std::to_string(idx) != filter) continue;
-    std::vector<float> A(span(s.batch, s.M, s.K, s.aBS, s.aRS, s.aCS));
-    std::vector<float> B(span(s.batch, s.K, s.N, s.bBS, s.bRS, s.bCS));
+    // cold = 2: A and B rotate through copies too (operands made by earlier ops, not in L2)
+    const int64_t aLen = span(s.batch, s.M, s.K, s.aBS, s.aRS, s.aCS), bLen = span(s.batch, s.K, s.N, s.bBS, s.bRS, s.bCS);
+    const int copies = coldLevel >= 2 ? std::max<int64_t>(2, (64 << 20) / 4 / (aLen + bLen)) : 1;
+    std::vector<float> A(aLen * copies), B(bLen * copies);
     const int64_t cN = s.batch * s.M * s.N;
     std::vector<float> Chot(cN);
     for (auto& x : A) x = d(rng);
@@ -102,7 +106,8 @@ int main(int argc, char** argv) {
             C = pool.data() + poolAt;
             poolAt += (cN + 15) / 16 * 16;
           }
-          tl::GemmArgs<float> g{s.batch, s.M, s.N, s.K, A.data(), s.aBS, s.aRS, s.aCS, B.data(), s.bBS,
+          const int64_t cp = (int64_t)(r + t * reps) % copies;
+          tl::GemmArgs<float> g{s.batch, s.M, s.N, s.K, A.data() + cp * aLen, s.aBS, s.aRS, s.aCS, B.data() + cp * bLen, s.bBS,
                                 s.bRS, s.bCS, C, s.M * s.N, s.N, false, ex == 1};
           tl::sgemm(g);
         }
