@@ -199,7 +199,7 @@ describe("native gemm", { skip }, () => {
   const restore = () => {
     nat.set_isa(isa0);
     nat.set_num_threads(threads0);
-    nat.set_thresholds(thr0[0], thr0[1]);
+    nat.set_thresholds(thr0[0], thr0[1], thr0[2]);
   };
   after(restore);
 
@@ -210,8 +210,10 @@ describe("native gemm", { skip }, () => {
   });
 
   // path: default heuristics; "pack": every operand packed, tiny cache blocks, parallel from
-  // the smallest product; "raw": every operand read in place where allowed, parallel too.
-  const paths = ["default", "pack", "raw"] as const;
+  // the smallest product, threads sharing one packed B wherever the shape allows; "private":
+  // the same with each thread packing its own B; "raw": every operand read in place where
+  // allowed, parallel too.
+  const paths = ["default", "pack", "private", "raw"] as const;
   for (const isa of isas) {
     for (const path of paths) {
       for (const threads of [1, 2, 3]) {
@@ -221,8 +223,8 @@ describe("native gemm", { skip }, () => {
           nat.set_num_threads(threads);
           const b32 = nat.blocking("float32"), b64 = nat.blocking("float64");
           try {
-            if (path === "pack") {
-              nat.set_thresholds(-1, 0);
+            if (path === "pack" || path === "private") {
+              nat.set_thresholds(-1, 0, path === "pack" ? 0 : 2 ** 52);
               // Multiples of neither MR nor NR on purpose: the driver rounds them.
               nat.set_blocking("float32", 2 * b32.MR + 1, 19, 3 * b32.NR + 5);
               nat.set_blocking("float64", 2 * b64.MR + 1, 23, 2 * b64.NR + 3);
@@ -249,21 +251,48 @@ describe("native gemm", { skip }, () => {
   });
 
   it("large products split over threads agree with one thread bit for bit", () => {
-    // Each C element's sum order depends only on the blocking, not on which thread runs it.
+    // Each C element's sum order depends only on the blocking, not on which thread runs it,
+    // nor on whether the threads share one packed B or pack their own: FMA and exact mode.
     const rand = rng(7);
-    const M = 300, N = 260, K = 270;
-    const A = Float32Array.from({ length: M * K }, () => rand() - 0.5);
-    const B = Float32Array.from({ length: K * N }, () => rand() - 0.5);
-    const C1 = new Float32Array(M * N), C2 = new Float32Array(M * N);
+    // [M, N, K, A column-major, B column-major]: a generic size, and the GPT step's x^T @ g
+    // (column-major A packed in memory order, private B) and x @ W^T (B^T packing).
+    const shapes: [number, number, number, boolean, boolean][] = [
+      [300, 260, 270, false, false],
+      [128, 32, 1024, true, false],
+      [1024, 32, 128, false, true],
+      [512, 128, 300, true, false],
+    ];
     try {
-      nat.set_num_threads(1);
-      sgemm(1, M, N, K, A, 0, 0, K, 1, B, 0, 0, N, 1, C1, 0, 0, N, 0);
-      nat.set_num_threads(2);
-      sgemm(1, M, N, K, A, 0, 0, K, 1, B, 0, 0, N, 1, C2, 0, 0, N, 0);
+      for (const [M, N, K, ta, tb] of shapes) {
+        const A = Float32Array.from({ length: M * K }, () => rand() - 0.5);
+        const B = Float32Array.from({ length: K * N }, () => rand() - 0.5);
+        const [aRS, aCS] = ta ? [1, M] : [K, 1];
+        const [bRS, bCS] = tb ? [1, K] : [N, 1];
+        for (const exact of [false, true]) {
+          const C1 = new Float32Array(M * N);
+          nat.set_num_threads(1);
+          sgemm(1, M, N, K, A, 0, 0, aRS, aCS, B, 0, 0, bRS, bCS, C1, 0, 0, N, 0, exact);
+          if (exact) {
+            for (let i = 0; i < M; i += 37) {
+              for (let j = 0; j < N; j += 7) {
+                let s = 0;
+                for (let k = 0; k < K; k++) s = Math.fround(s + Math.fround(A[i * aRS + k * aCS] * B[k * bRS + j * bCS]));
+                assert.ok(Object.is(C1[i * N + j], s), `exact ${M}x${N}x${K} (${i},${j})`);
+              }
+            }
+          }
+          for (const shared of [0, 2 ** 52]) {
+            nat.set_num_threads(2);
+            nat.set_thresholds(thr0[0], thr0[1], shared);
+            const C2 = new Float32Array(M * N);
+            sgemm(1, M, N, K, A, 0, 0, aRS, aCS, B, 0, 0, bRS, bCS, C2, 0, 0, N, 0, exact);
+            assert.deepEqual(C2, C1, `${M}x${N}x${K} ta=${ta} tb=${tb} exact=${exact} shared=${shared}`);
+          }
+        }
+      }
     } finally {
       restore();
     }
-    assert.deepEqual(C2, C1);
   });
 
   it("K = 0 writes zeros (beta 0) or leaves C (beta 1)", () => {

@@ -358,28 +358,31 @@ napi_value SetBlocking(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// set_thresholds(rawMaxFma, parallelMinFma) -> previous [rawMaxFma, parallelMinFma].
-// rawMaxFma = -1 packs every operand. For tests and tuning.
+// set_thresholds(rawMaxFma, parallelMinFma[, sharedBMinFma]) -> previous [rawMaxFma,
+// parallelMinFma, sharedBMinFma]. rawMaxFma = -1 packs every operand. For tests and tuning.
 napi_value SetThresholds(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t prev[2];
-  tl::get_thresholds(&prev[0], &prev[1]);
+  int64_t prev[3];
+  tl::get_thresholds(&prev[0], &prev[1], &prev[2]);
   if (argc >= 2) {
-    double d[2];
-    for (int i = 0; i < 2; ++i) {
+    const size_t n = argc >= 3 ? 3 : 2;
+    double d[3] = {0, 0, -1};
+    for (size_t i = 0; i < n; ++i) {
+      napi_valuetype t;
+      if (i == 2 && napi_typeof(env, argv[i], &t) == napi_ok && t == napi_undefined) continue;
       if (napi_get_value_double(env, argv[i], &d[i]) != napi_ok || !std::isfinite(d[i]) ||
           d[i] != std::floor(d[i]) || d[i] < -1 || d[i] > kMaxSafe) {
-        throw_type(env, "set_thresholds: expected two integers >= -1");
+        throw_type(env, "set_thresholds: expected two or three integers >= -1");
         return nullptr;
       }
     }
-    tl::set_thresholds((int64_t)d[0], (int64_t)d[1]);
+    tl::set_thresholds((int64_t)d[0], (int64_t)d[1], (int64_t)d[2]);
   }
   napi_value arr;
-  napi_create_array_with_length(env, 2, &arr);
-  for (uint32_t i = 0; i < 2; ++i) napi_set_element(env, arr, i, make_int(env, prev[i]));
+  napi_create_array_with_length(env, 3, &arr);
+  for (uint32_t i = 0; i < 3; ++i) napi_set_element(env, arr, i, make_int(env, prev[i]));
   return arr;
 }
 

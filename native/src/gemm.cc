@@ -82,6 +82,13 @@ std::atomic<int> g_threads{0};  // 0: not yet set, use the pool's default
 int64_t g_parallel_min_fma = int64_t(1) << 20;
 // Products up to this many multiply-adds read A and (row-contiguous) B in place.
 int64_t g_raw_max_fma = int64_t(1) << 21;
+// Split over threads, products from this many multiply-adds (and with at least MC rows per
+// thread) share one packed B block; smaller ones give each thread its own. Reading a block
+// that another core packed moves every line across cores: for the GPT's products (up to
+// 1024 x 512 x 128) that cost more than packing twice, e.g. [128, 1024]^T @ [1024, 32] took
+// 66 us shared, 34 us private, 57 us on one thread; at 512^3 private 324 GFLOP/s vs 313,
+// 256 x 2048 x 2048 258 vs 242; sharing wins at 1024^3 (318 vs 311) and 2048^3 (304 vs 289).
+int64_t g_shared_b_min_fma = int64_t(1) << 29;
 
 // Aligned scratch owned by one calling thread; workers receive slices of the caller's.
 struct Scratch {
@@ -340,7 +347,7 @@ bool gemm(const State<T>& s, const GemmArgs<T>& g) {
     job.chunks = 1, job.chunk = g.M;
     bStride = round_up(b_buf_elems(p, g, g.N), align);
     bTotal = bStride * nt;
-  } else if (g.M >= 2 * nt * p.MR && !p.rawB) {
+  } else if (g.M >= 2 * nt * p.MR && !p.rawB && fma >= g_shared_b_min_fma && g.M >= nt * p.MC) {
     job.mode = Mode::kSharedB;
     job.njc = ceil_div(g.N, p.NC);
     job.npc = ceil_div(g.K, p.KC);
@@ -363,13 +370,13 @@ bool gemm(const State<T>& s, const GemmArgs<T>& g) {
     bStride = round_up(b_buf_elems(p, g, g.N), align);
     bTotal = 2 * bStride;
   } else if (g.M >= 2 * nt * p.MR) {
-    // B is read in place: nothing to share, row chunks are independent.
+    // Row chunks, each thread with B read in place or packed on its own: independent tasks.
     job.mode = Mode::kSplitM;
     job.chunks = nt * ceil_div(g.M, nt * p.MC);
     job.chunk = chunk_size(g.M, job.chunks, 8);
     job.chunks = ceil_div(g.M, job.chunk);
-    bStride = 0;
-    bTotal = 0;
+    bStride = round_up(b_buf_elems(p, g, g.N), align);
+    bTotal = bStride * nt;
   } else if (g.N >= 2 * nt * p.NR) {
     // Few rows: split the columns; each task packs its own (small) A.
     job.mode = Mode::kSplitN;
@@ -422,13 +429,15 @@ const char* isa_name() { return g_isa.c_str(); }
 bool isa_supported(const char* name) { return cpu_has(name); }
 bool force_isa(const char* name) { return use_isa(name); }
 
-void set_thresholds(int64_t raw_max_fma, int64_t parallel_min_fma) {
+void set_thresholds(int64_t raw_max_fma, int64_t parallel_min_fma, int64_t shared_b_min_fma) {
   g_raw_max_fma = raw_max_fma;
   g_parallel_min_fma = parallel_min_fma;
+  if (shared_b_min_fma >= 0) g_shared_b_min_fma = shared_b_min_fma;
 }
-void get_thresholds(int64_t* raw_max_fma, int64_t* parallel_min_fma) {
+void get_thresholds(int64_t* raw_max_fma, int64_t* parallel_min_fma, int64_t* shared_b_min_fma) {
   *raw_max_fma = g_raw_max_fma;
   *parallel_min_fma = g_parallel_min_fma;
+  if (shared_b_min_fma) *shared_b_min_fma = g_shared_b_min_fma;
 }
 
 Blocking blocking_f32() {

@@ -38,8 +38,10 @@ void set_blocking_f64(int MC, int KC, int NC);
 
 // Size thresholds in multiply-adds (tests use them to reach every code path with small
 // products): up to raw_max_fma the operands are read in place instead of packed (-1: always
-// pack); from parallel_min_fma on the work is split over threads.
-void set_thresholds(int64_t raw_max_fma, int64_t parallel_min_fma);
-void get_thresholds(int64_t* raw_max_fma, int64_t* parallel_min_fma);
+// pack); from parallel_min_fma on the work is split over threads; from shared_b_min_fma on,
+// the threads of a split product share one packed B block (-1 keeps the current value).
+void set_thresholds(int64_t raw_max_fma, int64_t parallel_min_fma, int64_t shared_b_min_fma = -1);
+void get_thresholds(int64_t* raw_max_fma, int64_t* parallel_min_fma,
+                    int64_t* shared_b_min_fma = nullptr);
 
 }  // namespace tl

@@ -52,11 +52,13 @@ export interface NativeBinding {
   /** tuning experiments only; 0 keeps a value */
   set_blocking(dtype: "float32" | "float64", MC: number, KC: number, NC: number): void;
   /**
-   * Size thresholds in multiply-adds; returns the previous pair. Up to rawMaxFma the operands
+   * Size thresholds in multiply-adds; returns the previous three. Up to rawMaxFma the operands
    * are read in place (-1: always pack); from parallelMinFma on the work is split over
-   * threads. Tests use this to reach every code path with small products.
+   * threads; from sharedBMinFma on (and with at least MC rows per thread) the threads share
+   * one packed B block instead of packing their own (omitted: unchanged). Tests use this to
+   * reach every code path with small products.
    */
-  set_thresholds(rawMaxFma?: number, parallelMinFma?: number): [number, number];
+  set_thresholds(rawMaxFma?: number, parallelMinFma?: number, sharedBMinFma?: number): [number, number, number];
   /**
    * out = op(a[, b]) over float32 strided views, computed in double and rounded once (the
    * TypeScript backend's numbers). op: index into EW_OPS. params: [nd, offOut, offA, offB,
