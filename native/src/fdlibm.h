@@ -185,8 +185,11 @@ static inline v8d exp8(v8d x) {
                           t * (-2.77777777770155933842e-03 +
                                t * (6.61375632143793436117e-05 +
                                     t * (-1.65339022054652515390e-06 + t * 4.13813679705723846039e-08))));
-  const v8d rC = one - ((xr * c) / (c - 2.0) - xr);  // k == 0
-  const v8d y = one - ((lo - (xr * c) / (2.0 - c)) - hi);
+  // one division serves both forms: (x c) / (2 - c) is exactly -((x c) / (c - 2)) (IEEE
+  // subtraction and division are symmetric in sign), and lo - (-q) is exactly lo + q
+  const v8d q = (xr * c) / (c - 2.0);
+  const v8d rC = one - (q - xr);  // k == 0
+  const v8d y = one - ((lo + q) - hi);
   const v8l small = k < -1021;
   const v8l e = (small ? k + 1000 : k) + 0x3ff;
   const v8l ebits = (e & 0x7ff) << 52;
