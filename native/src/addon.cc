@@ -1260,45 +1260,6 @@ napi_value SumF64(napi_env env, napi_callback_info info) {
   return sum_entry<double>(env, info, napi_float64_array, "sum_f64");
 }
 
-// fdlibm_f64(op, x, y): y[i] = exp(x[i]) (op 0), log(x[i]) (op 1) or exp8 (op 2) with fdlibm.h's functions
-// (the tests compare them with V8's Math.exp / Math.log). x and y of the same length.
-napi_value FdlibmF64(napi_env env, napi_callback_info info) {
-  const char* fn = "fdlibm_f64";
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 3) {
-    throw_type(env, "fdlibm_f64: expected 3 arguments");
-    return nullptr;
-  }
-  int32_t op = -1;
-  if (napi_get_value_int32(env, argv[0], &op) != napi_ok || op < 0 || op > 2) {
-    throw_range(env, "fdlibm_f64: op must be 0 (exp), 1 (log) or 2 (exp, 8 lanes at a time)");
-    return nullptr;
-  }
-  Array X, Y;
-  if (!get_array(env, argv[1], napi_float64_array, fn, "x", &X) ||
-      !get_array(env, argv[2], napi_float64_array, fn, "y", &Y))
-    return nullptr;
-  if (X.length != Y.length) {
-    throw_range(env, "fdlibm_f64: x and y differ in length");
-    return nullptr;
-  }
-  const double* x = static_cast<const double*>(X.data);
-  double* y = static_cast<double*>(Y.data);
-  if (op == 2) {
-    for (size_t i = 0; i < X.length; i += 8) {
-      tl::fdlibm::v8d v = {};
-      const size_t m = X.length - i < 8 ? X.length - i : 8;
-      for (size_t j = 0; j < m; ++j) v[j] = x[i + j];
-      const tl::fdlibm::v8d r = tl::fdlibm::exp8(v);
-      for (size_t j = 0; j < m; ++j) y[i + j] = r[j];
-    }
-    return nullptr;
-  }
-  for (size_t i = 0; i < X.length; ++i) y[i] = op == 0 ? tl::fdlibm::exp(x[i]) : tl::fdlibm::log(x[i]);
-  return nullptr;
-}
 
 
 // rng_fill(op, out, state, params): one of PyTorch's CPU sampling loops (random.h) over the
@@ -1461,21 +1422,20 @@ napi_value RngFill(napi_env env, napi_callback_info info) {
   return make_int(env, 0);
 }
 
-// rng_libm_f64(op, x, y): y[i] = log (op 0), sin (1) or cos (2) of x[i] with random_impl.inc's
-// glibc 2.36 ports (generic build), or (ops 3, 4, 5) with this process's C library, for the
-// tests' comparison of the ports with src/random/libm.ts and with glibc.
-napi_value RngLibmF64(napi_env env, napi_callback_info info) {
-  const char* fn = "rng_libm_f64";
+// The test entries fdlibm_f64 / rng_libm_f64: (op, x, y) with op in [0, max_op] and x, y
+// Float64Arrays of one length; fn(op, x[i]) -> y[i] over blocks of up to 8 elements.
+template <typename F>
+napi_value f64_test_entry(napi_env env, napi_callback_info info, const char* fn, int32_t max_op, F apply) {
   size_t argc = 3;
   napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   if (argc < 3) {
-    throw_type(env, "rng_libm_f64: expected 3 arguments");
+    throw_type(env, std::string(fn) + ": expected 3 arguments");
     return nullptr;
   }
   int32_t op = -1;
-  if (napi_get_value_int32(env, argv[0], &op) != napi_ok || op < 0 || op > 5) {
-    throw_range(env, "rng_libm_f64: op must be 0..5");
+  if (napi_get_value_int32(env, argv[0], &op) != napi_ok || op < 0 || op > max_op) {
+    throw_range(env, std::string(fn) + ": op must be 0.." + std::to_string(max_op));
     return nullptr;
   }
   Array X, Y;
@@ -1483,23 +1443,47 @@ napi_value RngLibmF64(napi_env env, napi_callback_info info) {
       !get_array(env, argv[2], napi_float64_array, fn, "y", &Y))
     return nullptr;
   if (X.length != Y.length) {
-    throw_range(env, "rng_libm_f64: x and y differ in length");
+    throw_range(env, std::string(fn) + ": x and y differ in length");
     return nullptr;
   }
   const double* x = static_cast<const double*>(X.data);
   double* y = static_cast<double*>(Y.data);
-  for (size_t i = 0; i < X.length; ++i) {
-    const double v = x[i];
-    switch (op) {
-      case 0: y[i] = tl::rng::glibc_log(v); break;
-      case 1: y[i] = tl::rng::glibc_sin(v); break;
-      case 2: y[i] = tl::rng::glibc_cos(v); break;
-      case 3: y[i] = std::log(v); break;
-      case 4: y[i] = std::sin(v); break;
-      default: y[i] = std::cos(v); break;
-    }
-  }
+  for (size_t i = 0; i < X.length; i += 8) apply(op, x + i, y + i, X.length - i < 8 ? X.length - i : 8);
   return nullptr;
+}
+
+// fdlibm_f64(op, x, y): y[i] = exp(x[i]) (op 0), log(x[i]) (op 1) or exp8 (op 2, 8 lanes at a
+// time) with fdlibm.h's functions (the tests compare them with V8's Math.exp / Math.log).
+napi_value FdlibmF64(napi_env env, napi_callback_info info) {
+  return f64_test_entry(env, info, "fdlibm_f64", 2, [](int32_t op, const double* x, double* y, size_t m) {
+    if (op == 2) {
+      tl::fdlibm::v8d v = {};
+      for (size_t j = 0; j < m; ++j) v[j] = x[j];
+      const tl::fdlibm::v8d r = tl::fdlibm::exp8(v);
+      for (size_t j = 0; j < m; ++j) y[j] = r[j];
+      return;
+    }
+    for (size_t j = 0; j < m; ++j) y[j] = op == 0 ? tl::fdlibm::exp(x[j]) : tl::fdlibm::log(x[j]);
+  });
+}
+
+// rng_libm_f64(op, x, y): y[i] = log (op 0), sin (1) or cos (2) of x[i] with random_impl.inc's
+// glibc 2.36 ports (generic build), or (ops 3, 4, 5) with this process's C library, for the
+// tests' comparison of the ports with src/random/libm.ts and with glibc.
+napi_value RngLibmF64(napi_env env, napi_callback_info info) {
+  return f64_test_entry(env, info, "rng_libm_f64", 5, [](int32_t op, const double* x, double* y, size_t m) {
+    for (size_t j = 0; j < m; ++j) {
+      const double v = x[j];
+      switch (op) {
+        case 0: y[j] = tl::rng::glibc_log(v); break;
+        case 1: y[j] = tl::rng::glibc_sin(v); break;
+        case 2: y[j] = tl::rng::glibc_cos(v); break;
+        case 3: y[j] = std::log(v); break;
+        case 4: y[j] = std::sin(v); break;
+        default: y[j] = std::cos(v); break;
+      }
+    }
+  });
 }
 
 }  // namespace
