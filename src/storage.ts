@@ -14,6 +14,8 @@
 //     64 KB-1 MB), zero-filled here only when the caller needs zeros.
 // Slab slots are never reused either, so memory comes back only through the GC, as before;
 // nothing depends on FinalizationRegistry (its callbacks do not run inside a synchronous loop).
+// The one exception: buffers of their own that the autograd engine knows to be dead (gradients
+// it made and consumed, see `recycle` below) go to a pool for the next allocation of their size.
 //
 // Memory risk of slabs, bounded: a tensor that stays alive keeps its whole slab alive, i.e. at
 // most SLOTS slots of its class (a class is at most 1.25x the request): a retained tensor of
