@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/tensor.js";
 import { allocArray, allocate, allocStats, classBytes, classId, SLAB_MAX, SLOTS } from "../src/storage.js";
-import { stealGradients } from "../src/autograd/engine.js";
+import { recycleGradients, stealGradients } from "../src/autograd/engine.js";
 
 test("size classes cover every request from 65 bytes to SLAB_MAX with at most 25% + 64 bytes of slack", () => {
   let prevId = 0;
@@ -191,4 +191,51 @@ test("random graphs with shared subexpressions: the same gradients with and with
     }
   };
   for (let s = 1; s <= 800; s++) assert.equal(build(true, s), build(false, s), `graph ${s}`);
+});
+
+test("large tensors (own buffers, recycled by the engine): the same gradients with and without recycling, hooks and retained gradients intact", () => {
+  // [130, 130] float32 = 67.6 KB: above SLAB_MAX, so the gradients made during backward have
+  // buffers of their own and go back to the pool once consumed
+  let seed = 7;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const before = allocStats.recycled;
+  const build = (recycle: boolean, s0: number): string => {
+    seed = s0;
+    recycleGradients.enabled = recycle;
+    try {
+      const base = torch.arange(130 * 130, { dtype: torch.float32 }).reshape([130, 130]).mul(0.001);
+      const leaves = [0, 1].map((k) => base.add(k).sin().detach().requires_grad_());
+      const pool: Tensor[] = [...leaves];
+      const kept: Tensor[] = [];
+      const retained: Tensor[] = [];
+      for (let i = 0; i < 9; i++) {
+        const a = pool[Math.floor(rnd() * pool.length)], b = pool[Math.floor(rnd() * pool.length)];
+        const op = Math.floor(rnd() * 7);
+        const t =
+          op === 0 ? a.add(b) : op === 1 ? a.mul(b) : op === 2 ? a.frac() : op === 3 ? a.mul(2)
+          : op === 4 ? a.t().contiguous().mul(0.5) : op === 5 ? a.matmul(b).mul(0.01) : a.tanh();
+        if (rnd() < 0.15) t.register_hook((g: Tensor) => void kept.push(g));
+        if (rnd() < 0.15) {
+          t.retain_grad();
+          retained.push(t);
+        }
+        pool.push(t);
+      }
+      let loss = pool[pool.length - 1];
+      for (let i = 2; i < pool.length - 1; i++) if (rnd() < 0.5) loss = loss.add(pool[i]);
+      loss.sum().backward();
+      const sig = (t: Tensor | null) => (t ? `${t.numel()}:${t.sum().item()}:${t.abs().max().item()}` : "none");
+      // every tensor a user can reach still has its memory
+      for (const t of [...kept, ...retained.map((r) => r.grad), ...leaves.map((l) => l.grad)].filter((g) => g !== null)) {
+        // (an expanded gradient has stride 0: its storage may be shorter than numel)
+        const top = t!._shape.reduce((acc, n, d) => acc + (n - 1) * t!._strides[d], t!._offset);
+        assert.ok(t!.numel() === 0 || top < t!._storage.data.length, "a reachable gradient lost its memory");
+      }
+      return [...leaves.map((l) => sig(l.grad)), ...kept.map(sig), ...retained.map((r) => sig(r.grad))].join(" | ");
+    } finally {
+      recycleGradients.enabled = true;
+    }
+  };
+  for (let s = 1; s <= 120; s++) assert.equal(build(true, s), build(false, s), `graph ${s}`);
+  assert.ok(allocStats.recycled > before, "the graphs exercised the pool");
 });

@@ -80,6 +80,8 @@ function cloneObeyContract(g: Tensor, leaf: Tensor): Tensor {
 
 /** Off: leaves always get a copy of their gradient (the tests compare the two). */
 export const stealGradients = { enabled: true };
+/** Off: the gradients the engine consumed are left to the garbage collector (the tests compare). */
+export const recycleGradients = { enabled: true };
 
 /** AccumulateGrad's stealing of a gradient nothing else holds (PyTorch does the same when the
  * gradient's use count is 1): a new tensor over g's storage when g already has the layout the
@@ -220,7 +222,7 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
 /** Hands a consumed gradient's memory to the storage pool when this run made it and nothing the
  * engine holds shares it (see unshared). */
 function reclaim(t: Tensor, i: number, ins: (Tensor | null | undefined)[], pending: Map<unknown, Tensor>, born: Set<Storage>): void {
-  if (!born.has(t._storage) || !unshared(t, i, ins, pending, born)) return;
+  if (!recycleGradients.enabled || !born.has(t._storage) || !unshared(t, i, ins, pending, born)) return;
   born.delete(t._storage);
   recycle(t._storage);
 }
