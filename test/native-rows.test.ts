@@ -251,9 +251,12 @@ describe("native row kernels", { skip }, () => {
       { cls: "AdamW", lr: 0.02, betas: [0.3, 0.9], amsgrad: true, maximize: true },
       { cls: "Adam", lr: 0.1, betas: [0, 0.5] },
     ];
-    for (const cfg of configs) {
+    // the reference is the TypeScript loop (withTsKernels), on every kernel set (float lanes for
+    // Adam without L2 decay, double lanes with it)
+    for (const isa of isas) for (const cfg of configs) {
+      assert.ok(nat.set_isa(isa));
       const { cls, ...kw } = cfg;
-      const shapes = [[7, 5], [33], [1]];
+      const shapes = [[7, 5], [33], [1], [70], [6000]];
       const params = shapes.map((s) => randTensor(s, rand, 1).requires_grad_());
       const opt = cls === "AdamW" ? new optim.AdamW(params, kw) : new optim.Adam(params, kw);
       const mine = params.map((p) => ({ p: f32(p), m: new Float32Array(p.numel()), v: new Float32Array(p.numel()), mx: new Float32Array(p.numel()) }));
@@ -261,7 +264,7 @@ describe("native row kernels", { skip }, () => {
       for (let step = 1; step <= 5; step++) {
         const grads = params.map((p) => randTensor(p._shape, rand, 0.5));
         params.forEach((p, i) => (p.grad = grads[i]));
-        opt.step();
+        withTsKernels(() => opt.step());
         params.forEach((p, i) => {
           const s = mine[i];
           adamStep(s.p, f32(grads[i]), s.m, s.v, kw.amsgrad ? s.mx : null, p.numel(), {
@@ -269,10 +272,11 @@ describe("native row kernels", { skip }, () => {
             weight_decay: (kw.weight_decay as number) ?? (cls === "AdamW" ? 1e-2 : 0), step,
             decoupled: cls === "AdamW", maximize: (kw.maximize as boolean) ?? false,
           });
-          assert.deepEqual(s.p, f32(p), `${JSON.stringify(cfg)} step ${step} param ${i}`);
+          assert.deepEqual(s.p, f32(p), `${isa}: ${JSON.stringify(cfg)} step ${step} param ${i}`);
         });
       }
     }
+    nat.set_isa(isa0);
   });
 
   it("adamStep rejects overlapping or short arrays", () => {
