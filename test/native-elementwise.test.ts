@@ -186,6 +186,55 @@ describe("native element-wise kernels", { skip }, () => {
     }
   });
 
+  it("conversions to float32 (copy from float64, int64, int32, int16, int8, uint8, bool) equal the TypeScript kernel", async () => {
+    const { FLAT_PARAMS } = await import("../src/backend/native.js");
+    const dt = await import("../src/dtype.js");
+    await import("../src/index.js"); // the Tensor methods (x.float())
+    const rand = rng(404);
+    const n = 5000;
+    for (const d of [dt.float64, dt.int64, dt.int32, dt.int16, dt.int8, dt.uint8, dt.bool]) {
+      const st = new Storage(new d.ArrayType(n + 3), d);
+      const a = st.data;
+      for (let i = 0; i < n + 3; i++) {
+        const r = rand();
+        a[i] =
+          d === dt.float64 ? (r < 0.05 ? [NaN, Infinity, -Infinity, -0, 5e-324, 3.4028235677973366e38][i % 6] : (rand() - 0.5) * 10 ** Math.floor(rand() * 80 - 40))
+          : d === dt.int64 ? Math.round((rand() - 0.5) * 2 ** Math.floor(rand() * 54))
+          : d === dt.bool ? (r < 0.5 ? 1 : 0)
+          : Math.floor(rand() * 2 ** 32) - 2 ** 31;
+      }
+      const src = new Tensor(st, [n], [1], 3);
+      const want = new Tensor(new Storage(new Float32Array(n), float32), [n]);
+      jsBackend.elementwise("copy", want, [src], float32);
+      const got = new Tensor(new Storage(new Float32Array(n).fill(7), float32), [n]);
+      assert.ok(nativeElementwise("copy", got, [src], float32), d.name);
+      for (let i = 0; i < n; i++) {
+        const g = got._storage.data[i], w = want._storage.data[i];
+        if (!Object.is(g, w) && !(Number.isNaN(g) && Number.isNaN(w))) assert.fail(`${d.name} -> float32, element ${i} (${a[3 + i]}): native ${g}, TypeScript ${w}`);
+      }
+      // through the tensor API too
+      assert.deepEqual(Array.from(src.float()._storage.data as Float32Array).map(String), Array.from(want._storage.data as Float32Array).map(String));
+    }
+    const P = new Float64Array(8);
+    nat.ew_flat_params(P);
+    try {
+      const o = new Float32Array(4);
+      P.set([0, 4, 0, 0]);
+      nat.cast_flat_f32(o, new Float64Array(4));
+      P.set([0, 5, 0, 0]);
+      assert.throws(() => nat.cast_flat_f32(o, new Float64Array(8)), RangeError);
+      P.set([0, 4, 0, 1]);
+      assert.throws(() => nat.cast_flat_f32(o, new Int32Array(4)), RangeError);
+      P.set([0, 4, 0, 0]);
+      assert.throws(() => nat.cast_flat_f32(o, new Float32Array(4) as unknown as Float64Array), TypeError);
+      assert.throws(() => nat.cast_flat_f32(new Float64Array(4) as unknown as Float32Array, new Float64Array(4)), TypeError);
+      P.set([0, -1, 0, 0]);
+      assert.throws(() => nat.cast_flat_f32(o, new Float64Array(4)), RangeError);
+    } finally {
+      nat.ew_flat_params(FLAT_PARAMS);
+    }
+  });
+
   it("the contiguous fast path (float lanes for + - * / neg square copy) on 2^16 random bit patterns, every kernel set", () => {
     const rand = rng(5);
     const n = 1 << 16;

@@ -684,6 +684,80 @@ napi_value EwFlatF32(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// cast_flat_f32(out, a): out[outOff + i] = (float)a[aOff + i] for i < n, the numbers [_, n, outOff,
+// aOff] read from the array registered by ew_flat_params (as ew_flat_f32). a: Float64Array
+// (float64 and int64 storage), Int32Array, Int16Array, Int8Array or Uint8Array (uint8, bool).
+// C's conversion to float rounds to nearest even, as Math.fround does: the TypeScript kernel's bits.
+napi_value CastFlatF32(napi_env env, napi_callback_info info) {
+  const char* fn = "cast_flat_f32";
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  if (argc < 2) {
+    throw_type(env, "cast_flat_f32: expected 2 arguments");
+    return nullptr;
+  }
+  Instance* inst = instance(env);
+  if (inst == nullptr || inst->flat_params == nullptr) {
+    throw_type(env, "cast_flat_f32: call ew_flat_params first");
+    return nullptr;
+  }
+  int64_t v[3];
+  for (int i = 0; i < 3; ++i) {
+    const double d = inst->flat_params[1 + i];
+    if (!(d >= 0 && d <= kMaxSafe && d == std::floor(d))) {
+      throw_range(env, "cast_flat_f32: sizes and offsets must be non-negative safe integers");
+      return nullptr;
+    }
+    v[i] = (int64_t)d;
+  }
+  Array O;
+  if (!get_array(env, argv[0], napi_float32_array, fn, "out", &O)) return nullptr;
+  napi_typedarray_type type;
+  Array A;
+  if (napi_get_typedarray_info(env, argv[1], &type, &A.length, &A.data, nullptr, nullptr) != napi_ok) {
+    throw_type(env, "cast_flat_f32: a must be a typed array");
+    return nullptr;
+  }
+  if (A.data == nullptr) A.length = 0;
+  if (type != napi_float64_array && type != napi_int32_array && type != napi_int16_array &&
+      type != napi_int8_array && type != napi_uint8_array) {
+    throw_type(env, "cast_flat_f32: a must be a Float64Array, Int32Array, Int16Array, Int8Array or Uint8Array");
+    return nullptr;
+  }
+  const int64_t n = v[0];
+  if (!check_range(env, fn, "out", O, v[1], n) || !check_range(env, fn, "a", A, v[2], n)) return nullptr;
+  float* o = static_cast<float*>(O.data) + v[1];
+  switch (type) {
+    case napi_float64_array: {
+      const double* a = static_cast<const double*>(A.data) + v[2];
+      for (int64_t i = 0; i < n; ++i) o[i] = (float)a[i];
+      break;
+    }
+    case napi_int32_array: {
+      const int32_t* a = static_cast<const int32_t*>(A.data) + v[2];
+      for (int64_t i = 0; i < n; ++i) o[i] = (float)a[i];
+      break;
+    }
+    case napi_int16_array: {
+      const int16_t* a = static_cast<const int16_t*>(A.data) + v[2];
+      for (int64_t i = 0; i < n; ++i) o[i] = (float)a[i];
+      break;
+    }
+    case napi_int8_array: {
+      const int8_t* a = static_cast<const int8_t*>(A.data) + v[2];
+      for (int64_t i = 0; i < n; ++i) o[i] = (float)a[i];
+      break;
+    }
+    default: {
+      const uint8_t* a = static_cast<const uint8_t*>(A.data) + v[2];
+      for (int64_t i = 0; i < n; ++i) o[i] = (float)a[i];
+      break;
+    }
+  }
+  return nullptr;
+}
+
 // softmax_f32(x, y, [xOff, yOff, outer, n, inner, log]): see pointwise.h. y may be x.
 napi_value SoftmaxF32(napi_env env, napi_callback_info info) {
   const char* fn = "softmax_f32";
@@ -1506,6 +1580,7 @@ NAPI_MODULE_INIT() {
       {"ew_f32", nullptr, EwF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"ew_flat_f32", nullptr, EwFlatF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"ew_flat_params", nullptr, EwFlatParams, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"cast_flat_f32", nullptr, CastFlatF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"ew_u8", nullptr, EwU8, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"layer_norm_f32", nullptr, LayerNormF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"layer_norm_bwd_f32", nullptr, LayerNormBwdF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -104,6 +104,8 @@ export interface NativeBinding {
    * p0, p1] come from the array given to ew_flat_params (one Node-API argument fewer per number) */
   ew_flat_f32(out: Float32Array, a: Float32Array, b: Float32Array | null): void;
   ew_flat_params(params: Float64Array): void;
+  /** out[i] = (float)a[i] over n contiguous elements; numbers [_, n, outOff, aOff] from ew_flat_params' array */
+  cast_flat_f32(out: Float32Array, a: Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array): void;
   /**
    * A sampling loop over an mt19937 state of 624 words (native/src/addon.cc RngFill documents
    * params). 0: done, params[0..1] (and for normal [7..8]) hold the new counters and cached
@@ -559,6 +561,9 @@ export const EW_NOT_BIT_EXACT: ReadonlySet<string> = new Set(["sigmoid", "silu"]
  * Returns false, doing nothing, for anything else so the caller can fall back to the
  * TypeScript kernel.
  */
+/** dtypes whose storage cast_flat_f32 reads (Float64Array, Int32Array, Int16Array, Int8Array, Uint8Array) */
+const CASTS_TO_F32: ReadonlySet<string> = new Set(["float64", "int64", "int32", "int16", "int8", "uint8", "bool"]);
+
 /** the numbers of ew_flat_f32, registered with the addon once (exported for the tests, which
  * register arrays of their own and must put this one back) */
 export const FLAT_PARAMS = new Float64Array(8);
@@ -596,6 +601,13 @@ export function nativeElementwise(op: string, out: Tensor, inputs: readonly Tens
   if (code === undefined) {
     const u8 = EW_U8_CODE.get(op);
     return u8 !== undefined && nativeU8(op, u8, out, inputs, compute, params);
+  }
+  if (op === "copy" && out.dtype.name === "float32" && compute.name === "float32" && inputs.length === 1 &&
+    CASTS_TO_F32.has(inputs[0].dtype.name) && flatAlike(out, inputs)) {
+    // a conversion to float32 (x.float(), one_hot(...).float()): C's (float) rounds as Math.fround
+    FP[1] = numelOf(out._shape), FP[2] = out._offset, FP[3] = inputs[0]._offset;
+    native.cast_flat_f32(out._storage.data as Float32Array, inputs[0]._storage.data as Float64Array);
+    return true;
   }
   if (EW_NOT_BIT_EXACT.has(op)) return false;
   const arity = code >= EW_FIRST_BINARY ? 2 : 1;
