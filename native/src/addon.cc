@@ -30,6 +30,16 @@ bool throw_range(napi_env env, const std::string& msg) {
   return false;
 }
 
+// The arguments of an entry point: the first `want` into argv (fewer: TypeError "<fn>: expected
+// <want> arguments", the text every entry uses). False with the exception pending.
+bool get_args(napi_env env, napi_callback_info info, const char* fn, size_t want, napi_value* argv) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
+  if (argc < want)
+    return throw_type(env, std::string(fn) + ": expected " + std::to_string(want) + (want == 1 ? " argument" : " arguments"));
+  return true;
+}
+
 bool get_int(napi_env env, napi_value v, const char* fn, const char* name, int64_t* out) {
   double d;
   if (napi_get_value_double(env, v, &d) != napi_ok)
@@ -200,13 +210,8 @@ napi_value gemm_entry(napi_env env, napi_callback_info info, napi_typedarray_typ
 template <typename T>
 napi_value gemm_packed_entry(napi_env env, napi_callback_info info, napi_typedarray_type tt,
                              const char* fn) {
-  size_t argc = 4;
   napi_value argv[4];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (argc < 4) {
-    throw_type(env, std::string(fn) + ": expected 4 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 4, argv)) return nullptr;
   Array A, B, C, P;
   if (!get_array(env, argv[0], tt, fn, "A", &A) || !get_array(env, argv[1], tt, fn, "B", &B) ||
       !get_array(env, argv[2], tt, fn, "C", &C) ||
@@ -391,13 +396,8 @@ napi_value SetThresholds(napi_env env, napi_callback_info info) {
 // strideA[nd], strideB[nd]]; b is ignored (may be null) for unary ops.
 napi_value EwF32(napi_env env, napi_callback_info info) {
   const char* fn = "ew_f32";
-  size_t argc = 5;
   napi_value argv[5];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (argc < 5) {
-    throw_type(env, "ew_f32: expected 5 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 5, argv)) return nullptr;
   int64_t op;
   if (!get_int(env, argv[0], fn, "op", &op)) return nullptr;
   const int arity = op < tl::kEwOpCount ? tl::ew_arity((int)op) : 0;
@@ -469,13 +469,8 @@ napi_value EwF32(napi_env env, napi_callback_info info) {
 // strideC[nd]]; c is ignored (may be null) for the two-input ops.
 napi_value EwU8(napi_env env, napi_callback_info info) {
   const char* fn = "ew_u8";
-  size_t argc = 6;
   napi_value argv[6];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (argc < 6) {
-    throw_type(env, "ew_u8: expected 6 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 6, argv)) return nullptr;
   int64_t op;
   if (!get_int(env, argv[0], fn, "op", &op)) return nullptr;
   const int arity = op < tl::kEwU8OpCount ? tl::ew_u8_arity((int)op) : 0;
@@ -604,13 +599,8 @@ Instance* instance(napi_env env) {
 // its numbers from (kept alive by a reference), so that a call passes only its three arrays.
 napi_value EwFlatParams(napi_env env, napi_callback_info info) {
   const char* fn = "ew_flat_params";
-  size_t argc = 1;
   napi_value argv[1];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (argc < 1) {
-    throw_type(env, "ew_flat_params: expected 1 argument");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 1, argv)) return nullptr;
   Array P;
   if (!get_array(env, argv[0], napi_float64_array, fn, "params", &P)) return nullptr;
   if (P.length < 8) {
@@ -633,12 +623,7 @@ napi_value EwFlatParams(napi_env env, napi_callback_info info) {
 // Returns the params array, or null with an exception pending.
 const double* flat_entry(napi_env env, napi_callback_info info, const char* fn, size_t argc_want,
                          napi_value* argv, int first, int count, int64_t* v) {
-  size_t argc = argc_want;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (argc < argc_want) {
-    throw_type(env, std::string(fn) + ": expected " + std::to_string(argc_want) + " arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, argc_want, argv)) return nullptr;
   Instance* inst = instance(env);
   if (inst == nullptr || inst->flat_params == nullptr) {
     throw_type(env, std::string(fn) + ": call ew_flat_params first");
@@ -753,13 +738,8 @@ napi_value CastFlatF32(napi_env env, napi_callback_info info) {
 // softmax_f32(x, y, [xOff, yOff, outer, n, inner, log]): see pointwise.h. y may be x.
 napi_value SoftmaxF32(napi_env env, napi_callback_info info) {
   const char* fn = "softmax_f32";
-  size_t argc = 3;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 3) {
-    throw_type(env, "softmax_f32: expected 3 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 3, argv)) return nullptr;
   Array X, Y, P;
   if (!get_array(env, argv[0], napi_float32_array, fn, "x", &X) ||
       !get_array(env, argv[1], napi_float32_array, fn, "y", &Y) ||
@@ -784,13 +764,8 @@ napi_value SoftmaxF32(napi_env env, napi_callback_info info) {
 // softmax_bwd_f32(g, y, gi, [gOff, yOff, giOff, outer, n, inner, log]): see pointwise.h.
 napi_value SoftmaxBwdF32(napi_env env, napi_callback_info info) {
   const char* fn = "softmax_bwd_f32";
-  size_t argc = 4;
   napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 4) {
-    throw_type(env, "softmax_bwd_f32: expected 4 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 4, argv)) return nullptr;
   Array G, Y, R, P;
   if (!get_array(env, argv[0], napi_float32_array, fn, "g", &G) ||
       !get_array(env, argv[1], napi_float32_array, fn, "y", &Y) ||
@@ -821,13 +796,8 @@ napi_value SoftmaxBwdF32(napi_env env, napi_callback_info info) {
 // Returns 0, or 1 (nothing done) when two of the arrays' ranges overlap.
 napi_value AdamF32(napi_env env, napi_callback_info info) {
   const char* fn = "adam_f32";
-  size_t argc = 6;
   napi_value argv[6];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 6) {
-    throw_type(env, "adam_f32: expected 6 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 6, argv)) return nullptr;
   napi_valuetype t4;
   napi_typeof(env, argv[4], &t4);
   const bool ams = !(t4 == napi_null || t4 == napi_undefined);
@@ -888,13 +858,8 @@ napi_value AdamF32(napi_env env, napi_callback_info info) {
 // Returns 0, or 1 (nothing done) when a written range overlaps another range.
 napi_value LayerNormF32(napi_env env, napi_callback_info info) {
   const char* fn = "layer_norm_f32";
-  size_t argc = 7;
   napi_value argv[7];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 7) {
-    throw_type(env, "layer_norm_f32: expected 7 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 7, argv)) return nullptr;
   Array X, Y, W, B, Mu, Rs, P;
   if (!get_array(env, argv[0], napi_float32_array, fn, "x", &X) ||
       !get_array(env, argv[1], napi_float32_array, fn, "y", &Y) ||
@@ -944,13 +909,8 @@ napi_value LayerNormF32(napi_env env, napi_callback_info info) {
 // Float64Array (M). Returns 0, or 1 (nothing done) when a written range overlaps another.
 napi_value LayerNormBwdF32(napi_env env, napi_callback_info info) {
   const char* fn = "layer_norm_bwd_f32";
-  size_t argc = 9;
   napi_value argv[9];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 9) {
-    throw_type(env, "layer_norm_bwd_f32: expected 9 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 9, argv)) return nullptr;
   const bool hasR = !is_nullish(env, argv[2]), hasW = !is_nullish(env, argv[6]), hasB = !is_nullish(env, argv[7]);
   Array G, X, R, W, Mu, Rs, GW, GB, P;
   if (!get_array(env, argv[0], napi_float32_array, fn, "g", &G) ||
@@ -1038,13 +998,8 @@ bool indices_ok(const Index& ix, int64_t off, int64_t n, int64_t V) {
 // for contiguous rows of D. Returns 0, or 2 (nothing done) when an index is not in [0, V).
 napi_value GatherRowsF32(napi_env env, napi_callback_info info) {
   const char* fn = "gather_rows_f32";
-  size_t argc = 4;
   napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 4) {
-    throw_type(env, "gather_rows_f32: expected 4 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 4, argv)) return nullptr;
   Array W, O, P;
   Index I;
   if (!get_array(env, argv[0], napi_float32_array, fn, "weight", &W) || !get_index(env, argv[1], fn, &I) ||
@@ -1076,13 +1031,8 @@ napi_value GatherRowsF32(napi_env env, napi_callback_info info) {
 // idx == padIdx skipped (padIdx + 1 = 0: none). Returns 0, or 2 when an index is not in [0, V).
 napi_value ScatterAddRowsF32(napi_env env, napi_callback_info info) {
   const char* fn = "scatter_add_rows_f32";
-  size_t argc = 4;
   napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 4) {
-    throw_type(env, "scatter_add_rows_f32: expected 4 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 4, argv)) return nullptr;
   Array G, O, P;
   Index I;
   if (!get_array(env, argv[0], napi_float32_array, fn, "grad", &G) || !get_index(env, argv[1], fn, &I) ||
@@ -1142,13 +1092,8 @@ bool param_sint(napi_env env, const char* fn, const Array& P, size_t i, int64_t*
 // target outside [0, C) (the wrapper reports PyTorch's IndexError first).
 napi_value CrossEntropyF32(napi_env env, napi_callback_info info) {
   const char* fn = "cross_entropy_f32";
-  size_t argc = 4;
   napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 4) {
-    throw_type(env, "cross_entropy_f32: expected 4 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 4, argv)) return nullptr;
   Array X, L, P;
   Index T;
   if (!get_array(env, argv[0], napi_float32_array, fn, "x", &X) || !get_index(env, argv[1], fn, &T) ||
@@ -1209,13 +1154,8 @@ napi_value CrossEntropyF32(napi_env env, napi_callback_info info) {
 // and 0 elsewhere, then gi = G - exp(lsm) * sum_k G[n, k], in double, rounded once.
 napi_value CrossEntropyBwdF32(napi_env env, napi_callback_info info) {
   const char* fn = "cross_entropy_bwd_f32";
-  size_t argc = 4;
   napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 4) {
-    throw_type(env, "cross_entropy_bwd_f32: expected 4 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 4, argv)) return nullptr;
   Array L, G, P;
   Index T;
   if (!get_array(env, argv[0], napi_float32_array, fn, "lsm", &L) || !get_index(env, argv[1], fn, &T) ||
@@ -1266,13 +1206,8 @@ napi_value CrossEntropyBwdF32(napi_env env, napi_callback_info info) {
 // when out's range overlaps x's.
 template <typename T>
 napi_value sum_entry(napi_env env, napi_callback_info info, napi_typedarray_type tt, const char* fn) {
-  size_t argc = 3;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 3) {
-    throw_type(env, std::string(fn) + ": expected 3 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 3, argv)) return nullptr;
   Array X, O, P;
   if (!get_array(env, argv[0], tt, fn, "x", &X) || !get_array(env, argv[1], tt, fn, "out", &O) ||
       !get_array(env, argv[2], napi_float64_array, fn, "params", &P))
@@ -1361,13 +1296,8 @@ bool param_flag(napi_env env, const char* fn, const Array& P, size_t i, bool* ou
 
 napi_value RngFill(napi_env env, napi_callback_info info) {
   const char* fn = "rng_fill";
-  size_t argc = 4;
   napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 4) {
-    throw_type(env, "rng_fill: expected 4 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 4, argv)) return nullptr;
   int32_t op = -1;
   if (napi_get_value_int32(env, argv[0], &op) != napi_ok || op < 0 || op >= kRngOps) {
     throw_range(env, "rng_fill: op must be 0 (uniform), 1 (normal), 2 (exponential), 3 (bernoulli) or 4 (random)");
@@ -1492,13 +1422,8 @@ napi_value RngFill(napi_env env, napi_callback_info info) {
 // Float64Arrays of one length; fn(op, x[i]) -> y[i] over blocks of up to 8 elements.
 template <typename F>
 napi_value f64_test_entry(napi_env env, napi_callback_info info, const char* fn, int32_t max_op, F apply) {
-  size_t argc = 3;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 3) {
-    throw_type(env, std::string(fn) + ": expected 3 arguments");
-    return nullptr;
-  }
+  if (!get_args(env, info, fn, 3, argv)) return nullptr;
   int32_t op = -1;
   if (napi_get_value_int32(env, argv[0], &op) != napi_ok || op < 0 || op > max_op) {
     throw_range(env, std::string(fn) + ": op must be 0.." + std::to_string(max_op));
