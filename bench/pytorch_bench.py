@@ -3,9 +3,8 @@
 #   {"case": "add" | "add_grad" | "mlp" | "gpt" | "gpt_fma" | "matmul", "threads": n, "budget": seconds,
 #    "minTrials": n, "gpt": {shape}, "n": matmul size}
 #   -> {"us": [median microseconds per call of each trial]}
-import json, sys, time
+import json, os, sys, time
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 def trials(fn, budget, inner, min_trials):
@@ -51,68 +50,23 @@ def mlp_case():
         return loss
     return step
 
-# The lecture's GPT (ng-video-lecture gpt.py), as examples/gpt.ts ports it.
-class Head(nn.Module):
-    def __init__(self, n_embd, head_size, block_size):
-        super().__init__()
-        self.key = nn.Linear(n_embd, head_size, bias=False)
-        self.query = nn.Linear(n_embd, head_size, bias=False)
-        self.value = nn.Linear(n_embd, head_size, bias=False)
-        self.register_buffer("tril", torch.tril(torch.ones(block_size, block_size)))
-    def forward(self, x):
-        B, T, C = x.shape
-        k = self.key(x)
-        q = self.query(x)
-        wei = q @ k.transpose(-2, -1) * k.shape[-1] ** -0.5
-        wei = wei.masked_fill(self.tril[:T, :T] == 0, float("-inf"))
-        wei = F.softmax(wei, dim=-1)
-        v = self.value(x)
-        return wei @ v
-
-class MultiHeadAttention(nn.Module):
-    def __init__(self, n_embd, num_heads, head_size, block_size):
-        super().__init__()
-        self.heads = nn.ModuleList([Head(n_embd, head_size, block_size) for _ in range(num_heads)])
-        self.proj = nn.Linear(head_size * num_heads, n_embd)
-    def forward(self, x):
-        return self.proj(torch.cat([h(x) for h in self.heads], dim=-1))
-
-class Block(nn.Module):
-    def __init__(self, n_embd, n_head, block_size):
-        super().__init__()
-        self.sa = MultiHeadAttention(n_embd, n_head, n_embd // n_head, block_size)
-        self.ffwd = nn.Sequential(nn.Linear(n_embd, 4 * n_embd), nn.ReLU(), nn.Linear(4 * n_embd, n_embd))
-        self.ln1 = nn.LayerNorm(n_embd)
-        self.ln2 = nn.LayerNorm(n_embd)
-    def forward(self, x):
-        x = x + self.sa(self.ln1(x))
-        return x + self.ffwd(self.ln2(x))
-
-class GPT(nn.Module):
-    def __init__(self, vocab_size, n_embd, n_head, n_layer, block_size):
-        super().__init__()
-        self.tok = nn.Embedding(vocab_size, n_embd)
-        self.pos = nn.Embedding(block_size, n_embd)
-        self.blocks = nn.Sequential(*[Block(n_embd, n_head, block_size) for _ in range(n_layer)])
-        self.ln_f = nn.LayerNorm(n_embd)
-        self.lm_head = nn.Linear(n_embd, vocab_size)
-    def forward(self, idx, targets):
-        B, T = idx.shape
-        x = self.tok(idx) + self.pos(torch.arange(T))
-        logits = self.lm_head(self.ln_f(self.blocks(x)))
-        return F.cross_entropy(logits.view(B * T, -1), targets.view(B * T))
+# The lecture's GPT (ng-video-lecture gpt.py), as examples/gpt.ts ports it: the same module
+# classes the nn goldens are made with (scripts/gen_nn_goldens.py; importing it runs nothing).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from gen_nn_goldens import GPTLanguageModel
 
 def gpt_case(cfg):
     torch.manual_seed(1337)
     V, T, B = cfg["vocab"], cfg["block"], cfg["batch"]
-    model = GPT(V, cfg["n_embd"], cfg["n_head"], cfg["n_layer"], T)
+    model = GPTLanguageModel({"vocab_size": V, "n_embd": cfg["n_embd"], "n_head": cfg["n_head"],
+                              "n_layer": cfg["n_layer"], "block_size": T, "dropout": 0.0})
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, foreach=False)
     data = torch.randint(0, V, (100000,))
     def step():
         ix = torch.randint(len(data) - T, (B,))
         x = torch.stack([data[i:i + T] for i in ix])
         y = torch.stack([data[i + 1:i + T + 1] for i in ix])
-        loss = model(x, y)
+        _, loss = model(x, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
