@@ -158,17 +158,15 @@ export function sgdFused(
   const po = p._offset, go = grad._offset, bo = buf === null ? 0 : buf._offset;
   const sign = s.maximize ? -1 : 1;
   const useWd = s.wd !== 0;
+  if (!useWd && B === null && sign === 1) {
+    // plain SGD, the common case: p.add_(g, alpha=-lr) itself, one kernel call
+    backend.elementwise("add_alpha", p, [p, grad], p.dtype, [-s.lr]);
+    p._bump();
+    return;
+  }
   if (p.dtype === float32) {
     const R = Math.fround;
     const wd = R(s.wd), mom = R(s.momentum), damp = R(1 - s.dampening), nlr = R(-s.lr);
-    if (!useWd && B === null && sign === 1) {
-      // plain SGD, the common case: p.add_(g, alpha=-lr) itself when a backend other than the
-      // TypeScript one has the kernel (the native one: vectorized), else a loop without branches
-      if (backend.name !== "js") backend.elementwise("add_alpha", p, [p, grad], float32, [-s.lr]);
-      else for (let i = 0; i < n; i++) P[po + i] = R(P[po + i] + nlr * G[go + i]);
-      p._bump();
-      return;
-    }
     for (let i = 0; i < n; i++) {
       const pi = P[po + i];
       let d = sign * G[go + i];
