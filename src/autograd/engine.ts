@@ -2,7 +2,7 @@
 // after all gradients flowing into it have been summed (micrograd's scheme, on grad_fn nodes).
 import { RuntimeError } from "../errors.js";
 import { emptyStrided, isNonOverlappingAndDense } from "../ops/shape_helpers.js";
-import { contiguousStrides } from "../shape.js";
+import { contiguousStrides, sameShape } from "../shape.js";
 import { allocWatch, recycle, type Storage } from "../storage.js";
 import { empty, Tensor } from "../tensor.js";
 import { set_grad_enabled, is_grad_enabled } from "./grad_mode.js";
@@ -53,7 +53,7 @@ function accumulateInto(map: Map<unknown, Tensor>, key: unknown, g: Tensor, owne
     map.set(key, g);
     return null;
   }
-  if (owned !== null && owned.has(prev) && g._storage !== prev._storage && sameShapeAs(prev, g) && prev.dtype === g.dtype) {
+  if (owned !== null && owned.has(prev) && g._storage !== prev._storage && sameShape(prev._shape, g._shape) && prev.dtype === g.dtype) {
     prev.add_(g);
     return null;
   }
@@ -61,13 +61,6 @@ function accumulateInto(map: Map<unknown, Tensor>, key: unknown, g: Tensor, owne
   map.set(key, s);
   if (owned !== null) owned.add(s);
   return prev;
-}
-
-function sameShapeAs(a: Tensor, b: Tensor): boolean {
-  const x = a._shape, y = b._shape;
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  return true;
 }
 
 /** AccumulateGrad's clone_obey_contract (the "gradient layout contract"): a leaf's .grad has the

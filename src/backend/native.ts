@@ -11,6 +11,7 @@ import { IndexError, RuntimeError, TypeError, ValueError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
 import type { RngGenerator, RngOut } from "./index.js";
+import { numel } from "../shape.js";
 import { coalesce, layoutOf } from "./strided.js";
 import { getReductionThreads } from "./sum_order.js";
 
@@ -570,12 +571,6 @@ export const FLAT_PARAMS = new Float64Array(8);
 const FP = FLAT_PARAMS;
 if (native !== null) native.ew_flat_params(FP);
 
-function numelOf(shape: readonly number[]): number {
-  let n = 1;
-  for (let i = 0; i < shape.length; i++) n *= shape[i];
-  return n;
-}
-
 /** out row-major (strides exactly those of a contiguous tensor) and every input of out's shape
  * and strides */
 function flatAlike(out: Tensor, inputs: readonly Tensor[]): boolean {
@@ -605,7 +600,7 @@ export function nativeElementwise(op: string, out: Tensor, inputs: readonly Tens
   if (op === "copy" && out.dtype.name === "float32" && compute.name === "float32" && inputs.length === 1 &&
     CASTS_TO_F32.has(inputs[0].dtype.name) && flatAlike(out, inputs)) {
     // a conversion to float32 (x.float(), one_hot(...).float()): C's (float) rounds as Math.fround
-    FP[1] = numelOf(out._shape), FP[2] = out._offset, FP[3] = inputs[0]._offset;
+    FP[1] = numel(out._shape), FP[2] = out._offset, FP[3] = inputs[0]._offset;
     native.cast_flat_f32(out._storage.data as Float32Array, inputs[0]._storage.data as Float64Array);
     return true;
   }
@@ -616,7 +611,7 @@ export function nativeElementwise(op: string, out: Tensor, inputs: readonly Tens
   if (flatAlike(out, inputs)) {
     // one contiguous run in every operand: the lean entry point, no layout work
     const b = arity === 2 ? inputs[1] : null;
-    FP[0] = code, FP[1] = numelOf(out._shape), FP[2] = out._offset, FP[3] = inputs[0]._offset, FP[4] = b === null ? 0 : b._offset;
+    FP[0] = code, FP[1] = numel(out._shape), FP[2] = out._offset, FP[3] = inputs[0]._offset, FP[4] = b === null ? 0 : b._offset;
     FP[5] = Math.fround(params && params.length > 0 ? params[0] : 0);
     FP[6] = Math.fround(params && params.length > 1 ? params[1] : 0);
     native.ew_flat_f32(out._storage.data as Float32Array, inputs[0]._storage.data as Float32Array,
