@@ -32,58 +32,6 @@ void ew_use_isa(const char* name) {
   g_pw = &kPwGeneric;
 }
 
-// Element-wise results do not depend on how the elements are split, so large calls are shared
-// with the pool: the outermost dim is cut into chunks handed out through an atomic counter.
-// Below kEwParallelMin elements a job costs more than it saves (~2-5 us to wake a worker).
-constexpr int64_t kEwParallelMin = int64_t(1) << 16;
-
-struct EwJob {
-  const EwArgs* a;
-  int64_t rows;   // extent of dim 0
-  int64_t chunk;  // rows per chunk
-  std::atomic<int64_t> next{0};
-};
-
-static void ew_job(void* ctx, int, int) {
-  EwJob& j = *static_cast<EwJob*>(ctx);
-  const EwArgs& a = *j.a;
-  for (;;) {
-    const int64_t r0 = j.next.fetch_add(j.chunk, std::memory_order_relaxed);
-    if (r0 >= j.rows) return;
-    const int64_t r1 = r0 + j.chunk < j.rows ? r0 + j.chunk : j.rows;
-    EwArgs c = a;
-    c.shape[0] = r1 - r0;
-    c.out += r0 * a.st[0][0];
-    c.in[0] += r0 * a.st[1][0];
-    c.in[1] += r0 * a.st[2][0];
-    ops().ew(c);
-  }
-}
-
-void ew_f32(const EwArgs& a) {
-  int64_t total = 1;
-  for (int d = 0; d < a.nd; ++d) {
-    if (a.shape[d] <= 0) return;
-    total *= a.shape[d];
-  }
-  const int nt = total >= kEwParallelMin ? get_num_threads() : 1;
-  if (nt > 1 && a.shape[0] > 1) {
-    EwJob j;
-    j.a = &a;
-    j.rows = a.shape[0];
-    // about 4 chunks a thread, each of at least ~16k elements
-    const int64_t per_row = total / a.shape[0];
-    int64_t chunk = (j.rows + 4 * nt - 1) / (4 * nt);
-    const int64_t min_rows = (16384 + per_row - 1) / per_row;
-    if (chunk < min_rows) chunk = min_rows;
-    j.chunk = chunk;
-    // an input of one operand is a broadcast (stride 0) or the second input is unused (unary
-    // ops pass in[1] = in[0] with stride 0): offsetting by stride 0 leaves it in place
-    if (ThreadPool::instance().try_run(nt, &ew_job, &j)) return;
-  }
-  ops().ew(a);
-}
-
 // Runs f(begin, end) over [0, n) in chunks of at least `grain` items, on the pool when there
 // is more than one chunk and more than one thread. For work whose items are independent (rows
 // of softmax and layer_norm's forward, Adam's elements): the results do not depend on the split.
@@ -116,6 +64,33 @@ static void parallel_for(int64_t n, int64_t grain, F&& f) {
 
 // elements of work per chunk handed to a thread (below that a job costs more than it saves)
 constexpr int64_t kRowsGrainElems = 16384;
+// Element-wise calls below this many elements stay on the calling thread (~2-5 us to wake a
+// worker).
+constexpr int64_t kEwParallelMin = int64_t(1) << 16;
+
+// Element-wise results do not depend on how the elements are split: large calls are cut along
+// the outermost dim. (An operand of stride 0 there, a broadcast or the unused second input of a
+// unary op, stays in place.)
+void ew_f32(const EwArgs& a) {
+  int64_t total = 1;
+  for (int d = 0; d < a.nd; ++d) {
+    if (a.shape[d] <= 0) return;
+    total *= a.shape[d];
+  }
+  if (total < kEwParallelMin) {
+    ops().ew(a);
+    return;
+  }
+  const int64_t per_row = total / a.shape[0];
+  parallel_for(a.shape[0], (kRowsGrainElems + per_row - 1) / per_row, [&](int64_t r0, int64_t r1) {
+    EwArgs c = a;
+    c.shape[0] = r1 - r0;
+    c.out += r0 * a.st[0][0];
+    c.in[0] += r0 * a.st[1][0];
+    c.in[1] += r0 * a.st[2][0];
+    ops().ew(c);
+  });
+}
 
 void softmax_fwd_f32(const float* x, float* y, int64_t outer, int64_t n, int64_t inner, bool log) {
   if (outer <= 0 || n <= 0 || inner <= 0) return;
