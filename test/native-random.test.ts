@@ -2,7 +2,7 @@
 // backend table) against src/random/kernels.ts's TypeScript loops: for many seeds, engine
 // positions, sizes, dtypes and parameters, the output bits and the generator's state bytes
 // after the call (mt19937 words, counters, cached normal sample) must be identical. The
-// TypeScript side runs with the entries removed from the backend table (withTs). Also: the
+// TypeScript side runs with the entries removed from the backend table (withTsKernels). Also: the
 // addon's glibc log/sin/cos ports against libm.ts (and this machine's glibc), and bad arguments.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -15,21 +15,12 @@ import {
   type OutArray, type RandomDtype,
 } from "../src/random/index.js";
 import { cos, log, sin } from "../src/random/libm.js";
+import { withTsKernels } from "./ts-kernels.js";
 
 const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : native === null ? `addon not built: ${nativeUnavailableReason}` : false;
 
 const RNG_KEYS = ["rngUniform", "rngNormal", "rngExponential", "rngBernoulli", "rngRandom"] as const;
 const table = backend as unknown as Record<string, unknown>;
-
-function withTs<T>(fn: () => T): T {
-  const saved = Object.fromEntries(RNG_KEYS.filter((k) => k in table).map((k) => [k, table[k]]));
-  for (const k of Object.keys(saved)) delete table[k];
-  try {
-    return fn();
-  } finally {
-    Object.assign(table, saved);
-  }
-}
 
 /** Runs fn with the entries wrapped to count the calls that drew natively. */
 function countingNative<T>(fn: () => T): [T, number] {
@@ -81,7 +72,7 @@ function same(label: string, seed: number, pre: number, cache: boolean, fill: (g
     e1 = e;
   }
   try {
-    b = withTs(() => fill(g2));
+    b = withTsKernels(() => fill(g2));
   } catch (e) {
     e2 = e;
   }
@@ -418,7 +409,7 @@ describe("native RNG entries reject bad arguments", { skip }, () => {
     ref.engine.left = 10;
     ref.engine.next = 620;
     const o2 = new Float32Array(4);
-    withTs(() => uniformFill(ref, o2));
+    withTsKernels(() => uniformFill(ref, o2));
     assert.deepEqual(o, o2);
     assert.deepEqual(odd.get_state_bytes(), ref.get_state_bytes());
   });

@@ -13,12 +13,12 @@ import * as torch from "../src/index.js";
 import { nn, optim } from "../src/index.js";
 import type { Tensor } from "../src/tensor.js";
 import { IndexError, RuntimeError, TypeError as TorchTypeError } from "../src/errors.js";
-import { backend } from "../src/backend/index.js";
 import {
   adamStep, crossEntropy, crossEntropyBackward, gatherRows, native, nativeUnavailableReason, scatterAddRows,
   softmaxBackwardRows, softmaxRows,
 } from "../src/backend/native.js";
 import { xorshift as rng } from "./rng.js";
+import { withTsKernels } from "./ts-kernels.js";
 
 const F = nn.functional;
 const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
@@ -53,18 +53,6 @@ function compare(got: Float32Array, want: Float32Array, what: string): { diff: n
     diff++;
   }
   return { diff, n: got.length };
-}
-
-/** Runs fn with the backend's optional fused kernels removed: the TypeScript loops run. */
-function withTsKernels<T>(fn: () => T): T {
-  const b = backend as unknown as Record<string, unknown>;
-  const saved = Object.fromEntries(["softmaxRows", "softmaxBackwardRows", "adamStep", "layerNormRows", "layerNormBackwardRows", "gatherRows", "scatterAddRows"].filter((k) => k in b).map((k) => [k, b[k]]));
-  for (const k of Object.keys(saved)) delete b[k];
-  try {
-    return fn();
-  } finally {
-    Object.assign(b, saved);
-  }
 }
 
 describe("native row kernels", { skip }, () => {
