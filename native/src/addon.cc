@@ -586,7 +586,6 @@ int64_t mul_or_neg(int64_t a, int64_t b) {
 struct Instance {
   napi_ref flat_params_ref = nullptr;
   double* flat_params = nullptr;  // the registered Float64Array's elements (off-heap, never moved)
-  size_t flat_params_len = 0;
 };
 
 Instance* instance(napi_env env) {
@@ -614,7 +613,6 @@ napi_value EwFlatParams(napi_env env, napi_callback_info info) {
   inst->flat_params = nullptr;
   if (napi_create_reference(env, argv[0], 1, &inst->flat_params_ref) != napi_ok) return nullptr;
   inst->flat_params = static_cast<double*>(P.data);
-  inst->flat_params_len = P.length;
   return nullptr;
 }
 
