@@ -78,18 +78,22 @@ def matmul_case(n):
     b = torch.rand(n, n) - 0.5
     return (lambda: a @ b, max(1, round(2e7 / n ** 3)))
 
-cases = {}
-print(json.dumps({"version": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
-for line in sys.stdin:
-    req = json.loads(line)
-    torch.set_num_threads(req["threads"])
-    key = req["case"] + str(req.get("n", ""))
-    if key not in cases:
-        if key == "add": cases[key] = (add_case(False), 20000)
-        elif key == "add_grad": cases[key] = (add_case(True), 20000)
-        elif key == "mlp": cases[key] = (mlp_case(), 200)
-        elif key in ("gpt", "gpt_fma"): cases[key] = (gpt_case(req["gpt"]), 1)
-        elif req["case"] == "matmul": cases[key] = matmul_case(req["n"])
-        cases[key][0]()
-    fn, inner = cases[key]
-    print(json.dumps({"us": trials(fn, req["budget"], inner, req.get("minTrials") or 3)}), flush=True)
+def main():
+    cases = {}
+    print(json.dumps({"version": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    for line in sys.stdin:
+        req = json.loads(line)
+        torch.set_num_threads(req["threads"])
+        key = req["case"] + str(req.get("n", ""))
+        if key not in cases:
+            if key == "add": cases[key] = (add_case(False), 20000)
+            elif key == "add_grad": cases[key] = (add_case(True), 20000)
+            elif key == "mlp": cases[key] = (mlp_case(), 200)
+            elif key in ("gpt", "gpt_fma"): cases[key] = (gpt_case(req["gpt"]), 1)
+            elif req["case"] == "matmul": cases[key] = matmul_case(req["n"])
+            cases[key][0]()
+        fn, inner = cases[key]
+        print(json.dumps({"us": trials(fn, req["budget"], inner, req.get("minTrials") or 3)}), flush=True)
+
+if __name__ == "__main__":
+    main()
