@@ -17,7 +17,8 @@
         "native/src/random.cc",
         "native/src/random_avx2.cc",
         "native/src/random_generic.cc",
-        "native/src/threadpool.cc"
+        "native/src/threadpool.cc",
+        "native/src/malloc_tuning.cc"
       ],
       "defines": ["NAPI_VERSION=8"],
       # -ffp-contract=off: the exact GEMM mode multiplies, then adds, and must stay that way

@@ -283,6 +283,25 @@ describe("native element-wise kernels", { skip }, () => {
       assert.throws(() => nat.ew_flat_f32(o, a, null), TypeError);
       assert.throws(() => nat.ew_flat_f32(o, new Float64Array(8) as unknown as Float32Array, a), TypeError);
       assert.throws(() => nat.ew_flat_params(new Float64Array(4)), RangeError);
+      // operands as ArrayBuffers: offsets count floats from the buffer's start, bounded by its length
+      const buf = new ArrayBuffer(64), view = new Float32Array(buf);
+      view.set([1, 2, 3, 4, 5, 6, 7, 8, 10, 20, 30, 40, 50, 60, 70, 80]);
+      FP.set([17, 4, 12, 0, 8]); // add: view[12..16) = view[0..4) + view[8..12)
+      nat.ew_flat_f32(buf, buf, view); // a buffer and a typed array mixed
+      assert.deepEqual([...view.subarray(12)], [11, 22, 33, 44]);
+      FP.set([19, 2, 0, 4, 1]); // mul, typed array out, buffer a
+      nat.ew_flat_f32(o, buf, a.fill(3));
+      assert.deepEqual([...o.subarray(0, 2)], [15, 18]);
+      FP.set([17, 4, 13, 0, 0]);
+      assert.throws(() => nat.ew_flat_f32(buf, buf, buf), RangeError);
+      FP.set([17, 17, 0, 0, 0]);
+      assert.throws(() => nat.ew_flat_f32(buf, buf, buf), RangeError);
+      FP.set([17, 1, 0, 0, 0]);
+      assert.throws(() => nat.ew_flat_f32(buf, new SharedArrayBuffer(64) as unknown as ArrayBuffer, buf), TypeError);
+      assert.throws(() => nat.ew_flat_f32(buf, {} as ArrayBuffer, buf), TypeError);
+      const gone = new ArrayBuffer(16);
+      structuredClone(gone, { transfer: [gone] }); // detached: no elements
+      assert.throws(() => nat.ew_flat_f32(gone, buf, buf), RangeError);
     } finally {
       nat.ew_flat_params(FLAT_PARAMS);
     }

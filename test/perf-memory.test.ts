@@ -239,3 +239,23 @@ test("large tensors (own buffers, recycled by the engine): the same gradients wi
   for (let s = 1; s <= 120; s++) assert.equal(build(true, s), build(false, s), `graph ${s}`);
   assert.ok(allocStats.recycled > before, "the graphs exercised the pool");
 });
+
+test("the addon keeps freed memory mapped (glibc mallopt) unless the user chose malloc settings", { skip: process.env.TORCHLETTE_BACKEND === "js" || process.platform !== "linux" ? "native addon on Linux only" : false }, async () => {
+  const { spawnSync } = await import("node:child_process");
+  const { fileURLToPath } = await import("node:url");
+  const addon = fileURLToPath(new URL("../build/Release/torchlette_native.node", import.meta.url));
+  // glibc's own settings must stay as the user set them; the check runs in fresh processes
+  const tuned = (env: Record<string, string>): string => {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("MALLOC_") && k !== "GLIBC_TUNABLES" && k !== "TORCHLETTE_MALLOPT"));
+    const r = spawnSync(process.execPath, ["-e", `process.stdout.write(String(require(${JSON.stringify(addon)}).malloc_tuned()))`], { env: { ...clean, ...env }, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  const glibc = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime !== undefined;
+  assert.equal(tuned({}), String(glibc));
+  const userChose = Object.keys(process.env).some((k) => k.startsWith("MALLOC_") || k === "GLIBC_TUNABLES") || process.env.TORCHLETTE_MALLOPT === "0";
+  assert.equal(torch.backends.native.malloc_tuned(), glibc && !userChose);
+  assert.equal(tuned({ TORCHLETTE_MALLOPT: "0" }), "false");
+  assert.equal(tuned({ MALLOC_TOP_PAD_: "0" }), "false");
+  assert.equal(tuned({ GLIBC_TUNABLES: "glibc.malloc.trim_threshold=131072" }), "false");
+});

@@ -49,6 +49,8 @@ export interface NativeBinding {
   /** switch kernel set (tests, benchmarks); false if this CPU cannot run it */
   set_isa(name: string): boolean;
   isa_supported(name: string): boolean;
+  /** whether the addon set glibc's malloc thresholds when it loaded (native/src/malloc_tuning.cc) */
+  malloc_tuned(): boolean;
   blocking(dtype: "float32" | "float64"): Blocking;
   /** tuning experiments only; 0 keeps a value */
   set_blocking(dtype: "float32" | "float64", MC: number, KC: number, NC: number): void;
@@ -102,8 +104,9 @@ export interface NativeBinding {
   /** y = exp(x) (op 0) or log(x) (op 1) with native/src/fdlibm.h (tests compare it with V8's Math.exp/log) */
   fdlibm_f64(op: number, x: Float64Array, y: Float64Array): void;
   /** ew_f32 over n contiguous elements of each operand; its numbers [op, n, outOff, aOff, bOff,
-   * p0, p1] come from the array given to ew_flat_params (one Node-API argument fewer per number) */
-  ew_flat_f32(out: Float32Array, a: Float32Array, b: Float32Array | null): void;
+   * p0, p1] come from the array given to ew_flat_params (one Node-API argument fewer per number).
+   * An operand is a Float32Array or an ArrayBuffer (offsets then count floats from its start). */
+  ew_flat_f32(out: Float32Array | ArrayBuffer, a: Float32Array | ArrayBuffer, b: Float32Array | ArrayBuffer | null): void;
   ew_flat_params(params: Float64Array): void;
   /** out[i] = (float)a[i] over n contiguous elements; numbers [_, n, outOff, aOff] from ew_flat_params' array */
   cast_flat_f32(out: Float32Array, a: Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array): void;
@@ -553,6 +556,8 @@ export function ew(
  * lanes (native/src/pointwise_sleef.inc) and are bit-exact.
  */
 export const EW_NOT_BIT_EXACT: ReadonlySet<string> = new Set(["sigmoid", "silu"]);
+// (codes compared instead of names: a tiny op's dispatch is a few tens of ns, these lookups count)
+const EW_COPY = EW_OPS.indexOf("copy"), EW_SIGMOID = EW_OPS.indexOf("sigmoid"), EW_SILU = EW_OPS.indexOf("silu");
 
 /**
  * Backend.elementwise for float32 (inputs, compute and out all float32) and the ops in
@@ -597,25 +602,33 @@ export function nativeElementwise(op: string, out: Tensor, inputs: readonly Tens
     const u8 = EW_U8_CODE.get(op);
     return u8 !== undefined && nativeU8(op, u8, out, inputs, compute, params);
   }
-  if (op === "copy" && out.dtype.name === "float32" && compute.name === "float32" && inputs.length === 1 &&
+  if (code === EW_COPY && out.dtype.name === "float32" && compute.name === "float32" && inputs.length === 1 &&
     CASTS_TO_F32.has(inputs[0].dtype.name) && flatAlike(out, inputs)) {
     // a conversion to float32 (x.float(), one_hot(...).float()): C's (float) rounds as Math.fround
     FP[1] = numel(out._shape), FP[2] = out._offset, FP[3] = inputs[0]._offset;
     native.cast_flat_f32(out._storage.data as Float32Array, inputs[0]._storage.data as Float64Array);
     return true;
   }
-  if (EW_NOT_BIT_EXACT.has(op)) return false;
+  if (code === EW_SIGMOID || code === EW_SILU) return false; // EW_NOT_BIT_EXACT
   const arity = code >= EW_FIRST_BINARY ? 2 : 1;
   if (inputs.length !== arity || compute.name !== "float32" || out.dtype.name !== "float32") return false;
   for (const t of inputs) if (t.dtype.name !== "float32") return false;
   if (flatAlike(out, inputs)) {
-    // one contiguous run in every operand: the lean entry point, no layout work
+    // one contiguous run in every operand: the lean entry point, no layout work, operands given
+    // as their ArrayBuffers where they have one (cheaper to pass than the typed arrays)
     const b = arity === 2 ? inputs[1] : null;
-    FP[0] = code, FP[1] = numel(out._shape), FP[2] = out._offset, FP[3] = inputs[0]._offset, FP[4] = b === null ? 0 : b._offset;
+    const so = out._storage, sa = inputs[0]._storage, sb = b === null ? null : b._storage;
+    FP[0] = code, FP[1] = numel(out._shape);
     FP[5] = Math.fround(params && params.length > 0 ? params[0] : 0);
     FP[6] = Math.fround(params && params.length > 1 ? params[1] : 0);
-    native.ew_flat_f32(out._storage.data as Float32Array, inputs[0]._storage.data as Float32Array,
-      b === null ? null : (b._storage.data as Float32Array));
+    const ob = so.buf, ab = sa.buf, bb = sb === null ? null : sb.buf;
+    if (ob !== null && ab !== null && (sb === null || bb !== null)) {
+      FP[2] = so.base + out._offset, FP[3] = sa.base + inputs[0]._offset, FP[4] = sb === null ? 0 : sb.base + b!._offset;
+      native.ew_flat_f32(ob, ab, bb);
+    } else {
+      FP[2] = out._offset, FP[3] = inputs[0]._offset, FP[4] = b === null ? 0 : b._offset;
+      native.ew_flat_f32(so.data as Float32Array, sa.data as Float32Array, sb === null ? null : (sb.data as Float32Array));
+    }
     return true;
   }
   const strides = [out._strides, ...inputs.map((t) => t._strides)];

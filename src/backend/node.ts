@@ -41,6 +41,9 @@ export const backends = {
      * reference BLAS (and the TypeScript backend), bit for bit; false: the FMA kernels, ~2x faster */
     exact_matmul: true,
     isa: (): string | null => native?.isa?.() ?? null,
+    /** true when the addon keeps freed memory mapped (glibc malloc thresholds, see
+     * native/src/malloc_tuning.cc; off with TORCHLETTE_MALLOPT=0 or any MALLOC_* variable or GLIBC_TUNABLES) */
+    malloc_tuned: (): boolean => native?.malloc_tuned?.() ?? false,
   },
 };
 

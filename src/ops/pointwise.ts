@@ -31,10 +31,20 @@ function run(op: string, inputs: Tensor[], outDtype: DType, compute: DType, para
     const strides = iterOutputStrides(inputs, shape, compute, op === "where" ? 0 : -1);
     out = emptyStrided(shape.slice(), strides, outDtype);
   }
+  backend.elementwise(op, out, asKernelInputs(op, inputs, shape, compute), compute, params);
+  return out;
+}
+
+/** The inputs as the kernels take them: of the compute dtype (0-dim ones converted), expanded to
+ * the result's shape. Usually they already are, and go as they came. */
+function asKernelInputs(op: string, inputs: Tensor[], shape: readonly number[], compute: DType): Tensor[] {
+  const n = inputs.length;
+  let same = true;
+  for (let i = 0; i < n && same; i++) same = inputs[i].dtype === compute && (inputs[i]._shape === shape || sameShape(inputs[i]._shape, shape));
+  if (same) return inputs;
   const ins = new Array<Tensor>(n);
   for (let i = 0; i < n; i++) ins[i] = expandTo(n > 1 && !(op === "where" && i === 0) ? asCompute(inputs[i], compute) : inputs[i], shape);
-  backend.elementwise(op, out, ins, compute, params);
-  return out;
+  return ins;
 }
 
 /** A 0-dim operand of another dtype than a float compute dtype (a Python number, mostly)
@@ -66,15 +76,13 @@ function allRowMajor(ts: readonly Tensor[]): boolean {
 function runInPlace(op: string, self: Tensor, inputs: Tensor[], resultDtype: DType, compute: DType, params?: ArrayLike<number>): Tensor {
   checkCast(resultDtype, self.dtype);
   let shape = self._shape;
-  for (const t of inputs) shape = broadcastShapes(shape, t._shape);
+  for (const t of inputs) if (!sameShape(shape, t._shape)) shape = broadcastShapes(shape, t._shape);
   if (!sameShape(shape, self._shape)) {
     throw new RuntimeError(
       `output with shape [${self._shape.join(", ")}] doesn't match the broadcast shape [${shape.join(", ")}]`,
     );
   }
-  const ins = new Array<Tensor>(inputs.length);
-  for (let i = 0; i < inputs.length; i++) ins[i] = expandTo(inputs.length > 1 ? asCompute(inputs[i], compute) : inputs[i], shape);
-  backend.elementwise(op, self, ins, compute, params);
+  backend.elementwise(op, self, asKernelInputs(op, inputs, shape, compute), compute, params);
   self._bump();
   return self;
 }
@@ -120,9 +128,9 @@ function overlapStatus(a: Tensor, b: Tensor): "no" | "full" | "partial" {
   return aBegin < bEnd && bBegin < aEnd ? "partial" : "no";
 }
 
+const KIND_ORDER = { b: 0, i: 1, f: 2 };
 export function checkCast(from: DType, to: DType): void {
-  const order = { b: 0, i: 1, f: 2 };
-  if (order[from.kind] > order[to.kind]) {
+  if (KIND_ORDER[from.kind] > KIND_ORDER[to.kind]) {
     throw new RuntimeError(`result type ${typeName(from)} can't be cast to the desired output type ${typeName(to)}`);
   }
 }
@@ -819,14 +827,14 @@ export function inPlaceBinary(fn: BinFn, op: string) {
     let rt = resultType(self, o);
     if (op === "div" && !opts?.rounding_mode) rt = floatOf(rt);
     let kop = op;
-    const params: number[] = [];
+    let params: number[] | undefined;
     if (op === "add" && opts?.alpha !== undefined && opts.alpha !== 1) {
       kop = "add_alpha";
-      params.push(opts.alpha);
+      params = [opts.alpha];
     } else if (op === "sub") {
       checkBoolSub(self, o);
       kop = "add_alpha";
-      params.push(-(opts?.alpha ?? 1));
+      params = [-(opts?.alpha ?? 1)];
     } else if (op === "div" && opts?.rounding_mode) kop = opts.rounding_mode === "floor" ? "div_floor" : "div_trunc";
     else if (op === "mul" && rt === bool) kop = "logical_and";
     checkCast(rt, self.dtype);

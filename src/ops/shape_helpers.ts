@@ -48,6 +48,18 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
 export function isNonOverlappingAndDense(shape: readonly number[], strides: readonly number[]): boolean {
   const nd = shape.length;
   if (nd === 1) return shape[0] < 2 || strides[0] === 1;
+  // row-major over the dims of size >= 2 (nearly every call: in-place ops check their output)
+  // is dense without the sort: those strides already come in increasing order
+  let want = 1, rowMajor = true;
+  for (let i = nd - 1; i >= 0; i--) {
+    if (shape[i] < 2) continue;
+    if (strides[i] !== want) {
+      rowMajor = false;
+      break;
+    }
+    want *= shape[i];
+  }
+  if (rowMajor) return true;
   const perm = shape.map((_, i) => i);
   // sort by stride with size 0/1 dims last (std::sort comparator of c10's computation)
   perm.sort((a, b) => {

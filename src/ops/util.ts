@@ -76,6 +76,8 @@ function describe(x: unknown): string {
 
 /** torch.result_type over operands: dim>0 tensors, then 0-dim tensors, then wrapped scalars. */
 export function resultType(...ts: Tensor[]): DType {
+  // two tensors of one dtype (most binary ops): that dtype, whatever their dims
+  if (ts.length === 2 && ts[0].dtype === ts[1].dtype && !isWrapped(ts[0]) && !isWrapped(ts[1])) return ts[0].dtype;
   let dimR: DType | null = null;
   let zeroR: DType | null = null;
   let wrapR: DType | null = null;
