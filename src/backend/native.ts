@@ -94,10 +94,6 @@ export interface NativeBinding {
   gather_rows_f32(w: Float32Array, idx: Float64Array | Int32Array, out: Float32Array, params: Float64Array): number;
   /** out[idx[i],:] += g[i,:] (/count); params [gOff, idxOff, n, D, outOff, V, padIdx + 1, scaleByFreq]. 2: index out of range. */
   scatter_add_rows_f32(g: Float32Array, idx: Float64Array | Int32Array, out: Float32Array, params: Float64Array): number;
-  /** mean cross-entropy of x [N, C] (lsm receives log_softmax(x)); params [xOff, tOff, lsmOff, N, C, ignoreIndex] */
-  cross_entropy_f32(x: Float32Array, targets: Float64Array | Int32Array, lsm: Float32Array, params: Float64Array): number;
-  /** its gradient; params [lsmOff, tOff, giOff, N, C, ignoreIndex, gv] */
-  cross_entropy_bwd_f32(lsm: Float32Array, targets: Float64Array | Int32Array, gi: Float32Array, params: Float64Array): void;
   /** PyTorch-order sum; params [xOff, outOff, nd, threads, skipNaN, shape[nd], strides[nd], reduced[nd]]. 1: out overlaps x. */
   sum_f32(x: Float32Array, out: Float32Array, params: Float64Array): number;
   sum_f64(x: Float64Array, out: Float64Array, params: Float64Array): number;
@@ -1003,74 +999,6 @@ export function scatterAddRows(
   if (nat.scatter_add_rows_f32(grad, idx, out, GP) !== 0) throw new IndexError("index out of range in self");
 }
 
-function checkTargets(fn: string, targets: Float64Array | Int32Array, tOff: number, N: number, C: number, ignoreIndex: number): number {
-  let counted = 0;
-  for (let n = 0; n < N; n++) {
-    const t = targets[tOff + n];
-    if (t === ignoreIndex) continue;
-    if (!(t >= 0 && t < C && Number.isInteger(t))) throw new IndexError(`Target ${t} is out of bounds.`);
-    counted++;
-  }
-  void fn;
-  return counted;
-}
-
-const CP = new Float64Array(7);
-
-/**
- * F.cross_entropy(x, targets) for x [N, C] float32 (contiguous rows), class-index targets
- * (int64 storage or Int32Array) and reduction 'mean', with src/nn/functional.ts's numbers:
- * log_softmax rows into `lsm` (keep it for crossEntropyBackward), then nll_loss's float32
- * cascade sum over the rows whose target is not ignoreIndex, over their count. Returns the
- * loss (a float32 value).
- */
-export function crossEntropy(
-  x: Float32Array, xOff: number, N: number, C: number,
-  targets: Float64Array | Int32Array, tOff: number,
-  lsm: Float32Array, lsmOff: number, ignoreIndex = -100,
-): number {
-  const fn = "crossEntropy";
-  const nat = requireNative(fn);
-  checkArray(fn, "x", x, Float32Array);
-  checkArray(fn, "lsm", lsm, Float32Array);
-  checkIndexArray(fn, targets);
-  checkSizes(fn, ["N", "C"], [N, C]);
-  checkInt(fn, "ignoreIndex", ignoreIndex);
-  checkCount(fn, "x", x, xOff, N * C);
-  checkCount(fn, "targets", targets, tOff, N);
-  checkCount(fn, "lsm", lsm, lsmOff, N * C);
-  checkTargets(fn, targets, tOff, N, C, ignoreIndex);
-  CP[0] = xOff, CP[1] = tOff, CP[2] = lsmOff, CP[3] = N, CP[4] = C, CP[5] = ignoreIndex;
-  return nat.cross_entropy_f32(x, targets, lsm, CP);
-}
-
-/**
- * The gradient of crossEntropy with respect to x, for an incoming gradient g of the loss
- * (1 for loss.backward()), through NllLossBackward0 and LogSoftmaxBackward0 with
- * functional.ts's numbers.
- */
-export function crossEntropyBackward(
-  lsm: Float32Array, lsmOff: number, N: number, C: number,
-  targets: Float64Array | Int32Array, tOff: number,
-  gi: Float32Array, giOff: number, g = 1, ignoreIndex = -100,
-): void {
-  const fn = "crossEntropyBackward";
-  const nat = requireNative(fn);
-  checkArray(fn, "lsm", lsm, Float32Array);
-  checkArray(fn, "gi", gi, Float32Array);
-  checkIndexArray(fn, targets);
-  checkSizes(fn, ["N", "C"], [N, C]);
-  checkInt(fn, "ignoreIndex", ignoreIndex);
-  if (typeof g !== "number") throw new TypeError(`${fn}(): argument 'g' must be float, not ${pyTypeName(g)}`);
-  checkCount(fn, "lsm", lsm, lsmOff, N * C);
-  checkCount(fn, "targets", targets, tOff, N);
-  checkCount(fn, "gi", gi, giOff, N * C);
-  const counted = checkTargets(fn, targets, tOff, N, C, ignoreIndex);
-  // NllLossBackward0's coefficient -1/count is stored as float32, then multiplied by g.
-  const gv = Math.fround(Math.fround(-1 / counted) * Math.fround(g));
-  CP[0] = lsmOff, CP[1] = tOff, CP[2] = giOff, CP[3] = N, CP[4] = C, CP[5] = ignoreIndex, CP[6] = gv;
-  nat.cross_entropy_bwd_f32(lsm, targets, gi, CP);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Sums in PyTorch's order
