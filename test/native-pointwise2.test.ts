@@ -253,8 +253,12 @@ describe("native where, masked_fill, comparisons, relu_backward and layer_norm r
     assert.equal(typeof b.layerNormRows, "function");
     assert.equal(typeof b.layerNormBackwardRows, "function");
     const rand = rng(31);
+    const threads0 = torch.get_num_threads();
     const cases: { shape: number[]; ns: number[]; w: boolean; b: boolean; gx: boolean; gw: boolean; special?: boolean; transposed?: boolean }[] = [
       { shape: [1024, 128], ns: [128], w: true, b: true, gx: true, gw: true },
+      // threaded (>= 32K elements) with a column count that is not a multiple of 8
+      { shape: [300, 131], ns: [131], w: true, b: true, gx: true, gw: true, special: true },
+      { shape: [2, 150, 131], ns: [131], w: true, b: false, gx: false, gw: true },
       { shape: [3, 5, 7], ns: [5, 7], w: true, b: true, gx: true, gw: true, special: true },
       { shape: [17, 33], ns: [33], w: true, b: false, gx: true, gw: true, special: true },
       { shape: [71, 9], ns: [9], w: true, b: true, gx: true, gw: true, special: true },
@@ -287,9 +291,11 @@ describe("native where, masked_fill, comparisons, relu_backward and layer_norm r
       };
       const want = withTsKernels(run);
       const saved = { f: b.layerNormRows, g: b.layerNormBackwardRows };
-      // every kernel set (the row blocks are 4 vectors wide: 32, 16 or 4 rows, then the rest)
-      for (const isa of isas) {
+      // every kernel set (the row blocks are 4 vectors wide: 32, 16 or 4 rows, then the rest),
+      // on one thread and on two (rows, then columns for gW / gB, split over the threads)
+      for (const [isa, threads] of isas.flatMap((i) => [[i, 1], [i, 2]] as const)) {
         assert.ok(nat.set_isa(isa));
+        torch.set_num_threads(threads);
         let calls = 0;
         const count = (fn: unknown) => (...a: unknown[]) => {
           calls++;
@@ -304,11 +310,12 @@ describe("native where, masked_fill, comparisons, relu_backward and layer_norm r
           b.layerNormRows = saved.f;
           b.layerNormBackwardRows = saved.g;
           nat.set_isa(isa0);
+          torch.set_num_threads(threads0);
         }
         assert.equal(calls, c.gx || c.gw ? 2 : 1, `${JSON.stringify(c)}: native kernels used`);
         for (let i = 0; i < 4; i++) {
           assert.equal(got[i] === null, want[i] === null, `${JSON.stringify(c)} result ${i}`);
-          if (got[i] && want[i]) sameBits(got[i]!._values(), want[i]!._values(), `${JSON.stringify(c)} ${isa} result ${i}`);
+          if (got[i] && want[i]) sameBits(got[i]!._values(), want[i]!._values(), `${JSON.stringify(c)} ${isa} ${threads} thread(s) result ${i}`);
         }
       }
     }
