@@ -32,26 +32,39 @@ struct Ctx {
 
 // multi_row_sum: `nrows` groups of `w` lanes; lane (k, l) of row i reads
 // X[base + i*rowStride + k*colStride + l]. Leaves the sums in A[k*w + l].
-template <typename T>
-void multi_row_sum(Ctx<T>& c, int64_t base, int64_t rowStride, int64_t colStride, int64_t size,
-                   int nrows, int w) {
+// NR, WW: nrows and w known when compiled (0: at run time), so that the lanes become vector
+// registers; the sums are the same (each lane adds its rows in order).
+template <typename T, int NR, int WW, bool SKIPNAN>
+void multi_row_sum_k(Ctx<T>& c, int64_t base, int64_t rowStride, int64_t colStride, int64_t size,
+                     int nrowsR, int wR) {
+  constexpr int kMaxLanes = kLevelStride;
+  const int nrows = NR ? NR : nrowsR;
+  const int w = WW ? WW : wR;
   T* A = c.A;
   const T* X = c.X;
   const int lanes = nrows * w;
   for (int q = 0; q < lanes; q++) A[q] = 0;
   const int levelPower = std::max(4, ceil_log2(size) / kNumLevels);
   const int64_t levelStep = int64_t(1) << levelPower;
+  auto val = [](T v) { return SKIPNAN && v != v ? T(0) : v; };
+  // rows [i, end) into the level-0 sums, held in a local array the compiler can keep in registers
+  auto add_rows = [&](int64_t i, int64_t end) {
+    T acc[kMaxLanes];
+    for (int q = 0; q < lanes; q++) acc[q] = A[q];
+    for (; i < end; ++i) {
+      const T* rb = X + base + i * rowStride;
+      for (int k = 0; k < nrows; k++) {
+        const T* cb = rb + k * colStride;
+        for (int l = 0; l < w; l++) acc[k * w + l] += val(cb[l]);
+      }
+    }
+    for (int q = 0; q < lanes; q++) A[q] = acc[q];
+  };
   int top = 0;
   int64_t i = 0;
   for (; i + levelStep <= size;) {
-    for (int64_t j = 0; j < levelStep; ++j, ++i) {
-      const int64_t rb = base + i * rowStride;
-      for (int k = 0; k < nrows; k++) {
-        const int64_t cb = rb + k * colStride;
-        T* a = A + k * w;
-        for (int l = 0; l < w; l++) a[l] += c.val(X[cb + l]);
-      }
-    }
+    add_rows(i, i + levelStep);
+    i += levelStep;
     for (int j = 1; j < kNumLevels; j++) {
       T* o = A + j * kLevelStride;
       T* p = o - kLevelStride;
@@ -72,18 +85,27 @@ void multi_row_sum(Ctx<T>& c, int64_t base, int64_t rowStride, int64_t colStride
       if (shift < 63 && ((i >> shift) & (levelStep - 1)) != 0) break;
     }
   }
-  for (; i < size; ++i) {
-    const int64_t rb = base + i * rowStride;
-    for (int k = 0; k < nrows; k++) {
-      const int64_t cb = rb + k * colStride;
-      T* a = A + k * w;
-      for (int l = 0; l < w; l++) a[l] += c.val(X[cb + l]);
-    }
-  }
+  add_rows(i, size);
   for (int j = 1; j <= top; j++) {
     const T* o = A + j * kLevelStride;
     for (int q = 0; q < lanes; q++) A[q] += o[q];
   }
+}
+
+template <typename T, int NR, int WW>
+void multi_row_sum_n(Ctx<T>& c, int64_t base, int64_t rowStride, int64_t colStride, int64_t size, int nrows, int w) {
+  if (c.nan) multi_row_sum_k<T, NR, WW, true>(c, base, rowStride, colStride, size, nrows, w);
+  else multi_row_sum_k<T, NR, WW, false>(c, base, rowStride, colStride, size, nrows, w);
+}
+
+template <typename T>
+void multi_row_sum(Ctx<T>& c, int64_t base, int64_t rowStride, int64_t colStride, int64_t size,
+                   int nrows, int w) {
+  // every caller sums 4 rows of 1 or W lanes (8 floats, 4 doubles)
+  if (nrows == 4 && w == 8) multi_row_sum_n<T, 4, 8>(c, base, rowStride, colStride, size, nrows, w);
+  else if (nrows == 4 && w == 4) multi_row_sum_n<T, 4, 4>(c, base, rowStride, colStride, size, nrows, w);
+  else if (nrows == 4 && w == 1) multi_row_sum_n<T, 4, 1>(c, base, rowStride, colStride, size, nrows, w);
+  else multi_row_sum_n<T, 0, 0>(c, base, rowStride, colStride, size, nrows, w);
 }
 
 // row_sum: 4 interleaved partial sums over `size` loads `stride` apart; result in A[0..w).
