@@ -1,7 +1,8 @@
 // Node entry of the backend table: loads the native addon's kernels into `backend` unless
-// TORCHLETTE_BACKEND=js. Kept out of backend/index.ts so the TypeScript backend has no Node
-// dependency (a browser bundle leaves this file out). Every native kernel returns false for
-// cases it does not cover, and the TypeScript kernel runs instead, with the same bits.
+// TORCHLETTE_BACKEND=js (=native: the addon or an error, never the fallback). Kept out of
+// backend/index.ts so the TypeScript backend has no Node dependency (a browser bundle leaves this
+// file out). Every native kernel returns false for cases it does not cover, and the TypeScript
+// kernel runs instead, with the same bits.
 import { backend, jsBackend, useBackend, type Backend, type FusedKernels } from "./index.js";
 import { RuntimeError } from "../errors.js";
 import {
@@ -78,9 +79,14 @@ if (native !== null) {
     rngRandom,
   } satisfies Backend & FusedKernels & Record<string, unknown>;
   useBackend(table);
+} else if (wanted === "native") {
+  // asked for by name: no quiet fallback (CI runs the suite this way, so a broken build fails it)
+  throw new Error(`torchlette: TORCHLETTE_BACKEND=native, but the native addon is unavailable (${nativeUnavailableReason})`);
 } else if (wanted !== "js") {
   console.warn(`torchlette: native addon unavailable (${nativeUnavailableReason}); using the TypeScript backend`);
 }
+if (wanted !== undefined && wanted !== "" && wanted !== "js" && wanted !== "native")
+  console.warn(`torchlette: TORCHLETTE_BACKEND=${wanted} is neither "native" nor "js"; ignored`);
 
 /** torch.set_num_threads: threads for the native matmul (results do not depend on it). */
 export function set_num_threads(n: number): void {
