@@ -75,6 +75,22 @@ export function reduce(op: ReduceOp, x: Tensor, dims: readonly number[], out: Te
   const i0 = idxOut?._offset ?? 0;
   let innerN = 1;
   for (const d of sp.innerShape) innerN *= d;
+  if (sp.innerShape.length === 1 && innerN > 0 && op !== "prod" && op !== "all" && op !== "any") {
+    // max/min and their indices over one dim (x.max(1), argmax, amax(-1)): the loop below
+    // without the offset closure and the switch per output, several times faster
+    const isMax = op === "amax" || op === "argmax";
+    const wantIdx = op === "argmax" || op === "argmin";
+    const step = sp.innerStrides[0];
+    forOuter(sp.outerShape, sp.outerStrides, x._offset, (base, i) => {
+      const [best, bi] = isMax ? scanMax(X, base, step, innerN) : scanMin(X, base, step, innerN);
+      if (wantIdx) O[o0 + i] = bi;
+      else {
+        O[o0 + i] = best;
+        if (I) I[i0 + i] = bi;
+      }
+    });
+    return;
+  }
   // a single reduced dim (the common case) needs no offset table
   const single = sp.innerShape.length <= 1;
   const step = sp.innerStrides[0] ?? 1;
@@ -133,4 +149,40 @@ export function reduce(op: ReduceOp, x: Tensor, dims: readonly number[], out: Te
       }
     }
   });
+}
+
+// The first NaN wins (and ends the scan); otherwise the first strictly greater (smaller) value.
+// Two copies on purpose: one with a max/min flag tested per element ran 60% slower.
+const scanResult: [number, number] = [0, 0];
+function scanMax(X: ArrayLike<number>, base: number, step: number, n: number): [number, number] {
+  let best = X[base], bi = 0;
+  if (best === best) {
+    for (let j = 1, p = base + step; j < n; j++, p += step) {
+      const v = X[p];
+      if (v > best) (best = v), (bi = j);
+      else if (v !== v) {
+        best = v;
+        bi = j;
+        break;
+      }
+    }
+  }
+  scanResult[0] = best, scanResult[1] = bi;
+  return scanResult;
+}
+function scanMin(X: ArrayLike<number>, base: number, step: number, n: number): [number, number] {
+  let best = X[base], bi = 0;
+  if (best === best) {
+    for (let j = 1, p = base + step; j < n; j++, p += step) {
+      const v = X[p];
+      if (v < best) (best = v), (bi = j);
+      else if (v !== v) {
+        best = v;
+        bi = j;
+        break;
+      }
+    }
+  }
+  scanResult[0] = best, scanResult[1] = bi;
+  return scanResult;
 }

@@ -382,17 +382,33 @@ function varianceCore(x: Tensor, o: VarOpts, name: string, takeSqrt: boolean, wi
     }
     VD[0] = project(ss, inner.length);
   } else {
-    for (let i = 0; i < outer.length; i++) {
-      const base = x._offset + outer[i];
-      let mean = 0, m2 = 0, n = 0;
-      for (const q of inner) {
-        const v = X[base + q];
-        n++;
+    // Each output's Welford chain waits on a division per element; four outputs side by side
+    // keep four chains in flight (each still adds its own elements in order: the same numbers)
+    const nIn = inner.length, x0 = x._offset;
+    let i = 0;
+    for (; i + 4 <= outer.length; i += 4) {
+      const b0 = x0 + outer[i], b1 = x0 + outer[i + 1], b2 = x0 + outer[i + 2], b3 = x0 + outer[i + 3];
+      let m0 = 0, m1 = 0, m2 = 0, m3 = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let j = 0; j < nIn; j++) {
+        const q = inner[j], n = j + 1;
+        const v0 = X[b0 + q], v1 = X[b1 + q], v2 = X[b2 + q], v3 = X[b3 + q];
+        const d0 = v0 - m0, d1 = v1 - m1, d2 = v2 - m2, d3 = v3 - m3;
+        m0 += d0 / n, m1 += d1 / n, m2 += d2 / n, m3 += d3 / n;
+        s0 += d0 * (v0 - m0), s1 += d1 * (v1 - m1), s2 += d2 * (v2 - m2), s3 += d3 * (v3 - m3);
+      }
+      VD[i] = project(s0, nIn), VD[i + 1] = project(s1, nIn), VD[i + 2] = project(s2, nIn), VD[i + 3] = project(s3, nIn);
+      MD[i] = m0, MD[i + 1] = m1, MD[i + 2] = m2, MD[i + 3] = m3;
+    }
+    for (; i < outer.length; i++) {
+      const base = x0 + outer[i];
+      let mean = 0, m2 = 0;
+      for (let j = 0; j < nIn; j++) {
+        const v = X[base + inner[j]];
         const delta = v - mean;
-        mean += delta / n;
+        mean += delta / (j + 1);
         m2 += delta * (v - mean);
       }
-      VD[i] = project(m2, n);
+      VD[i] = project(m2, nIn);
       MD[i] = mean;
     }
   }
