@@ -450,10 +450,8 @@ function ewLayout(
   fn: string, code: number, arity: number,
   O: Float32Array, A: Float32Array, B: Float32Array | null,
   shape: readonly number[], st: readonly (readonly number[])[], off: readonly number[],
-  p0: number, p1: number,
+  p0: number, p1: number, nd = shape.length,
 ): void {
-  const nd = shape.length;
-  const arrs = [O, A, B];
   for (let k = 0; k <= arity; k++) {
     let top = off[k];
     let empty = false;
@@ -462,10 +460,10 @@ function ewLayout(
       top += (shape[d] - 1) * st[k][d];
     }
     if (empty) return;
-    const arr = arrs[k]!;
+    const arr = k === 0 ? O : k === 1 ? A : B!;
     if (!(top < arr.length)) {
       throw new RuntimeError(
-        `setStorage: sizes [${shape.join(", ")}], strides [${st[k].join(", ")}], storage offset ${off[k]}, and itemsize 4 ` +
+        `setStorage: sizes [${shape.slice(0, nd).join(", ")}], strides [${st[k].slice(0, nd).join(", ")}], storage offset ${off[k]}, and itemsize 4 ` +
           `requiring a storage size of ${(top + 1) * 4} are out of bounds for storage of size ${arr.length * 4}`,
       );
     }
@@ -473,7 +471,7 @@ function ewLayout(
   for (let d = 0; d < nd; d++) if (shape[d] > 1 && st[0][d] === 0) throw new RuntimeError(OVERLAP_OUT);
   if (nd > EW_MAX_DIMS) {
     // Rare: more than 8 dims that do not merge. Peel the outermost one.
-    const sub = shape.slice(1), sst = st.map((x) => x.slice(1));
+    const sub = shape.slice(1, nd), sst = st.map((x) => x.slice(1, nd));
     for (let i = 0; i < shape[0]; i++) {
       ewLayout(fn, code, arity, O, A, B, sub, sst, off.map((o, k) => o + i * st[k][0]), p0, p1);
     }
@@ -627,19 +625,48 @@ export function nativeElementwise(op: string, out: Tensor, inputs: readonly Tens
     }
     return true;
   }
-  const strides = [out._strides, ...inputs.map((t) => t._strides)];
-  const offsets = [out._offset, ...inputs.map((t) => t._offset)];
   if (out._shape.includes(0)) return true;
-  const lay = coalesce(out._shape, strides, offsets);
+  const nd = coalesceInto(out, inputs[0], arity === 2 ? inputs[1] : inputs[0]);
   // the addon walks non-negative strides only (flip makes negative ones): TypeScript kernel
-  for (const st of lay.strides) for (const v of st) if (v < 0) return false;
+  for (let k = 0; k <= arity; k++) for (let d = 0; d < nd; d++) if (CL_ST[k][d] < 0) return false;
   const p0 = params && params.length > 0 ? params[0] : 0;
   const p1 = params && params.length > 1 ? params[1] : 0;
+  CL_OFF[0] = out._offset, CL_OFF[1] = inputs[0]._offset, CL_OFF[2] = arity === 2 ? inputs[1]._offset : 0;
   ewLayout("elementwise", code, arity,
     out._storage.data as Float32Array, inputs[0]._storage.data as Float32Array,
     arity === 2 ? (inputs[1]._storage.data as Float32Array) : null,
-    lay.shape, lay.strides, lay.offsets, p0, p1);
+    CL_SHAPE, CL_ST, CL_OFF, p0, p1, nd);
   return true;
+}
+
+// strided.ts's coalesce for out, a, b of one shape, into arrays kept between calls: a broadcast
+// op's layout work was most of its JavaScript (~0.5 µs of arrays for [32,200] - [1,200])
+const CL_SHAPE: number[] = [];
+const CL_ST: number[][] = [[], [], []];
+const CL_OFF = [0, 0, 0];
+/** Coalesces into CL_SHAPE / CL_ST (entries 0..nd-1) and returns nd (>= 1). */
+function coalesceInto(out: Tensor, a: Tensor, b: Tensor): number {
+  const sh = out._shape, so = out._strides, sa = a._strides, sb = b._strides;
+  const [to, ta, tb] = CL_ST;
+  let nd = 0;
+  for (let d = 0; d < sh.length; d++) {
+    const s = sh[d];
+    if (s === 1) continue;
+    if (nd > 0 && to[nd - 1] === so[d] * s && ta[nd - 1] === sa[d] * s && tb[nd - 1] === sb[d] * s) {
+      CL_SHAPE[nd - 1] *= s;
+      to[nd - 1] = so[d], ta[nd - 1] = sa[d], tb[nd - 1] = sb[d];
+    } else {
+      CL_SHAPE[nd] = s;
+      to[nd] = so[d], ta[nd] = sa[d], tb[nd] = sb[d];
+      nd++;
+    }
+  }
+  if (nd === 0) {
+    CL_SHAPE[0] = 1;
+    to[0] = ta[0] = tb[0] = 1;
+    nd = 1;
+  }
+  return nd;
 }
 
 // ---------------------------------------------------------------------------------------------
