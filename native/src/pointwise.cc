@@ -121,24 +121,24 @@ void layer_norm_fwd_f32(const float* x, float* y, int64_t M, int64_t N, double e
   });
 }
 
-// gw[j] += g[k, j] * (x[k, j] - mean[k]) * rstd[k] and gb[j] += g[k, j] for the columns j0..j1,
-// rows k in order: the kernels' expressions, so the same bits (the columns are independent)
+// gw[j] += g[k, j] * (x[k, j] - mean[k]) * rstd[k] and gb[j] += g[k, j], rows k in order: the
+// kernels' expressions in their order, so the same bits (vectorized across the columns j)
 // (one build per instruction set, picked at load time, where the toolchain can: x86-64 ELF)
 #if defined(__x86_64__) && defined(__ELF__) && defined(__GNUC__)
 #define TL_ISA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define TL_ISA_CLONES
 #endif
-TL_ISA_CLONES static void ln_bwd_wb_cols(const float* g, const float* x, int64_t M, int64_t N, int64_t j0, int64_t j1,
-                           const double* mean, const double* rstd, double* gw, double* gb) {
+TL_ISA_CLONES static void ln_bwd_wb(const float* g, const float* x, int64_t M, int64_t N, const double* mean,
+                                    const double* rstd, double* gw, double* gb) {
   for (int64_t k = 0; k < M; ++k) {
     const double mu = mean[k], r = rstd[k];
     const float* gr = g + k * N;
     const float* xr = x + k * N;
     if (gw != nullptr)
-      for (int64_t j = j0; j < j1; ++j) gw[j] += (double)gr[j] * ((double)xr[j] - mu) * r;
+      for (int64_t j = 0; j < N; ++j) gw[j] += (double)gr[j] * ((double)xr[j] - mu) * r;
     if (gb != nullptr)
-      for (int64_t j = j0; j < j1; ++j) gb[j] += (double)gr[j];
+      for (int64_t j = 0; j < N; ++j) gb[j] += (double)gr[j];
   }
 }
 
@@ -149,21 +149,23 @@ void layer_norm_bwd_f32(const float* g, const float* x, float* r, int64_t M, int
     ops().layer_norm_bwd(g, x, r, M, N, w, mean, rstd, gw, gb);
     return;
   }
-  // Threads: the input gradient by blocks of rows (each row on its own, as forward), then the
-  // weight and bias gradients by ranges of columns, each column summing the rows in order.
-  if (r != nullptr) {
-    int64_t grain = N > 0 ? (kRowsGrainElems + N - 1) / N : M;
-    grain = (grain + 31) / 32 * 32;
-    parallel_for(M, grain, [&](int64_t r0, int64_t r1) {
+  // Threads: one task sums the weight and bias gradients over all rows (each column adds its
+  // rows in order), the others compute the input gradient by blocks of rows. (Splitting the
+  // weight sums by column ranges instead ran slower inside a training step, whose g and x come
+  // from L3: each thread then read every row of both.)
+  const int64_t rows = 128;
+  const int64_t blocks = r != nullptr ? (M + rows - 1) / rows : 0;
+  const bool wb = gw != nullptr || gb != nullptr;
+  parallel_for(blocks + (wb ? 1 : 0), 1, [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; ++t) {
+      if (wb && t == 0) {
+        ln_bwd_wb(g, x, M, N, mean, rstd, gw, gb);
+        continue;
+      }
+      const int64_t r0 = (t - (wb ? 1 : 0)) * rows, r1 = std::min(M, r0 + rows);
       ops().layer_norm_bwd(g + r0 * N, x + r0 * N, r + r0 * N, r1 - r0, N, w, mean + r0, rstd + r0, nullptr, nullptr);
-    });
-  }
-  if (gw != nullptr || gb != nullptr) {
-    // one contiguous range of columns per thread, in whole vectors of 8 doubles
-    const int64_t nt = get_num_threads();
-    const int64_t grain = ((N + nt - 1) / nt + 7) / 8 * 8;
-    parallel_for(N, grain, [&](int64_t j0, int64_t j1) { ln_bwd_wb_cols(g, x, M, N, j0, j1, mean, rstd, gw, gb); });
-  }
+    }
+  });
 }
 
 void adam_f32(const AdamArgs& a) {
