@@ -337,7 +337,7 @@ async function main(): Promise<void> {
  * `--ablation`: the workloads with one piece of the machinery switched off per worker process,
  * all in the same rounds, so the pieces' contributions are measured under the same load:
  * the slab allocator (TORCHLETTE_ALLOC=plain: one typed array per tensor), the fused optimizer
- * loops, gradient stealing.
+ * loops, gradient stealing, the addon's malloc settings (TORCHLETTE_MALLOPT=0).
  */
 async function ablation(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -351,6 +351,7 @@ async function ablation(): Promise<void> {
     ["allocator: plain typed arrays", { TORCHLETTE_ALLOC: "plain" }],
     ["optimizers: op by op", { TORCHLETTE_BENCH_OFF: "fused-optim" }],
     ["no gradient stealing", { TORCHLETTE_BENCH_OFF: "steal" }],
+    ["malloc: glibc defaults", { TORCHLETTE_MALLOPT: "0" }],
   ];
   const sides: Side[] = [];
   for (const [name, env] of configs) {
