@@ -1,0 +1,44 @@
+// Times the same calls in two compiled trees, for "before and after" tables (BENCHMARKS.md):
+//   node --import tsx bench/compare.ts <compiled root>
+// prints one JSON line of medians (µs; the GPT steps in ms). A compiled root is a tree built
+// with `tsc -p tsconfig.json --outDir <root> --declaration false`, plus `<root>/build` (a link
+// to that tree's build/ with its addon), `<root>/node_modules` and a package.json of
+// {"type": "module"}; an older commit gets one from `git worktree add` and `node-gyp rebuild`.
+// Run it for each root in turn, a few rounds, each in a fresh process.
+import { pathToFileURL } from "node:url";
+import { resolve } from "node:path";
+
+const root = pathToFileURL(resolve(process.argv[2] ?? ".")).href;
+const torch = await import(`${root}/src/index.js`);
+const W = await import(`${root}/bench/workloads.js`);
+
+/** median over `reps` trials of `inner` calls, µs per call */
+function per(f: () => unknown, inner: number, reps: number): number {
+  for (let i = 0; i < Math.max(1, inner / 4); i++) f();
+  const res: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < inner; i++) f();
+    res.push(((performance.now() - t0) * 1000) / inner);
+  }
+  res.sort((a, b) => a - b);
+  return +res[Math.floor(reps / 2)].toFixed(3);
+}
+
+const out: Record<string, number> = {};
+torch.set_num_threads(1);
+out.add = per(W.addCase(false), 20000, 15);
+out.add_grad = per(W.addCase(true), 20000, 15);
+out.mlp = per(W.mlpCase().step, 300, 9);
+const a = torch.randn([32, 200]), b = torch.randn([1, 200]);
+out.bcast_sub = per(() => a.sub(b), 20000, 9);
+out.std0 = per(() => a.std(0, true), 5000, 9);
+out.max1 = per(() => a.max(1), 5000, 9);
+const big = torch.randn([1024, 512]);
+out.sum0_big = per(() => big.sum(0), 300, 9);
+const g = W.gptCase();
+for (const th of [1, 2]) {
+  torch.set_num_threads(th);
+  out[`gpt${th}`] = +(per(g.step, 1, 12) / 1000).toFixed(2);
+}
+console.log(JSON.stringify(out));
