@@ -105,6 +105,27 @@ describe("native row kernels", { skip }, () => {
       nat.set_isa(isa0);
     }
     assert.equal(diff, 0, `${diff} of ${total} differ`);
+    // a causal mask (whole 8-row column blocks of -inf skip the exp) over 8-column blocks and a
+    // tail, with an all -inf row, on every kernel set
+    try {
+      for (const isa of isas) {
+        assert.ok(nat.set_isa(isa));
+        for (const log of [false, true]) {
+          const [B, T, C] = [3, 16, 27];
+          const x = randTensor([B, T, C], rand, 6);
+          const xd = x._storage.data as Float32Array;
+          for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let c = t + 1; c < C; c++) xd[(b * T + t) * C + c] = -Infinity;
+          xd.fill(-Infinity, (1 * T + 5) * C, (1 * T + 6) * C);
+          const y = withTsKernels(() => (log ? F.log_softmax(x, -1) : F.softmax(x, -1)));
+          const yn = new Float32Array(xd.length);
+          softmaxRows(f32(x), 0, yn, 0, B * T, C, 1, log);
+          const c = compare(yn, f32(y), `causal ${log ? "log_" : ""}softmax (${isa})`);
+          assert.equal(c.diff, 0, `causal ${log ? "log_" : ""}softmax (${isa}): ${c.diff} of ${c.n} differ`);
+        }
+      }
+    } finally {
+      nat.set_isa(isa0);
+    }
     // and through F.softmax itself (the fused entries in use): the same bits as the loops
     for (const log of [false, true]) {
       const x = randTensor([64, 65], rand, 8).requires_grad_();
