@@ -29,18 +29,29 @@ import type { DType, TypedArray } from "./dtype.js";
 
 export class Storage {
   version = 0;
+  private _data: TypedArray;
   /** data's ArrayBuffer (null: a SharedArrayBuffer), undefined until asked for */
   private _buf: ArrayBuffer | null | undefined;
   /** data's first element's index in _buf */
   private _base = 0;
   constructor(
-    public data: TypedArray,
+    data: TypedArray,
     readonly dtype: DType,
     buf?: ArrayBuffer,
     base = 0,
   ) {
+    this._data = data;
     this._buf = buf;
     this._base = base;
+  }
+  /** the flat typed array (all views share it) */
+  get data(): TypedArray {
+    return this._data;
+  }
+  /** (buf and base follow a replaced array) */
+  set data(a: TypedArray) {
+    this._data = a;
+    this._buf = undefined;
   }
   get length(): number {
     return this.data.length;
@@ -50,9 +61,9 @@ export class Storage {
    * tiny op's dispatch costs in all): the allocator hands it over, other storages find it once. */
   get buf(): ArrayBuffer | null {
     if (this._buf === undefined) {
-      const b = this.data.buffer;
+      const b = this._data.buffer;
       this._buf = b instanceof ArrayBuffer ? b : null;
-      this._base = this.data.byteOffset / this.data.BYTES_PER_ELEMENT;
+      this._base = this._data.byteOffset / this._data.BYTES_PER_ELEMENT;
     }
     return this._buf;
   }
@@ -60,11 +71,6 @@ export class Storage {
   get base(): number {
     if (this._buf === undefined) void this.buf;
     return this._base;
-  }
-  /** replaces data (recycle) */
-  _setData(a: TypedArray): void {
-    this.data = a;
-    this._buf = undefined;
   }
 }
 
@@ -143,7 +149,7 @@ export function recycle(s: Storage): void {
   list.push(buf);
   pooledBytes += bytes;
   allocStats.recycled++;
-  s._setData(new s.dtype.ArrayType(0));
+  s.data = new s.dtype.ArrayType(0);
 }
 
 /**

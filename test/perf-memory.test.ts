@@ -259,3 +259,16 @@ test("the addon keeps freed memory mapped (glibc mallopt) unless the user chose 
   assert.equal(tuned({ MALLOC_TOP_PAD_: "0" }), "false");
   assert.equal(tuned({ GLIBC_TUNABLES: "glibc.malloc.trim_threshold=131072" }), "false");
 });
+
+test("a storage whose array is replaced passes the new array's buffer to the native kernels", () => {
+  const x = torch.ones([4, 4]);
+  const s = x._storage;
+  const old = s.buf;
+  const fresh = new Float32Array(64).fill(2);
+  s.data = fresh.subarray(16, 32);
+  assert.notEqual(s.buf, old);
+  assert.equal(s.buf, fresh.buffer);
+  assert.equal(s.base, 16);
+  const y = x.add(x); // the flat native entry reads x through (buf, base)
+  assert.deepEqual([...y._storage.data], new Array(16).fill(4));
+});
