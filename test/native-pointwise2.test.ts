@@ -100,28 +100,35 @@ describe("native where, masked_fill, comparisons, relu_backward and layer_norm r
 
   it("where / masked_fill / comparisons equal the TypeScript kernels bit for bit on every layout", () => {
     const rand = rng(2024);
-    const shapes = [[], [1], [7], [16], [33], [3, 5], [4, 17], [2, 3, 9], [5, 1, 8], [2, 2, 2, 3], [16, 4, 64], [2, 1, 2, 1, 2, 1, 2, 1, 2, 3]];
+    // [9, 70, 110]: over 64K elements, split over two threads by blocks of the first dim
+    const shapes = [[], [1], [7], [16], [33], [3, 5], [4, 17], [2, 3, 9], [5, 1, 8], [2, 2, 2, 3], [16, 4, 64], [2, 1, 2, 1, 2, 1, 2, 1, 2, 3], [9, 70, 110]];
     let cases = 0;
-    for (const op of EW_U8_OPS) {
-      const sig = SIG[op];
-      for (const shape of shapes) {
-        for (let rep = 0; rep < 6; rep++) {
-          const ins = sig.ins.map((dt, i) => {
-            // where's condition is uint8 at times (torch.where accepts it), masked_fill's mask too at the kernel level
-            const d = dt === bool && rand() < 0.3 ? uint8 : dt;
-            void i;
-            return makeView(d, shape, KINDS[Math.floor(rand() * KINDS.length)], rand);
-          });
-          const outKind = (["contig", "gapped", "transposed"] as const)[Math.floor(rand() * 3)];
-          const want = makeView(sig.out, shape, outKind, rand);
-          const params = op === "masked_fill" ? [[-Infinity, NaN, -0, 0.1, 3e38 * 10][rep % 5]] : undefined;
-          const got = cloneView(want);
-          jsBackend.elementwise(op, want, ins, float32, params);
-          assert.ok(nativeElementwise(op, got, ins, float32, params), `${op} must be taken natively`);
-          sameBits(got._storage.data, want._storage.data, `${op} ${JSON.stringify(shape)}`);
-          cases++;
+    const threads0 = torch.get_num_threads();
+    torch.set_num_threads(2);
+    try {
+      for (const op of EW_U8_OPS) {
+        const sig = SIG[op];
+        for (const shape of shapes) {
+          for (let rep = 0; rep < 6; rep++) {
+            const ins = sig.ins.map((dt, i) => {
+              // where's condition is uint8 at times (torch.where accepts it), masked_fill's mask too at the kernel level
+              const d = dt === bool && rand() < 0.3 ? uint8 : dt;
+              void i;
+              return makeView(d, shape, KINDS[Math.floor(rand() * KINDS.length)], rand);
+            });
+            const outKind = (["contig", "gapped", "transposed"] as const)[Math.floor(rand() * 3)];
+            const want = makeView(sig.out, shape, outKind, rand);
+            const params = op === "masked_fill" ? [[-Infinity, NaN, -0, 0.1, 3e38 * 10][rep % 5]] : undefined;
+            const got = cloneView(want);
+            jsBackend.elementwise(op, want, ins, float32, params);
+            assert.ok(nativeElementwise(op, got, ins, float32, params), `${op} must be taken natively`);
+            sameBits(got._storage.data, want._storage.data, `${op} ${JSON.stringify(shape)}`);
+            cases++;
+          }
         }
       }
+    } finally {
+      torch.set_num_threads(threads0);
     }
     assert.ok(cases > 500);
   });

@@ -4,6 +4,7 @@
 // GCC's vectorizer (baseline SSE2), which turns the selects into mask blends.
 #include <cstdint>
 
+#include "parallel.h"
 #include "pointwise.h"
 
 namespace tl {
@@ -137,9 +138,26 @@ void ew_u8_itemsizes(int op, int sizes[4]) {
 
 void ew_u8(const EwU8Args& a) {
   if (a.op < 0 || a.op >= kEwU8OpCount || a.nd < 1 || a.nd > kEwMaxDims) return;
-  for (int d = 0; d < a.nd; ++d)
+  int64_t total = 1;
+  for (int d = 0; d < a.nd; ++d) {
     if (a.shape[d] <= 0) return;
-  kU8Tab[a.op](a);
+    total *= a.shape[d];
+  }
+  if (total < kEwParallelMin) {
+    kU8Tab[a.op](a);
+    return;
+  }
+  // large calls by blocks of the outermost dim over the threads (each element on its own)
+  int sizes[4];
+  ew_u8_itemsizes(a.op, sizes);
+  const int64_t per_row = total / a.shape[0];
+  parallel_for(a.shape[0], (kRowsGrainElems + per_row - 1) / per_row, [&](int64_t r0, int64_t r1) {
+    EwU8Args c = a;
+    c.shape[0] = r1 - r0;
+    c.out = static_cast<char*>(a.out) + r0 * a.st[0][0] * sizes[0];
+    for (int k = 0; k < 3; ++k) c.in[k] = static_cast<const char*>(a.in[k]) + r0 * a.st[k + 1][0] * sizes[k + 1];
+    kU8Tab[a.op](c);
+  });
 }
 
 }  // namespace tl
