@@ -88,27 +88,6 @@ void layer_norm_fwd_f32(const float* x, float* y, int64_t M, int64_t N, double e
   });
 }
 
-// gw[j] += g[k, j] * (x[k, j] - mean[k]) * rstd[k] and gb[j] += g[k, j], rows k in order: the
-// kernels' expressions in their order, so the same bits (vectorized across the columns j)
-// (one build per instruction set, picked at load time, where the toolchain can: x86-64 ELF)
-#if defined(__x86_64__) && defined(__ELF__) && defined(__GNUC__)
-#define TL_ISA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define TL_ISA_CLONES
-#endif
-TL_ISA_CLONES static void ln_bwd_wb(const float* g, const float* x, int64_t M, int64_t N, const double* mean,
-                                    const double* rstd, double* gw, double* gb) {
-  for (int64_t k = 0; k < M; ++k) {
-    const double mu = mean[k], r = rstd[k];
-    const float* gr = g + k * N;
-    const float* xr = x + k * N;
-    if (gw != nullptr)
-      for (int64_t j = 0; j < N; ++j) gw[j] += (double)gr[j] * ((double)xr[j] - mu) * r;
-    if (gb != nullptr)
-      for (int64_t j = 0; j < N; ++j) gb[j] += (double)gr[j];
-  }
-}
-
 void layer_norm_bwd_f32(const float* g, const float* x, float* r, int64_t M, int64_t N, const double* w,
                         const double* mean, const double* rstd, double* gw, double* gb) {
   if (M <= 0 || N < 0) return;
@@ -126,7 +105,7 @@ void layer_norm_bwd_f32(const float* g, const float* x, float* r, int64_t M, int
   parallel_for(blocks + (wb ? 1 : 0), 1, [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; ++t) {
       if (wb && t == 0) {
-        ln_bwd_wb(g, x, M, N, mean, rstd, gw, gb);
+        ops().layer_norm_bwd(g, x, nullptr, M, N, w, mean, rstd, gw, gb);
         continue;
       }
       const int64_t r0 = (t - (wb ? 1 : 0)) * rows, r1 = std::min(M, r0 + rows);
