@@ -12,7 +12,7 @@ import type { Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
 import type { RngGenerator, RngOut } from "./index.js";
 import { numel } from "../shape.js";
-import { coalesce, layoutOf } from "./strided.js";
+import { coalesce, coalesceInto, layoutOf } from "./strided.js";
 import { getReductionThreads } from "./sum_order.js";
 
 export interface Blocking {
@@ -550,8 +550,9 @@ export function ew(
  * lanes (native/src/pointwise_sleef.inc) and are bit-exact.
  */
 export const EW_NOT_BIT_EXACT: ReadonlySet<string> = new Set(["sigmoid", "silu"]);
-// (codes compared instead of names: a tiny op's dispatch is a few tens of ns, these lookups count)
-const EW_COPY = EW_OPS.indexOf("copy"), EW_SIGMOID = EW_OPS.indexOf("sigmoid"), EW_SILU = EW_OPS.indexOf("silu");
+// by op code, for the dispatch (a tiny op's whole dispatch is a few tens of ns: no name lookups)
+const EW_COPY = EW_OPS.indexOf("copy");
+const EW_EXACT: readonly boolean[] = EW_OPS.map((n) => !EW_NOT_BIT_EXACT.has(n));
 
 /**
  * Backend.elementwise for float32 (inputs, compute and out all float32) and the ops in
@@ -603,7 +604,7 @@ export function nativeElementwise(op: string, out: Tensor, inputs: readonly Tens
     native.cast_flat_f32(out._storage.data as Float32Array, inputs[0]._storage.data as Float64Array);
     return true;
   }
-  if (code === EW_SIGMOID || code === EW_SILU) return false; // EW_NOT_BIT_EXACT
+  if (!EW_EXACT[code]) return false;
   const arity = code >= EW_FIRST_BINARY ? 2 : 1;
   if (inputs.length !== arity || compute.name !== "float32" || out.dtype.name !== "float32") return false;
   for (const t of inputs) if (t.dtype.name !== "float32") return false;
@@ -626,7 +627,8 @@ export function nativeElementwise(op: string, out: Tensor, inputs: readonly Tens
     return true;
   }
   if (out._shape.includes(0)) return true;
-  const nd = coalesceInto(out, inputs[0], arity === 2 ? inputs[1] : inputs[0]);
+  CL_IN[0] = out._strides, CL_IN[1] = inputs[0]._strides, CL_IN[2] = inputs[arity - 1]._strides;
+  const nd = coalesceInto(out._shape, CL_IN, CL_SHAPE, CL_ST);
   // the addon walks non-negative strides only (flip makes negative ones): TypeScript kernel
   for (let k = 0; k <= arity; k++) for (let d = 0; d < nd; d++) if (CL_ST[k][d] < 0) return false;
   const p0 = params && params.length > 0 ? params[0] : 0;
@@ -639,35 +641,12 @@ export function nativeElementwise(op: string, out: Tensor, inputs: readonly Tens
   return true;
 }
 
-// strided.ts's coalesce for out, a, b of one shape, into arrays kept between calls: a broadcast
-// op's layout work was most of its JavaScript (~0.5 µs of arrays for [32,200] - [1,200])
+// coalesceInto's arrays, kept between calls: a broadcast op's layout work was most of its
+// JavaScript (~0.5 µs of new arrays for [32,200] - [1,200])
 const CL_SHAPE: number[] = [];
 const CL_ST: number[][] = [[], [], []];
+const CL_IN: (readonly number[])[] = [[], [], []];
 const CL_OFF = [0, 0, 0];
-/** Coalesces into CL_SHAPE / CL_ST (entries 0..nd-1) and returns nd (>= 1). */
-function coalesceInto(out: Tensor, a: Tensor, b: Tensor): number {
-  const sh = out._shape, so = out._strides, sa = a._strides, sb = b._strides;
-  const [to, ta, tb] = CL_ST;
-  let nd = 0;
-  for (let d = 0; d < sh.length; d++) {
-    const s = sh[d];
-    if (s === 1) continue;
-    if (nd > 0 && to[nd - 1] === so[d] * s && ta[nd - 1] === sa[d] * s && tb[nd - 1] === sb[d] * s) {
-      CL_SHAPE[nd - 1] *= s;
-      to[nd - 1] = so[d], ta[nd - 1] = sa[d], tb[nd - 1] = sb[d];
-    } else {
-      CL_SHAPE[nd] = s;
-      to[nd] = so[d], ta[nd] = sa[d], tb[nd] = sb[d];
-      nd++;
-    }
-  }
-  if (nd === 0) {
-    CL_SHAPE[0] = 1;
-    to[0] = ta[0] = tb[0] = 1;
-    nd = 1;
-  }
-  return nd;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Element-wise ops over bool operands: where, masked_fill, float32 comparisons

@@ -10,35 +10,39 @@ export interface Layout {
 
 /** Merge adjacent dims that every operand walks contiguously; drop size-1 dims. */
 export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[], offsets: number[]): Layout {
-  const nops = strides.length;
   const outShape: number[] = [];
   const outStrides: number[][] = strides.map(() => []);
+  coalesceInto(shape, strides, outShape, outStrides); // fresh arrays: exactly nd entries each
+  return { shape: outShape, strides: outStrides, offsets };
+}
+
+/**
+ * coalesce's merge into arrays the caller keeps (entries 0 .. nd-1 written, nd returned, at
+ * least 1): the native element-wise dispatch reuses its arrays from call to call.
+ */
+export function coalesceInto(shape: readonly number[], strides: readonly (readonly number[])[], outShape: number[], outStrides: number[][]): number {
+  const nops = strides.length;
+  let nd = 0;
   for (let d = 0; d < shape.length; d++) {
     const s = shape[d];
     if (s === 1) continue;
-    const last = outShape.length - 1;
-    let merge = last >= 0;
+    let merge = nd > 0;
+    for (let k = 0; k < nops && merge; k++) merge = outStrides[k][nd - 1] === strides[k][d] * s;
     if (merge) {
-      for (let k = 0; k < nops; k++) {
-        if (outStrides[k][last] !== strides[k][d] * s) {
-          merge = false;
-          break;
-        }
-      }
-    }
-    if (merge) {
-      outShape[last] *= s;
-      for (let k = 0; k < nops; k++) outStrides[k][last] = strides[k][d];
+      outShape[nd - 1] *= s;
+      for (let k = 0; k < nops; k++) outStrides[k][nd - 1] = strides[k][d];
     } else {
-      outShape.push(s);
-      for (let k = 0; k < nops; k++) outStrides[k].push(strides[k][d]);
+      outShape[nd] = s;
+      for (let k = 0; k < nops; k++) outStrides[k][nd] = strides[k][d];
+      nd++;
     }
   }
-  if (outShape.length === 0) {
-    outShape.push(1);
-    for (let k = 0; k < nops; k++) outStrides[k].push(1);
+  if (nd === 0) {
+    outShape[0] = 1;
+    for (let k = 0; k < nops; k++) outStrides[k][0] = 1;
+    nd = 1;
   }
-  return { shape: outShape, strides: outStrides, offsets };
+  return nd;
 }
 
 export function layoutOf(out: Tensor, inputs: readonly Tensor[]): Layout {
