@@ -11,15 +11,16 @@
 // follow 1.13's SLEEF / glibc instead, so nativeElementwise declines them.)
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { EW_NOT_BIT_EXACT, EW_OPS, FLAT_PARAMS, ew, ewArity, native, nativeElementwise, nativeUnavailableReason, type EwOp } from "../src/backend/native.js";
+import { EW_NOT_BIT_EXACT, EW_OPS, FLAT_PARAMS, ew, ewArity, nativeElementwise, type EwOp } from "../src/backend/native.js";
 import { jsBackend } from "../src/backend/index.js";
 import { Tensor } from "../src/tensor.js";
 import { Storage } from "../src/storage.js";
 import { float32 } from "../src/dtype.js";
 import { RuntimeError, TypeError as TorchTypeError, ValueError } from "../src/errors.js";
 import { xorshift as rng } from "./rng.js";
+import { nativeSkip, addonOrFail, supportedIsas } from "./native-env.js";
 
-const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
+const skip = nativeSkip;
 
 
 // What the TypeScript backend computed with Math.* in double before js_math.ts: the addon's
@@ -105,13 +106,10 @@ const PARAMS: Record<string, number[]> = {
 };
 
 describe("native element-wise kernels", { skip }, () => {
-  if (!skip && native === null) {
-    it("loads", () => assert.fail(`native addon not loaded: ${nativeUnavailableReason}`));
-    return;
-  }
-  const nat = native!;
+  const nat = addonOrFail();
+  if (nat === null) return;
   const isa0 = nat.isa();
-  const isas = ["avx512", "avx2", "generic"].filter((x) => nat.isa_supported(x));
+  const isas = supportedIsas(nat);
 
   it("every op nativeElementwise takes agrees with the TypeScript backend bit for bit, on every kernel set", () => {
     const rand = rng(77);

@@ -11,10 +11,11 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
 import { RuntimeError, TypeError as TorchTypeError, ValueError, IndexError } from "../src/errors.js";
-import { native, nativeUnavailableReason, sgemm, dgemm, set_num_threads } from "../src/backend/native.js";
+import { native, sgemm, dgemm, set_num_threads } from "../src/backend/native.js";
 import { xorshift as rng } from "./rng.js";
+import { nativeSkip, addonOrFail } from "./native-env.js";
 
-const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
+const skip = nativeSkip;
 
 
 const GUARD = 16;
@@ -113,11 +114,8 @@ function isTorchError(e: unknown): boolean {
 }
 
 describe("native gemm fuzz", { skip }, () => {
-  if (!skip && native === null) {
-    it("loads", () => assert.fail(`native addon not loaded: ${nativeUnavailableReason}`));
-    return;
-  }
-  const nat = native!;
+  const nat = addonOrFail();
+  if (nat === null) return;
 
   it("random good arguments match the reference (float32 and float64, 1 and 2 threads)", () => {
     const rand = rng(2024);

@@ -9,10 +9,11 @@
 // shows up as an error of the size of a whole product term, far above the bound.
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { dgemm, native, nativeUnavailableReason, sgemm } from "../src/backend/native.js";
+import { dgemm, sgemm } from "../src/backend/native.js";
 import { xorshift as rng } from "./rng.js";
+import { nativeSkip, addonOrFail, supportedIsas } from "./native-env.js";
 
-const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
+const skip = nativeSkip;
 
 
 type Arr = Float32Array | Float64Array;
@@ -185,13 +186,9 @@ function allPrepared(): Prepared[] {
 }
 
 describe("native gemm", { skip }, () => {
-  const nat = native;
-  if (!skip && nat === null) {
-    it("loads", () => assert.fail(`native addon not loaded: ${nativeUnavailableReason}`));
-    return;
-  }
+  const nat = addonOrFail();
   if (nat === null) return;
-  const isas = ["avx512", "avx2", "generic"].filter((x) => nat.isa_supported(x));
+  const isas = supportedIsas(nat);
   const isa0 = nat.isa();
   const threads0 = nat.get_num_threads();
   const thr0 = nat.set_thresholds();

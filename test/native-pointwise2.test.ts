@@ -13,8 +13,8 @@ import * as torch from "../src/index.js";
 import { nn } from "../src/index.js";
 import { backend, jsBackend } from "../src/backend/index.js";
 import {
-  EW_U8_OPS, EW_U8_TYPES, ewU8, layerNormBackwardRows, layerNormRows, native, nativeElementwise,
-  nativeUnavailableReason, type EwU8Op,
+  EW_U8_OPS, EW_U8_TYPES, ewU8, layerNormBackwardRows, layerNormRows, nativeElementwise,
+  type EwU8Op,
 } from "../src/backend/native.js";
 import { Tensor } from "../src/tensor.js";
 import { Storage } from "../src/storage.js";
@@ -22,9 +22,10 @@ import { bool, DType, float32, float64, int64, uint8 } from "../src/dtype.js";
 import { RuntimeError, TypeError as TorchTypeError, ValueError } from "../src/errors.js";
 import { xorshift as rng } from "./rng.js";
 import { withTsKernels } from "./ts-kernels.js";
+import { nativeSkip, addonOrFail, supportedIsas } from "./native-env.js";
 
 const F = nn.functional;
-const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
+const skip = nativeSkip;
 
 
 // A small pool makes equal pairs (eq, le, ge true) and every special value frequent.
@@ -90,13 +91,10 @@ const SIG: Record<EwU8Op, { ins: DType[]; out: DType; params?: number[] }> = {
 };
 
 describe("native where, masked_fill, comparisons, relu_backward and layer_norm rows", { skip }, () => {
-  if (!skip && native === null) {
-    it("loads", () => assert.fail(`native addon not loaded: ${nativeUnavailableReason}`));
-    return;
-  }
-  const nat = native!;
+  const nat = addonOrFail();
+  if (nat === null) return;
   const isa0 = nat.isa();
-  const isas = ["avx512", "avx2", "generic"].filter((x) => nat.isa_supported(x));
+  const isas = supportedIsas(nat);
 
   it("where / masked_fill / comparisons equal the TypeScript kernels bit for bit on every layout", () => {
     const rand = rng(2024);

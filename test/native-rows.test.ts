@@ -13,14 +13,15 @@ import { nn, optim } from "../src/index.js";
 import type { Tensor } from "../src/tensor.js";
 import { IndexError, RuntimeError, TypeError as TorchTypeError } from "../src/errors.js";
 import {
-  adamStep, gatherRows, native, nativeUnavailableReason, scatterAddRows,
+  adamStep, gatherRows, scatterAddRows,
   softmaxBackwardRows, softmaxRows,
 } from "../src/backend/native.js";
 import { xorshift as rng } from "./rng.js";
 import { withTsKernels } from "./ts-kernels.js";
+import { nativeSkip, addonOrFail, supportedIsas } from "./native-env.js";
 
 const F = nn.functional;
-const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
+const skip = nativeSkip;
 
 
 function randTensor(shape: number[], rand: () => number, scale = 4): Tensor {
@@ -55,13 +56,10 @@ function compare(got: Float32Array, want: Float32Array, what: string): { diff: n
 }
 
 describe("native row kernels", { skip }, () => {
-  if (!skip && native === null) {
-    it("loads", () => assert.fail(`native addon not loaded: ${nativeUnavailableReason}`));
-    return;
-  }
-  const nat = native!;
+  const nat = addonOrFail();
+  if (nat === null) return;
   const isa0 = nat.isa();
-  const isas = ["avx512", "avx2", "generic"].filter((x) => nat.isa_supported(x));
+  const isas = supportedIsas(nat);
 
   it("softmax and log_softmax, forward and backward, match F.softmax / F.log_softmax over every dim", () => {
     const rand = rng(9);

@@ -5,13 +5,14 @@
 // reduction's two passes and the split of a kept dim).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { native, nativeUnavailableReason, nativeSumInto, sumRows } from "../src/backend/native.js";
+import { native, nativeSumInto, sumRows } from "../src/backend/native.js";
 import { sumInto, setReductionThreads, getReductionThreads } from "../src/backend/sum_order.js";
 import { float32, float64 } from "../src/dtype.js";
 import { IndexError, RuntimeError } from "../src/errors.js";
 import { xorshift as rng } from "./rng.js";
+import { nativeSkip, addonOrFail } from "./native-env.js";
 
-const skip = process.env.TORCHLETTE_BACKEND === "js" ? "TORCHLETTE_BACKEND=js" : false;
+const skip = nativeSkip;
 
 
 interface Case {
@@ -48,10 +49,7 @@ function randomCase(rand: () => number, big: boolean): Case {
 }
 
 describe("native sums in PyTorch's order", { skip }, () => {
-  if (!skip && native === null) {
-    it("loads", () => assert.fail(`native addon not loaded: ${nativeUnavailableReason}`));
-    return;
-  }
+  if (addonOrFail() === null) return;
 
   for (const big of [false, true]) {
     it(`${big ? "large (>= 32768 elements, 1-4 threads)" : "small"} sums equal sumInto bit for bit`, () => {
