@@ -11,14 +11,7 @@ import { backend } from "../src/backend/index.js";
 import { allocStats } from "../src/storage.js";
 import { GPTLanguageModel } from "../examples/gpt.js";
 
-const threads = Number(process.argv[2] ?? 1);
-const mode = process.argv[3] ?? "exact";
-const STEPS = Number(process.argv[4] ?? 5);
-torch.set_num_threads(threads);
-torch.backends.native.exact_matmul = mode === "exact";
-
-const { step } = W.gptCase();
-for (let i = 0; i < 3; i++) step();
+const { step, threads, mode, steps: STEPS } = W.gptFromArgv(5);
 const table = backend as unknown as Record<string, unknown>;
 const time = new Map<string, { n: number; ms: number }>();
 for (const k of Object.keys(table)) {

@@ -4,17 +4,10 @@
 // which times them in a loop).
 //   node --import tsx bench/gpt_matmul_trace.ts [threads=1] [exact|fma] [steps=5]
 import * as W from "./workloads.js";
-import * as torch from "../src/index.js";
 import { backend } from "../src/backend/index.js";
 import type { Tensor } from "../src/index.js";
 
-const threads = Number(process.argv[2] ?? 1);
-const mode = process.argv[3] ?? "exact";
-const STEPS = Number(process.argv[4] ?? 5);
-torch.set_num_threads(threads);
-torch.backends.native.exact_matmul = mode === "exact";
-const { step } = W.gptCase();
-for (let i = 0; i < 3; i++) step();
+const { step, threads, mode, steps: STEPS } = W.gptFromArgv(5);
 const orig = backend.matmul;
 const stats = new Map<string, { n: number; t: number; flop: number }>();
 const js = (x: readonly number[]) => `[${x.join(",")}]`;

@@ -1,15 +1,8 @@
 // The whole char-GPT training step (bench/workloads.ts gptCase), median and minimum of ms per step.
 //   node --import tsx bench/gpt_step.ts [threads=1] [exact|fma] [steps=10]
 import * as W from "./workloads.js";
-import * as torch from "../src/index.js";
 
-const threads = Number(process.argv[2] ?? 1);
-const mode = process.argv[3] ?? "exact";
-const steps = Number(process.argv[4] ?? 10);
-torch.set_num_threads(threads);
-torch.backends.native.exact_matmul = mode === "exact";
-const { step } = W.gptCase();
-for (let i = 0; i < 3; i++) step();
+const { step, threads, mode, steps } = W.gptFromArgv(10);
 const ts: number[] = [];
 for (let i = 0; i < steps; i++) {
   const t0 = performance.now();

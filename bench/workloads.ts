@@ -89,3 +89,18 @@ export function gptCase(s: GptShape = GPT_SHAPE): GptStep {
   };
   return { step, model };
 }
+
+/**
+ * The GPT scripts' command line, `[threads=1] [exact|fma] [steps]`: sets the thread count and
+ * the matmul mode, builds the step (gptCase) and runs three warm-up steps.
+ */
+export function gptFromArgv(defaultSteps: number): { step: () => Tensor; threads: number; mode: string; steps: number } {
+  const threads = Number(process.argv[2] ?? 1);
+  const mode = process.argv[3] ?? "exact";
+  const steps = Number(process.argv[4] ?? defaultSteps);
+  torch.set_num_threads(threads);
+  torch.backends.native.exact_matmul = mode === "exact";
+  const { step } = gptCase();
+  for (let i = 0; i < 3; i++) step();
+  return { step, threads, mode, steps };
+}
