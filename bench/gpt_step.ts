@@ -1,4 +1,5 @@
-// The whole char-GPT training step (bench/workloads.ts gptCase), median and minimum of ms per step.
+// The whole char-GPT training step (bench/workloads.ts gptCase), median and minimum of ms per
+// step, and the process's resident memory after them.
 //   node --import tsx bench/gpt_step.ts [threads=1] [exact|fma] [steps=10]
 import * as W from "./workloads.js";
 
@@ -10,4 +11,5 @@ for (let i = 0; i < steps; i++) {
   ts.push(performance.now() - t0);
 }
 ts.sort((a, b) => a - b);
-console.log(`gpt step threads=${threads} ${mode}: median ${ts[ts.length >> 1].toFixed(1)} ms, min ${ts[0].toFixed(1)} ms`);
+const rss = (process.memoryUsage().rss / 2 ** 20).toFixed(0);
+console.log(`gpt step threads=${threads} ${mode}: median ${ts[ts.length >> 1].toFixed(1)} ms, min ${ts[0].toFixed(1)} ms; resident ${rss} MiB`);

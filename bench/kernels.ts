@@ -1,0 +1,53 @@
+// The single kernels BENCHMARKS.md and native/README.md quote for this session's changes, timed in
+// a loop (hot caches; one JSON line of medians in µs):
+//   node --import tsx bench/kernels.ts [compiled root]
+// With no argument the sources run; a compiled root (see bench/compare.ts) times another tree
+// the same way, for before/after figures.
+import { pathToFileURL } from "node:url";
+import { resolve } from "node:path";
+
+const root = process.argv[2] ? pathToFileURL(resolve(process.argv[2])).href : new URL("..", import.meta.url).href.replace(/\/$/, "");
+const ext = process.argv[2] ? "js" : "ts";
+const torch = await import(`${root}/src/index.${ext}`);
+const { backend } = await import(`${root}/src/backend/index.${ext}`);
+const F = torch.nn.functional;
+
+/** median over 9 trials of `inner` calls, µs per call */
+function per(f: () => unknown, inner: number): number {
+  for (let i = 0; i < Math.max(1, inner / 4); i++) f();
+  const res: number[] = [];
+  for (let r = 0; r < 9; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < inner; i++) f();
+    res.push(((performance.now() - t0) * 1000) / inner);
+  }
+  res.sort((a, b) => a - b);
+  return +res[4].toFixed(res[4] < 10 ? 3 : 1);
+}
+
+const out: Record<string, number> = {};
+torch.set_num_threads(1);
+const x = torch.randn([32, 27]), y = torch.randn([32, 27]);
+out.add_inplace = per(() => x.add_(y), 100000);
+const a = torch.randn([32, 200]), b = torch.randn([1, 200]);
+out.bcast_sub = per(() => a.sub(b), 20000);
+const att = torch.randn([16, 64, 64]);
+const mask = torch.tril(torch.ones(64, 64)).eq(0);
+const masked = att.masked_fill(mask, -Infinity);
+out.softmax_masked = per(() => F.softmax(masked, -1), 300);
+out.softmax = per(() => F.softmax(att, -1), 300);
+const g = torch.randn([1024, 64]), p = torch.rand([1024, 64]);
+const r = new Float32Array(1024 * 64);
+out.softmax_bwd = per(() => backend.softmaxBackwardRows(g._storage.data, 0, p._storage.data, 0, r, 0, 1024, 64, 1, false, true), 300);
+const M = 1024, N = 128;
+const lx = torch.randn([M, N]), lg = torch.randn([M, N]);
+const w = Float64Array.from(torch.randn([N])._storage.data), bb = Float64Array.from(torch.randn([N])._storage.data);
+const mean = new Float64Array(M), rstd = new Float64Array(M), ly = new Float32Array(M * N), lr = new Float32Array(M * N);
+const gW = new Float64Array(N), gB = new Float64Array(N);
+for (const th of [1, 2]) {
+  torch.set_num_threads(th);
+  out[`layer_norm_${th}t`] = per(() => backend.layerNormRows(lx._storage.data, 0, ly, M, N, 1e-5, w, bb, mean, rstd), 300);
+  out[`layer_norm_bwd_${th}t`] = per(() => backend.layerNormBackwardRows(lg._storage.data, 0, lx._storage.data, 0, lr, M, N, w, mean, rstd, gW, gB), 300);
+  out[`masked_fill_${th}t`] = per(() => att.masked_fill(mask, -Infinity), 2000);
+}
+console.log(JSON.stringify(out));
