@@ -7,6 +7,7 @@
 // Run it for each root in turn, a few rounds, each in a fresh process.
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
+import { trialsUs } from "./timing.js";
 
 const root = pathToFileURL(resolve(process.argv[2] ?? ".")).href;
 const torch = await import(`${root}/src/index.js`);
@@ -14,15 +15,7 @@ const W = await import(`${root}/bench/workloads.js`);
 
 /** median over `reps` trials of `inner` calls, µs per call */
 function per(f: () => unknown, inner: number, reps: number): number {
-  for (let i = 0; i < Math.max(1, inner / 4); i++) f();
-  const res: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < inner; i++) f();
-    res.push(((performance.now() - t0) * 1000) / inner);
-  }
-  res.sort((a, b) => a - b);
-  return +res[Math.floor(reps / 2)].toFixed(3);
+  return +trialsUs(f, inner, reps)[Math.floor(reps / 2)].toFixed(3);
 }
 
 const out: Record<string, number> = {};

@@ -5,6 +5,7 @@
 // the same way, for before/after figures.
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
+import { trialsUs } from "./timing.js";
 
 const root = process.argv[2] ? pathToFileURL(resolve(process.argv[2])).href : new URL("..", import.meta.url).href.replace(/\/$/, "");
 const ext = process.argv[2] ? "js" : "ts";
@@ -14,15 +15,8 @@ const F = torch.nn.functional;
 
 /** median over 9 trials of `inner` calls, µs per call */
 function per(f: () => unknown, inner: number): number {
-  for (let i = 0; i < Math.max(1, inner / 4); i++) f();
-  const res: number[] = [];
-  for (let r = 0; r < 9; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < inner; i++) f();
-    res.push(((performance.now() - t0) * 1000) / inner);
-  }
-  res.sort((a, b) => a - b);
-  return +res[4].toFixed(res[4] < 10 ? 3 : 1);
+  const med = trialsUs(f, inner, 9)[4];
+  return +med.toFixed(med < 10 ? 3 : 1);
 }
 
 const out: Record<string, number> = {};

@@ -8,6 +8,7 @@ import { backend } from "../src/backend/index.js";
 import { FLAT_PARAMS, native } from "../src/backend/native.js";
 import { allocArray, allocate } from "../src/storage.js";
 import { Tensor } from "../src/tensor.js";
+import { trialsUs } from "./timing.js";
 
 if (native === null) throw new Error("the native addon is not loaded");
 const nat = native;
@@ -15,15 +16,8 @@ const f32 = torch.float32;
 const a = torch.randn([32, 27]), b = torch.randn([32, 27]);
 
 function bench(name: string, f: () => unknown, n = 300000): void {
-  for (let i = 0; i < 20000; i++) f();
-  const res: number[] = [];
-  for (let r = 0; r < 9; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) f();
-    res.push(((performance.now() - t0) * 1e6) / n);
-  }
-  res.sort((x, y) => x - y);
-  console.log(`${name.padEnd(44)} median ${res[4].toFixed(0).padStart(5)} ns  min ${res[0].toFixed(0).padStart(5)} ns`);
+  const t = trialsUs(f, n, 9, 20000).map((us) => us * 1000);
+  console.log(`${name.padEnd(44)} median ${t[4].toFixed(0).padStart(5)} ns  min ${t[0].toFixed(0).padStart(5)} ns`);
 }
 
 bench("torch.add", () => torch.add(a, b));
