@@ -155,13 +155,41 @@ describe("native element-wise kernels", { skip }, () => {
     }
   });
 
+  it("copies from a source transposed in its last two dims (8x8 blocks and their edges) move every bit, on every kernel set", () => {
+    const rand = rng(91);
+    try {
+      for (const [batch, R, C] of [[1, 8, 8], [1, 9, 17], [1, 16, 40], [3, 24, 16], [2, 33, 9], [1, 64, 32], [2, 7, 7]]) {
+        // the source holds [batch, C, R] in memory; the view is its transpose, shifted by `off`
+        const off = Math.floor(rand() * 3);
+        const src = tensor(randomValues(off + batch * R * C + 2, rand, "copy"), [batch, R, C], [R * C, 1, R], off);
+        const gapped = rand() < 0.5;
+        const outStrides = gapped ? [R * (C + 3), C + 3, 1] : [R * C, C, 1];
+        for (const isa of isas) {
+          assert.ok(nat.set_isa(isa));
+          const out = tensor(new Float32Array(batch * R * (C + 3)).fill(7), [batch, R, C], outStrides, 0);
+          assert.ok(nativeElementwise("copy", out, [src], float32));
+          const o = new Uint32Array(out._storage.data.buffer), x = new Uint32Array(src._storage.data.buffer);
+          for (let b = 0; b < batch; b++)
+            for (let i = 0; i < R; i++)
+              for (let j = 0; j < C + (gapped ? 3 : 0); j++) {
+                const at = b * outStrides[0] + i * outStrides[1] + j;
+                const want = j < C ? x[off + b * R * C + i + j * R] : new Uint32Array(new Float32Array([7]).buffer)[0];
+                if (o[at] !== want) assert.fail(`${isa} [${batch},${R},${C}] (${b},${i},${j}): ${o[at].toString(16)} != ${want.toString(16)}`);
+              }
+        }
+      }
+    } finally {
+      nat.set_isa(isa0);
+    }
+  });
+
   it("large calls shared between threads give the single-thread bits (every layout kind)", () => {
     const rand = rng(31);
     const threads0 = nat.get_num_threads();
     const shapes = [[300, 700], [3, 150, 160], [70000], [2, 40000]];
     const kinds = ["contig", "bcast", "transposed", "gapped"] as const;
     try {
-      for (const op of ["add", "mul", "exp", "tanh", "threshold_backward", "add_alpha", "relu"] as const) {
+      for (const op of ["add", "mul", "exp", "tanh", "threshold_backward", "add_alpha", "relu", "copy"] as const) {
         for (const shape of shapes) {
           const ins = Array.from({ length: ewArity(op) }, () => makeView(shape, kinds[Math.floor(rand() * kinds.length)], rand, op));
           const want = makeView(shape, rand() < 0.5 ? "contig" : "gapped", rand, op);
