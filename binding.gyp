@@ -14,6 +14,7 @@
         "native/src/pointwise_generic.cc",
         "native/src/pointwise_u8.cc",
         "native/src/reduce.cc",
+        "native/src/reduce_stats.cc",
         "native/src/random.cc",
         "native/src/random_avx2.cc",
         "native/src/random_generic.cc",

@@ -12,6 +12,7 @@ import { trialsUs } from "./timing.js";
 const root = pathToFileURL(resolve(process.argv[2] ?? ".")).href;
 const torch = await import(`${root}/src/index.js`);
 const W = await import(`${root}/bench/workloads.js`);
+const { jsBackend } = await import(`${root}/src/backend/index.js`);
 
 /** median over `reps` trials of `inner` calls, µs per call */
 function per(f: () => unknown, inner: number, reps: number): number {
@@ -29,6 +30,11 @@ out.std0 = per(() => a.std(0, true), 5000, 9);
 out.max1 = per(() => a.max(1), 5000, 9);
 const big = torch.randn([1024, 512]);
 out.sum0_big = per(() => big.sum(0), 300, 9);
+out.amax1_big = per(() => big.amax(1), 100, 9);
+const bigT = big.t();
+out.t_contiguous_big = per(() => bigT.contiguous(), 100, 9);
+const m64 = torch.randn([64, 64]), o64 = torch.empty([64, 64]);
+out.js_matmul64 = per(() => jsBackend.matmul(m64, m64, o64), 20, 9);
 const g = W.gptCase();
 for (const th of [1, 2]) {
   torch.set_num_threads(th);

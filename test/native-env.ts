@@ -16,3 +16,16 @@ export function addonOrFail(): NativeBinding | null {
 export function supportedIsas(nat: NativeBinding): string[] {
   return ["avx512", "avx2", "generic"].filter((x) => nat.isa_supported(x));
 }
+
+/** Runs fn on every kernel set this CPU runs, then switches back to the set in use before. */
+export function onEveryIsa(nat: NativeBinding, fn: (isa: string) => void): void {
+  const isa0 = nat.isa();
+  try {
+    for (const isa of supportedIsas(nat)) {
+      assert.ok(nat.set_isa(isa));
+      fn(isa);
+    }
+  } finally {
+    nat.set_isa(isa0);
+  }
+}

@@ -1,4 +1,4 @@
-// Fuzzing the native GEMM entry points.
+// Fuzzing the native GEMM entry points (and, at the end, the reduction entries the same way).
 // 1. Random bad arguments (negative, fractional, NaN, huge, wrong types, arrays too short,
 //    strides that run past the end, overlapping output) must make the checked wrappers throw
 //    torchlette's error classes and the raw addon throw a plain TypeError/RangeError (or
@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
 import { RuntimeError, TypeError as TorchTypeError, ValueError, IndexError } from "../src/errors.js";
-import { native, sgemm, dgemm, set_num_threads } from "../src/backend/native.js";
+import { native, sgemm, dgemm, set_num_threads, sumRows, extremeRows, varianceRows } from "../src/backend/native.js";
 import { xorshift as rng } from "./rng.js";
 import { nativeSkip, addonOrFail } from "./native-env.js";
 
@@ -332,5 +332,119 @@ describe("native gemm fuzz", { skip }, () => {
     );
     const bad = await Promise.all(runs);
     assert.deepEqual(bad, [0, 0, 0, 0]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The reduction entries: sum_f32/f64, extreme_f32/f64 (max/min and indices), var_f32/f64
+
+type RedKind = "sum" | "extreme" | "var";
+interface RedArgs {
+  xOff: unknown; shape: unknown[]; strides: unknown[]; dims: unknown[];
+  o0: unknown; o1: unknown; flag: unknown; correction: unknown;
+}
+
+/** A valid reduction: its arguments, the input's length and the outputs' count. */
+function redGood(rand: () => number): { a: RedArgs; nX: number; outN: number } {
+  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const nd = int(0, 4);
+  const shape = Array.from({ length: nd }, () => (rand() < 0.1 ? 0 : int(1, 6)));
+  const strides = Array.from({ length: nd }, () => (rand() < 0.15 ? 0 : int(1, 40)));
+  const dims = Array.from({ length: nd }, (_, d) => d).filter(() => rand() < 0.5);
+  const xOff = int(0, 3);
+  let top = xOff, outN = 1, numel = 1;
+  shape.forEach((s, d) => ((top += (s - 1) * strides[d]), (numel *= s), (outN *= dims.includes(d) ? 1 : s)));
+  const nX = (numel ? top + 1 : xOff) + int(0, 2);
+  return { a: { xOff, shape, strides, dims, o0: int(0, 3), o1: int(0, 3), flag: rand() < 0.5, correction: int(-1, 2) }, nX, outN };
+}
+
+/** The raw entry's params for these arguments (bad values pass through as numbers). */
+function redParams(kind: RedKind, a: RedArgs): Float64Array {
+  const nd = a.shape.length;
+  // sumRows' skipNaN defaults to false
+  const flag = a.flag === true || a.flag === false || (kind === "sum" && a.flag === undefined) ? Number(a.flag ?? 0) : Number(a.flag);
+  const head = kind === "sum" ? [a.xOff, a.o0, nd, 1, flag] : kind === "extreme" ? [a.xOff, a.o0, a.o1, nd, flag] : [a.xOff, a.o0, a.o1, nd, flag, a.correction];
+  const reduced = a.shape.map((_, d) => (a.dims.includes(d) ? 1 : 0));
+  return Float64Array.from([...head, ...a.shape, ...a.strides, ...reduced], (v) => (typeof v === "bigint" ? Number(v) : (v as number)));
+}
+
+describe("native reduction fuzz", { skip }, () => {
+  const nat = addonOrFail();
+  if (nat === null) return;
+
+  it("random arguments: the wrappers throw torchlette errors, the addon TypeError/RangeError, nothing outside the arrays changes", () => {
+    const rand = rng(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    let wrapperThrew = 0, nativeThrew = 0, accepted = 0;
+    for (let iter = 0; iter < 4000; iter++) {
+      const kind = pick(["sum", "extreme", "var"] as const);
+      const f64 = rand() < 0.4;
+      const Ctor = f64 ? Float64Array : Float32Array;
+      const { a, nX, outN } = redGood(rand);
+      const X = guarded(Ctor, nX, rand);
+      const A = guarded(Ctor, outN + 4, rand);
+      const B = guarded(kind === "extreme" ? Float64Array : Ctor, outN + 4, rand);
+      let arrX: unknown = X.arr, arrA: unknown = A.arr, arrB: unknown = kind === "sum" ? null : B.arr;
+      let P = redParams(kind, a);
+      // a valid-looking integer, too large for the arrays
+      const bump = (v: unknown) => (typeof v === "number" ? v : 0) + 1 + Math.floor(rand() * 8);
+      for (let m = 0, n = Math.floor(rand() * 3); m < n; m++) {
+        const what = rand();
+        const fields = ["xOff", "o0", "o1", "flag", "correction"] as const;
+        if (what < 0.35) {
+          const list = pick([a.shape, a.strides, a.dims]);
+          const i = Math.floor(rand() * list.length);
+          if (list.length > 0) list[i] = rand() < 0.5 ? pick(BAD_NUMBERS) : bump(list[i]);
+          else a[pick(fields)] = pick(BAD_NUMBERS);
+        } else if (what < 0.55) {
+          const key = pick(fields);
+          a[key] = rand() < 0.5 ? pick(BAD_NUMBERS) : bump(a[key]);
+        } else if (what < 0.65) {
+          const bad = pick([new Int32Array(8), f64 ? new Float32Array(8) : new Float64Array(8), [1, 2], null, "x"]);
+          const slot = pick(["x", "a", "b"]);
+          if (slot === "x") arrX = bad;
+          else if (slot === "a") arrA = bad;
+          else arrB = bad;
+        } else if (what < 0.75) {
+          // 17 dims of size 1
+          a.shape = [...a.shape, ...new Array(17).fill(1)], a.strides = [...a.strides, ...new Array(17).fill(1)];
+        } else if (what < 0.85) {
+          arrA = A.arr.subarray(0, Math.max(0, outN - 1));
+        } else {
+          // an output over the input, or over the other output
+          if (rand() < 0.5 || kind === "extreme") arrA = arrX;
+          else arrB = arrA;
+        }
+        P = redParams(kind, a);
+      }
+      // params cut short: the addon alone sees these
+      const cut = rand() < 0.05;
+      if (cut) P = P.subarray(0, Math.floor(rand() * P.length));
+      let ok = true;
+      try {
+        if (kind === "sum") (sumRows as (...x: unknown[]) => void)(arrX, a.xOff, a.shape, a.strides, a.dims, arrA, a.o0, a.flag);
+        else if (kind === "extreme") (extremeRows as (...x: unknown[]) => void)(arrX, a.xOff, a.shape, a.strides, a.dims, a.flag, arrA, a.o0, arrB, a.o1);
+        else (varianceRows as (...x: unknown[]) => void)(arrX, a.xOff, a.shape, a.strides, a.dims, a.correction, a.flag, arrA, a.o0, arrB, a.o1);
+        accepted++;
+      } catch (e) {
+        ok = false;
+        wrapperThrew++;
+        assert.ok(isTorchError(e), `${kind} wrapper threw ${(e as Error)?.name}: ${(e as Error)?.message}`);
+      }
+      assert.ok(X.intact() && A.intact() && B.intact(), `${kind}: guard zone changed by the wrapper`);
+      try {
+        // the variant the wrappers pick: by x's type
+        const d = arrX instanceof Float64Array;
+        const raw = (kind === "sum" ? (d ? nat.sum_f64 : nat.sum_f32) : kind === "extreme" ? (d ? nat.extreme_f64 : nat.extreme_f32) : d ? nat.var_f64 : nat.var_f32) as (...x: unknown[]) => number;
+        const r = kind === "sum" ? raw(arrX, arrA, P) : raw(arrX, arrA, arrB, P);
+        assert.ok(r === 0 || r === 1, `${kind} addon returned ${r}`);
+      } catch (e) {
+        nativeThrew++;
+        assert.ok(e instanceof globalThis.TypeError || e instanceof RangeError, `${kind} addon threw ${(e as Error)?.name}: ${(e as Error)?.message}`);
+        assert.ok(!ok || cut, `${kind} wrapper accepted what the addon refused: ${(e as Error).message}`);
+      }
+      assert.ok(X.intact() && A.intact() && B.intact(), `${kind}: guard zone changed by the addon`);
+    }
+    assert.ok(wrapperThrew > 1000 && nativeThrew > 800 && accepted > 500, JSON.stringify({ wrapperThrew, nativeThrew, accepted }));
   });
 });

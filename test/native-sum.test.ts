@@ -11,42 +11,10 @@ import { float32, float64 } from "../src/dtype.js";
 import { IndexError, RuntimeError } from "../src/errors.js";
 import { xorshift as rng } from "./rng.js";
 import { nativeSkip, addonOrFail } from "./native-env.js";
+import { randomReduceCase } from "./reduce-cases.js";
 
 const skip = nativeSkip;
 
-
-interface Case {
-  shape: number[];
-  strides: number[];
-  off: number;
-  dims: number[];
-  len: number;
-}
-
-function randomCase(rand: () => number, big: boolean): Case {
-  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
-  const nd = int(1, big ? 3 : 5);
-  const shape = Array.from({ length: nd }, () => (rand() < 0.15 ? 1 : int(1, big ? 90 : 20)));
-  if (big) {
-    // at least 32768 elements
-    while (shape.reduce((a, b) => a * b, 1) < 40000) shape[int(0, nd - 1)] *= 2;
-  }
-  // a layout: contiguous in a random dim order, maybe gaps, maybe an expanded dim
-  const order = Array.from({ length: nd }, (_, i) => i).sort(() => rand() - 0.5);
-  const strides = new Array<number>(nd);
-  let s = 1;
-  for (const d of order.reverse()) {
-    strides[d] = s;
-    s *= shape[d] + (rand() < 0.2 ? 1 : 0);
-  }
-  if (rand() < 0.2) strides[int(0, nd - 1)] = 0;
-  const off = int(0, 3);
-  let top = off;
-  for (let d = 0; d < nd; d++) top += (shape[d] - 1) * strides[d];
-  const dims = Array.from({ length: nd }, (_, i) => i).filter(() => rand() < 0.5);
-  if (dims.length === 0 && rand() < 0.5) dims.push(int(0, nd - 1));
-  return { shape, strides, off, dims, len: top + 1 + int(0, 2) };
-}
 
 describe("native sums in PyTorch's order", { skip }, () => {
   if (addonOrFail() === null) return;
@@ -57,7 +25,7 @@ describe("native sums in PyTorch's order", { skip }, () => {
       const t0 = getReductionThreads();
       try {
         for (let iter = 0; iter < (big ? 60 : 600); iter++) {
-          const c = randomCase(rand, big);
+          const c = randomReduceCase(rand, big ? { minDims: 1, maxDims: 3, maxSize: 90, minNumel: 40000 } : { minDims: 1, maxDims: 5, maxSize: 20 });
           const f64 = rand() < 0.3;
           const dt = f64 ? float64 : float32;
           const X = f64 ? new Float64Array(c.len) : new Float32Array(c.len);

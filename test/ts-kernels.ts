@@ -1,7 +1,7 @@
 // The reference side of the native-kernel tests: the backend table without its optional fused
 // kernels (the entries jsBackend lacks: softmax/layer_norm/embedding rows, Adam, RNG fills), so
-// the code that looks them up runs its own TypeScript loops.
-import { backend, jsBackend } from "../src/backend/index.js";
+// the code that looks them up runs its own TypeScript loops; or the TypeScript backend whole.
+import { backend, jsBackend, useBackend, type Backend } from "../src/backend/index.js";
 
 /** Runs fn with the optional kernels removed from the backend table (put back afterwards). */
 export function withTsKernels<T>(fn: () => T): T {
@@ -12,5 +12,17 @@ export function withTsKernels<T>(fn: () => T): T {
     return fn();
   } finally {
     Object.assign(table, saved);
+  }
+}
+
+/** Runs fn on the TypeScript backend (every entry, TORCHLETTE_BACKEND=js's kernels), then puts
+ * the table back as it was. */
+export function withJsBackend<T>(fn: () => T): T {
+  const saved: Backend & Record<string, unknown> = { ...backend };
+  useBackend({ ...jsBackend });
+  try {
+    return fn();
+  } finally {
+    useBackend(saved);
   }
 }

@@ -14,6 +14,7 @@
 #include "gemm.h"
 #include "pointwise.h"
 #include "reduce.h"
+#include "reduce_stats.h"
 #include "fdlibm.h"
 #include "random.h"
 #include "malloc_tuning.h"
@@ -1088,64 +1089,162 @@ napi_value ScatterAddRowsF32(napi_env env, napi_callback_info info) {
 }
 
 
+// The typed array of float32 (float) or float64 (double) elements. The reduction entries below
+// are registered as their float and double instances, named <entry>_f32 and <entry>_f64.
+template <typename T>
+constexpr napi_typedarray_type typed_array() {
+  return sizeof(T) == 4 ? napi_float32_array : napi_float64_array;
+}
+
+// The strided input of a reduction entry, split into kept and reduced dims.
+struct ReduceDims {
+  int nd = 0;
+  int64_t shape[tl::kSumMaxDims], strides[tl::kSumMaxDims];
+  bool reduced[tl::kSumMaxDims];
+  int64_t numel = 1, outN = 1;
+  uintptr_t xlo = 0, xhi = 0;  // bytes of x read
+};
+
+// Reads nd dims from params[at...] as shape[nd], strides[nd], reduced[nd] (0 or 1), and checks
+// that they stay inside x's array from xOff. False with a RangeError pending.
+bool read_reduce_dims(napi_env env, const char* fn, const Array& X, size_t itemsize, int64_t xOff, int64_t nd,
+                      const Array& P, size_t at, ReduceDims* r) {
+  if (nd > tl::kSumMaxDims) return throw_range(env, std::string(fn) + ": too many dims");
+  r->nd = (int)nd;
+  for (int64_t d = 0; d < nd; ++d) {
+    int64_t red;
+    if (!param_int(env, fn, P, at + d, &r->shape[d]) || !param_int(env, fn, P, at + nd + d, &r->strides[d]) ||
+        !param_int(env, fn, P, at + 2 * nd + d, &red))
+      return false;
+    if (red > 1) return throw_range(env, std::string(fn) + ": reduced flags must be 0 or 1");
+    r->reduced[d] = red == 1;
+    r->numel = mul_or_neg(r->numel, r->shape[d]);
+    if (!r->reduced[d]) r->outN = mul_or_neg(r->outN, r->shape[d]);
+    if (r->numel < 0 || r->outN < 0) return throw_range(env, std::string(fn) + ": too many elements");
+  }
+  return check_span(env, fn, "x", X, xOff, r->shape, r->strides, (int)nd, itemsize, &r->xlo, &r->xhi);
+}
+
+// The common arguments of a reduction entry taking `nargs` arguments: x (the first, of T's typed
+// array), params (the last): its first kHead numbers non-negative safe integers (the last of them
+// a flag, 0 or 1), nd = head[ndAt], and the dims from params[dimsAt...]. False with an exception
+// pending.
+constexpr int kHead = 5;
+template <typename T>
+bool reduce_args(napi_env env, napi_callback_info info, const char* fn, size_t nargs, napi_value* argv, Array* X,
+                 Array* P, int64_t* head, int ndAt, size_t dimsAt, ReduceDims* r) {
+  if (!get_args(env, info, fn, nargs, argv) || !get_array(env, argv[0], typed_array<T>(), fn, "x", X) ||
+      !get_array(env, argv[nargs - 1], napi_float64_array, fn, "params", P))
+    return false;
+  for (int i = 0; i < kHead; ++i)
+    if (!param_int(env, fn, *P, i, &head[i])) return false;
+  if (head[kHead - 1] > 1) return throw_range(env, std::string(fn) + ": flags must be 0 or 1");
+  return read_reduce_dims(env, fn, *X, sizeof(T), head[0], head[ndAt], *P, dimsAt, r);
+}
+
 // sum_f32(x, out, params) / sum_f64: PyTorch-order sums (reduce.h). params: [xOff, outOff,
 // nd, threads, skipNaN, shape[nd], strides[nd], reduced[nd]]. Returns 0, or 1 (nothing done)
 // when out's range overlaps x's.
 template <typename T>
-napi_value sum_entry(napi_env env, napi_callback_info info, napi_typedarray_type tt, const char* fn) {
+napi_value sum_entry(napi_env env, napi_callback_info info) {
+  const char* fn = sizeof(T) == 4 ? "sum_f32" : "sum_f64";
   napi_value argv[3];
-  if (!get_args(env, info, fn, 3, argv)) return nullptr;
   Array X, O, P;
-  if (!get_array(env, argv[0], tt, fn, "x", &X) || !get_array(env, argv[1], tt, fn, "out", &O) ||
-      !get_array(env, argv[2], napi_float64_array, fn, "params", &P))
+  int64_t head[kHead];
+  ReduceDims r;
+  if (!reduce_args<T>(env, info, fn, 3, argv, &X, &P, head, 2, kHead, &r) ||
+      !get_array(env, argv[1], typed_array<T>(), fn, "out", &O) || !check_range(env, fn, "out", O, head[1], r.outN))
     return nullptr;
-  int64_t head[5];
-  for (int i = 0; i < 5; ++i)
-    if (!param_int(env, fn, P, i, &head[i])) return nullptr;
-  const int64_t nd = head[2];
-  if (nd > tl::kSumMaxDims || head[3] < 1 || head[3] > 1024 || head[4] > 1) {
-    throw_range(env, std::string(fn) + ": bad dims, threads or flags");
+  if (head[3] < 1 || head[3] > 1024) {
+    throw_range(env, std::string(fn) + ": bad threads");
     return nullptr;
   }
-  int64_t shape[tl::kSumMaxDims], strides[tl::kSumMaxDims];
-  bool reduced[tl::kSumMaxDims];
-  int64_t numel = 1, outN = 1;
-  for (int64_t d = 0; d < nd; ++d) {
-    int64_t r;
-    if (!param_int(env, fn, P, 5 + d, &shape[d]) || !param_int(env, fn, P, 5 + nd + d, &strides[d]) ||
-        !param_int(env, fn, P, 5 + 2 * nd + d, &r))
-      return nullptr;
-    if (r > 1) {
-      throw_range(env, std::string(fn) + ": reduced flags must be 0 or 1");
-      return nullptr;
-    }
-    reduced[d] = r == 1;
-    numel = mul_or_neg(numel, shape[d]);
-    if (!reduced[d]) outN = mul_or_neg(outN, shape[d]);
-    if (numel < 0 || outN < 0) {
-      throw_range(env, std::string(fn) + ": too many elements");
-      return nullptr;
-    }
-  }
-  uintptr_t xlo, xhi;
-  if (!check_span(env, fn, "x", X, head[0], shape, strides, (int)nd, sizeof(T), &xlo, &xhi) ||
-      !check_range(env, fn, "out", O, head[1], outN))
-    return nullptr;
-  const uintptr_t olo = reinterpret_cast<uintptr_t>(static_cast<T*>(O.data) + head[1]);
-  if (overlaps(xlo, xhi, olo, olo + (uintptr_t)outN * sizeof(T))) return make_int(env, 1);
-  if (outN == 0) return make_int(env, 0);
+  uintptr_t olo, ohi;
+  byte_range(O, head[1], r.outN, sizeof(T), &olo, &ohi);
+  if (overlaps(r.xlo, r.xhi, olo, ohi)) return make_int(env, 1);
+  if (r.outN == 0) return make_int(env, 0);
   // With no elements the input pointer is never read.
-  const T* x = numel ? static_cast<const T*>(X.data) + head[0] : nullptr;
-  tl::sum_into<T>(x, shape, strides, reduced, (int)nd, static_cast<T*>(O.data) + head[1], (int)head[3],
-                  head[4] == 1);
+  const T* x = r.numel ? static_cast<const T*>(X.data) + head[0] : nullptr;
+  tl::sum_into<T>(x, r.shape, r.strides, r.reduced, r.nd, static_cast<T*>(O.data) + head[1], (int)head[3], head[4] == 1);
   return make_int(env, 0);
 }
 
-napi_value SumF32(napi_env env, napi_callback_info info) {
-  return sum_entry<float>(env, info, napi_float32_array, "sum_f32");
+// The arguments of a reduction entry with two outputs, (x, a, b, params): a of x's type, b of
+// type tb (nullable: null or undefined is none), r.outN elements each from head[1] and head[2];
+// nd = head[3], the dims from params[dimsAt...]. clash: a written range overlaps x's or the
+// other's.
+struct StatArgs {
+  napi_value argv[4];
+  Array X, A, B, P;
+  int64_t head[kHead];
+  ReduceDims r;
+  bool clash = false;
+};
+
+// False with an exception pending.
+template <typename T>
+bool stat_args(napi_env env, napi_callback_info info, const char* fn, size_t dimsAt, const char* na, const char* nb,
+               napi_typedarray_type tb, bool nullable, StatArgs* s) {
+  if (!reduce_args<T>(env, info, fn, 4, s->argv, &s->X, &s->P, s->head, 3, dimsAt, &s->r)) return false;
+  uintptr_t lo[2] = {0, 0}, hi[2] = {0, 0};
+  const char* names[2] = {na, nb};
+  const napi_typedarray_type types[2] = {typed_array<T>(), tb};
+  Array* arrs[2] = {&s->A, &s->B};
+  for (int k = 0; k < 2; ++k) {
+    if (nullable && is_nullish(env, s->argv[1 + k])) continue;
+    if (!get_array(env, s->argv[1 + k], types[k], fn, names[k], arrs[k]) ||
+        !check_range(env, fn, names[k], *arrs[k], s->head[1 + k], s->r.outN))
+      return false;
+    byte_range(*arrs[k], s->head[1 + k], s->r.outN, types[k] == napi_float32_array ? 4 : 8, &lo[k], &hi[k]);
+  }
+  s->clash = overlaps(s->r.xlo, s->r.xhi, lo[0], hi[0]) || overlaps(s->r.xlo, s->r.xhi, lo[1], hi[1]) ||
+             overlaps(lo[0], hi[0], lo[1], hi[1]);
+  return true;
 }
-napi_value SumF64(napi_env env, napi_callback_info info) {
-  return sum_entry<double>(env, info, napi_float64_array, "sum_f64");
+
+// extreme_f32(x, values, indices, params) / extreme_f64: max or min over the reduced dims and
+// its index (reduce_stats.h); values (x's type) and indices (Float64Array) may be null.
+// params: [xOff, valuesOff, indicesOff, nd, isMax, shape[nd], strides[nd], reduced[nd]].
+// Returns 0, or 1 (nothing done) when a written range overlaps x or the other.
+template <typename T>
+napi_value extreme_entry(napi_env env, napi_callback_info info) {
+  const char* fn = sizeof(T) == 4 ? "extreme_f32" : "extreme_f64";
+  StatArgs a;
+  if (!stat_args<T>(env, info, fn, kHead, "values", "indices", napi_float64_array, true, &a)) return nullptr;
+  if (a.clash) return make_int(env, 1);
+  if (a.r.outN == 0) return make_int(env, 0);
+  if (a.r.numel == 0) {
+    throw_range(env, std::string(fn) + ": nothing to reduce");
+    return nullptr;
+  }
+  const tl::StatLayout L = tl::stat_layout(a.r.shape, a.r.strides, a.r.reduced, a.r.nd);
+  tl::extreme_into(static_cast<const T*>(a.X.data) + a.head[0], L, a.head[4] == 1,
+                   a.A.data ? static_cast<T*>(a.A.data) + a.head[1] : nullptr,
+                   a.B.data ? static_cast<double*>(a.B.data) + a.head[2] : nullptr);
+  return make_int(env, 0);
+}
+
+// var_f32(x, var, mean, params) / var_f64: Welford per output (reduce_stats.h). params: [xOff,
+// varOff, meanOff, nd, takeSqrt, correction, shape[nd], strides[nd], reduced[nd]]. Returns 0,
+// or 1 (nothing done) when a written range overlaps x or the other.
+template <typename T>
+napi_value var_entry(napi_env env, napi_callback_info info) {
+  const char* fn = sizeof(T) == 4 ? "var_f32" : "var_f64";
+  StatArgs a;
+  if (!stat_args<T>(env, info, fn, kHead + 1, "var", "mean", typed_array<T>(), false, &a)) return nullptr;
+  if (a.P.length <= kHead) {
+    throw_range(env, std::string(fn) + ": params too short");
+    return nullptr;
+  }
+  const double correction = static_cast<const double*>(a.P.data)[kHead];
+  if (a.clash) return make_int(env, 1);
+  if (a.r.outN == 0) return make_int(env, 0);
+  const tl::StatLayout L = tl::stat_layout(a.r.shape, a.r.strides, a.r.reduced, a.r.nd);
+  // With nothing reduced the input pointer is never read (both outputs become NaN).
+  const T* x = a.r.numel ? static_cast<const T*>(a.X.data) + a.head[0] : nullptr;
+  tl::welford_into(x, L, correction, a.head[4] == 1, static_cast<T*>(a.A.data) + a.head[1],
+                   static_cast<T*>(a.B.data) + a.head[2]);
+  return make_int(env, 0);
 }
 
 
@@ -1403,8 +1502,12 @@ NAPI_MODULE_INIT() {
       {"adam_f32", nullptr, AdamF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"gather_rows_f32", nullptr, GatherRowsF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"scatter_add_rows_f32", nullptr, ScatterAddRowsF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"sum_f32", nullptr, SumF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"sum_f64", nullptr, SumF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sum_f32", nullptr, sum_entry<float>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sum_f64", nullptr, sum_entry<double>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"extreme_f32", nullptr, extreme_entry<float>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"extreme_f64", nullptr, extreme_entry<double>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"var_f32", nullptr, var_entry<float>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"var_f64", nullptr, var_entry<double>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"fdlibm_f64", nullptr, FdlibmF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"rng_fill", nullptr, RngFill, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"rng_libm_f64", nullptr, RngLibmF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

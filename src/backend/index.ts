@@ -35,7 +35,8 @@ export type RngOut = Float32Array | Float64Array | Int32Array | Int16Array | Int
 
 /** Fused row kernels a backend may add (the native addon does). The code that can use one
  * looks it up at call time (`fused.softmaxRows?.(...)`) and otherwise runs its own TypeScript
- * loop, which computes the same bits. Arrays are contiguous float32 with element offsets. */
+ * loop, which computes the same bits. Arrays are contiguous float32 with element offsets
+ * (varianceInto takes tensors). */
 export interface FusedKernels {
   /** y = softmax (log: log_softmax) of x viewed as [outer, n, inner] over n */
   softmaxRows?(x: Float32Array, xOff: number, y: Float32Array, yOff: number, outer: number, n: number, inner: number, log: boolean): void;
@@ -64,6 +65,9 @@ export interface FusedKernels {
     g: Float32Array, gOff: number, x: Float32Array, xOff: number, r: Float32Array | null, M: number, N: number,
     w: Float64Array, mean: Float64Array, rstd: Float64Array, gW: Float64Array | null, gB: Float64Array | null,
   ): void;
+  /** var/std over dims of x (float32/float64, any layout) into the contiguous fresh V and M with
+   * src/ops/reduction.ts's Welford loop (the mean into M); false (nothing done) where it does not apply */
+  varianceInto?(x: Tensor, dims: readonly number[], correction: number, takeSqrt: boolean, V: Tensor, M: Tensor): boolean;
   // The sampling loops of src/random/kernels.ts, called after its argument checks with what its
   // own loops would use; each draws from g's engine exactly as those loops do (same outputs,
   // same engine state after) and returns false, drawing nothing, for a case it does not cover.

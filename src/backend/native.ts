@@ -97,6 +97,14 @@ export interface NativeBinding {
   /** PyTorch-order sum; params [xOff, outOff, nd, threads, skipNaN, shape[nd], strides[nd], reduced[nd]]. 1: out overlaps x. */
   sum_f32(x: Float32Array, out: Float32Array, params: Float64Array): number;
   sum_f64(x: Float64Array, out: Float64Array, params: Float64Array): number;
+  /** max/min and its index; params [xOff, valuesOff, indicesOff, nd, isMax, shape[nd], strides[nd], reduced[nd]].
+   * 1: a written range overlaps x or the other. */
+  extreme_f32(x: Float32Array, values: Float32Array | null, indices: Float64Array | null, params: Float64Array): number;
+  extreme_f64(x: Float64Array, values: Float64Array | null, indices: Float64Array | null, params: Float64Array): number;
+  /** Welford var/std and mean; params [xOff, varOff, meanOff, nd, takeSqrt, correction, shape[nd], strides[nd], reduced[nd]].
+   * 1: a written range overlaps x or the other. */
+  var_f32(x: Float32Array, variance: Float32Array, mean: Float32Array, params: Float64Array): number;
+  var_f64(x: Float64Array, variance: Float64Array, mean: Float64Array, params: Float64Array): number;
   /** y = exp(x) (op 0) or log(x) (op 1) with native/src/fdlibm.h (tests compare it with V8's Math.exp/log) */
   fdlibm_f64(op: number, x: Float64Array, y: Float64Array): void;
   /** ew_f32 over n contiguous elements of each operand; its numbers [op, n, outOff, aOff, bOff,
@@ -167,6 +175,10 @@ function checkInt(fn: string, name: string, v: unknown): void {
   if (typeof v !== "number" || !Number.isSafeInteger(v)) {
     throw new TypeError(`${fn}(): argument '${name}' must be int, not ${pyTypeName(v)}`);
   }
+}
+
+function checkFlag(fn: string, name: string, v: unknown): void {
+  if (typeof v !== "boolean") throw new TypeError(`${fn}(): argument '${name}' must be bool, not ${pyTypeName(v)}`);
 }
 
 const scalarTypeName = (a: unknown): string =>
@@ -277,7 +289,7 @@ function checkGemm(
     if (typeof beta !== "number") throw new TypeError(`${fn}(): argument 'beta' must be int, not ${pyTypeName(beta)}`);
     throw new ValueError(`${fn}(): beta must be 0 or 1, got ${beta}`);
   }
-  if (typeof exact !== "boolean") throw new TypeError(`${fn}(): argument 'exact' must be bool, not ${pyTypeName(exact)}`);
+  checkFlag(fn, "exact", exact);
   if (internalOverlap(batch, M, N, cBS, cRS)) throw new RuntimeError(OVERLAP_OUT);
 }
 
@@ -802,7 +814,7 @@ export function softmaxRows(x: Float32Array, xOff: number, y: Float32Array, yOff
   const total = outer * n * inner;
   checkCount(fn, "x", x, xOff, total);
   checkCount(fn, "y", y, yOff, total);
-  if (typeof log !== "boolean") throw new TypeError(`${fn}(): argument 'log' must be bool, not ${pyTypeName(log)}`);
+  checkFlag(fn, "log", log);
   SP[0] = xOff, SP[1] = yOff, SP[2] = outer, SP[3] = n, SP[4] = inner, SP[5] = log ? 1 : 0;
   nat.softmax_f32(x, y, SP);
 }
@@ -826,8 +838,8 @@ export function softmaxBackwardRows(
   checkCount(fn, "g", g, gOff, total);
   checkCount(fn, "y", y, yOff, total);
   checkCount(fn, "gi", gi, giOff, total);
-  if (typeof log !== "boolean") throw new TypeError(`${fn}(): argument 'log' must be bool, not ${pyTypeName(log)}`);
-  if (typeof negZeroStart !== "boolean") throw new TypeError(`${fn}(): argument 'negZeroStart' must be bool, not ${pyTypeName(negZeroStart)}`);
+  checkFlag(fn, "log", log);
+  checkFlag(fn, "negZeroStart", negZeroStart);
   SP[0] = gOff, SP[1] = yOff, SP[2] = giOff, SP[3] = outer, SP[4] = n, SP[5] = inner, SP[6] = (log ? 1 : 0) | (negZeroStart ? 2 : 0);
   nat.softmax_bwd_f32(g, y, gi, SP);
 }
@@ -1007,10 +1019,66 @@ export function scatterAddRows(
 
 
 // ---------------------------------------------------------------------------------------------
-// Sums in PyTorch's order
+// Reductions: sums in PyTorch's order, max/min and their indices, var/std
 
-const SUM_MAX_DIMS = 16;
-const SUMP = new Float64Array(5 + 3 * SUM_MAX_DIMS);
+const RED_MAX_DIMS = 16;
+const SUMP = new Float64Array(5 + 3 * RED_MAX_DIMS);
+const EXTP = new Float64Array(5 + 3 * RED_MAX_DIMS);
+const VARP = new Float64Array(6 + 3 * RED_MAX_DIMS);
+
+/** The addon, after checking that x is a Float32Array or Float64Array and the outputs have its type. */
+function reductionArrays(fn: string, x: Float32Array | Float64Array, outs: Record<string, unknown>): NativeBinding {
+  const nat = requireNative(fn);
+  const want = x instanceof Float64Array ? Float64Array : Float32Array;
+  checkArray(fn, "x", x, want);
+  for (const [name, a] of Object.entries(outs)) checkArray(fn, name, a, want);
+  return nat;
+}
+
+/**
+ * Checks a reduction's input (x[xOff...] viewed with shape and strides) and its reduced dims,
+ * and writes shape[nd], strides[nd] and the reduced flags[nd] into P from `at`. Returns the
+ * number of outputs and of elements reduced into each.
+ */
+function checkReduction(
+  fn: string, x: Float32Array | Float64Array, xOff: number, shape: readonly number[], strides: readonly number[],
+  dims: readonly number[], P: Float64Array, at: number,
+): { outN: number; count: number } {
+  if (!Array.isArray(shape) || !Array.isArray(strides) || !Array.isArray(dims)) {
+    throw new TypeError(`${fn}(): shape, strides and dims must be lists of ints`);
+  }
+  const nd = shape.length;
+  checkIntList(fn, "shape", shape, nd);
+  checkIntList(fn, "strides", strides, nd);
+  if (nd > RED_MAX_DIMS) throw new ValueError(`${fn}(): at most ${RED_MAX_DIMS} dims`);
+  checkSizes(fn, shape.map((_, i) => `shape[${i}]`), shape);
+  if (strides.some((v) => v < 0)) throw new RuntimeError(`as_strided: Negative strides are not supported at the moment, got strides: [${strides.join(", ")}]`);
+  const reduced = new Array<boolean>(nd).fill(false);
+  for (const d of dims) {
+    checkInt(fn, "dims", d);
+    if (d < 0 || d >= nd) throw new IndexError(`Dimension out of range (expected to be in range of [${-nd}, ${nd - 1}], but got ${d})`);
+    reduced[d] = true;
+  }
+  checkInt(fn, "xOff", xOff);
+  if (xOff < 0) throw new RuntimeError(`Tensor: invalid storage offset ${xOff}`);
+  let top = xOff, numel = 1, outN = 1, count = 1;
+  for (let d = 0; d < nd; d++) {
+    top += (shape[d] - 1) * strides[d];
+    numel *= shape[d];
+    if (reduced[d]) count *= shape[d];
+    else outN *= shape[d];
+    P[at + d] = shape[d];
+    P[at + nd + d] = strides[d];
+    P[at + 2 * nd + d] = reduced[d] ? 1 : 0;
+  }
+  if (numel > 0 && !(top < x.length)) {
+    throw new RuntimeError(
+      `setStorage: sizes [${shape.join(", ")}], strides [${strides.join(", ")}], storage offset ${xOff}, and itemsize ${x.BYTES_PER_ELEMENT} ` +
+        `requiring a storage size of ${(top + 1) * x.BYTES_PER_ELEMENT} are out of bounds for storage of size ${x.length * x.BYTES_PER_ELEMENT}`,
+    );
+  }
+  return { outN, count };
+}
 
 /**
  * out = sum (nansum with skipNaN) of x over `dims`, written contiguously over the kept dims at
@@ -1024,47 +1092,13 @@ export function sumRows(
   skipNaN = false, threads = getReductionThreads(),
 ): void {
   const fn = "sumRows";
-  const nat = requireNative(fn);
-  const want = x instanceof Float64Array ? Float64Array : Float32Array;
-  checkArray(fn, "x", x, want);
-  checkArray(fn, "out", out, want);
-  if (!Array.isArray(shape) || !Array.isArray(strides) || !Array.isArray(dims)) {
-    throw new TypeError(`${fn}(): shape, strides and dims must be lists of ints`);
-  }
-  const nd = shape.length;
-  checkIntList(fn, "shape", shape, nd);
-  checkIntList(fn, "strides", strides, nd);
-  if (nd > SUM_MAX_DIMS) throw new ValueError(`${fn}(): at most ${SUM_MAX_DIMS} dims`);
-  checkSizes(fn, shape.map((_, i) => `shape[${i}]`), shape);
-  if (strides.some((v) => v < 0)) throw new RuntimeError(`as_strided: Negative strides are not supported at the moment, got strides: [${strides.join(", ")}]`);
-  const reduced = new Array<boolean>(nd).fill(false);
-  for (const d of dims) {
-    checkInt(fn, "dims", d);
-    if (d < 0 || d >= nd) throw new IndexError(`Dimension out of range (expected to be in range of [${-nd}, ${nd - 1}], but got ${d})`);
-    reduced[d] = true;
-  }
-  checkInt(fn, "xOff", xOff);
+  const nat = reductionArrays(fn, x, { out });
+  const { outN } = checkReduction(fn, x, xOff, shape, strides, dims, SUMP, 5);
+  checkFlag(fn, "skipNaN", skipNaN);
   checkInt(fn, "threads", threads);
   if (threads < 1 || threads > 1024) throw new ValueError(`${fn}(): threads must be in [1, 1024]`);
-  let top = xOff, numel = 1, outN = 1;
-  for (let d = 0; d < nd; d++) {
-    top += (shape[d] - 1) * strides[d];
-    numel *= shape[d];
-    if (!reduced[d]) outN *= shape[d];
-  }
-  if (numel > 0 && !(top < x.length)) {
-    throw new RuntimeError(
-      `setStorage: sizes [${shape.join(", ")}], strides [${strides.join(", ")}], storage offset ${xOff}, and itemsize ${x.BYTES_PER_ELEMENT} ` +
-        `requiring a storage size of ${(top + 1) * x.BYTES_PER_ELEMENT} are out of bounds for storage of size ${x.length * x.BYTES_PER_ELEMENT}`,
-    );
-  }
   checkCount(fn, "out", out, outOff, outN);
-  SUMP[0] = xOff, SUMP[1] = outOff, SUMP[2] = nd, SUMP[3] = threads, SUMP[4] = skipNaN ? 1 : 0;
-  for (let d = 0; d < nd; d++) {
-    SUMP[5 + d] = shape[d];
-    SUMP[5 + nd + d] = strides[d];
-    SUMP[5 + 2 * nd + d] = reduced[d] ? 1 : 0;
-  }
+  SUMP[0] = xOff, SUMP[1] = outOff, SUMP[2] = shape.length, SUMP[3] = threads, SUMP[4] = skipNaN ? 1 : 0;
   const r = x instanceof Float64Array ? nat.sum_f64(x, out as Float64Array, SUMP) : nat.sum_f32(x, out as Float32Array, SUMP);
   if (r !== 0) throw new RuntimeError(OVERLAP_IN);
 }
@@ -1078,10 +1112,104 @@ export function nativeSumInto(
   dims: readonly number[], O: ArrayLike<number>, oOff: number,
   inDtype: DType, outDtype: DType, skipNaN: boolean,
 ): boolean {
-  if (native === null || inDtype !== outDtype || shape.length > SUM_MAX_DIMS) return false;
+  if (native === null || inDtype !== outDtype || shape.length > RED_MAX_DIMS) return false;
   if (!((inDtype.name === "float32" && X instanceof Float32Array && O instanceof Float32Array) ||
         (inDtype.name === "float64" && X instanceof Float64Array && O instanceof Float64Array))) return false;
   sumRows(X, xOff, shape, strides, dims, O, oOff, skipNaN);
+  return true;
+}
+
+/**
+ * values / indices (either may be null) = the max (isMax) or min of x over `dims` and its
+ * index (flat, row-major over the reduced dims), written contiguously over the kept dims:
+ * src/backend/js_reduce.ts's amax/amin/argmax/argmin loop (the first NaN, else the first
+ * extreme; -0 and +0 tie) for float32 and float64, bit for bit.
+ */
+export function extremeRows(
+  x: Float32Array | Float64Array, xOff: number, shape: readonly number[], strides: readonly number[],
+  dims: readonly number[], isMax: boolean,
+  values: Float32Array | Float64Array | null, valuesOff: number, indices: Float64Array | null, indicesOff: number,
+): void {
+  const fn = "extremeRows";
+  const nat = reductionArrays(fn, x, values === null ? {} : { values });
+  if (indices !== null) checkArray(fn, "indices", indices, Float64Array);
+  checkFlag(fn, "isMax", isMax);
+  const { outN, count } = checkReduction(fn, x, xOff, shape, strides, dims, EXTP, 5);
+  if (outN > 0 && count === 0) {
+    const d = dims.find((k) => shape[k] === 0);
+    throw new IndexError(`${fn}(): Expected reduction dim ${d} to have non-zero size.`);
+  }
+  // an absent output's offset is still checked: the addon reads every number
+  checkCount(fn, "values", values ?? [], valuesOff, values === null ? 0 : outN);
+  checkCount(fn, "indices", indices ?? [], indicesOff, indices === null ? 0 : outN);
+  EXTP[0] = xOff, EXTP[1] = valuesOff, EXTP[2] = indicesOff;
+  EXTP[3] = shape.length, EXTP[4] = isMax ? 1 : 0;
+  const r = x instanceof Float64Array
+    ? nat.extreme_f64(x, values as Float64Array | null, indices, EXTP)
+    : nat.extreme_f32(x, values as Float32Array | null, indices, EXTP);
+  if (r !== 0) throw new RuntimeError(OVERLAP_IN);
+}
+
+/**
+ * variance[...] and mean[...] (contiguous over the kept dims) = var (its square root with
+ * takeSqrt) and mean of x over `dims` by Welford's algorithm in double, the divisor
+ * count - correction (0 when count <= correction): src/ops/reduction.ts's varianceCore loop for
+ * float32 and float64, bit for bit (NaN for both when nothing is reduced).
+ */
+export function varianceRows(
+  x: Float32Array | Float64Array, xOff: number, shape: readonly number[], strides: readonly number[],
+  dims: readonly number[], correction: number, takeSqrt: boolean,
+  variance: Float32Array | Float64Array, varianceOff: number, mean: Float32Array | Float64Array, meanOff: number,
+): void {
+  const fn = "varianceRows";
+  const nat = reductionArrays(fn, x, { variance, mean });
+  if (typeof correction !== "number") throw new TypeError(`${fn}(): argument 'correction' must be float, not ${pyTypeName(correction)}`);
+  checkFlag(fn, "takeSqrt", takeSqrt);
+  const { outN } = checkReduction(fn, x, xOff, shape, strides, dims, VARP, 6);
+  checkCount(fn, "variance", variance, varianceOff, outN);
+  checkCount(fn, "mean", mean, meanOff, outN);
+  VARP[0] = xOff, VARP[1] = varianceOff, VARP[2] = meanOff, VARP[3] = shape.length, VARP[4] = takeSqrt ? 1 : 0, VARP[5] = correction;
+  const r = x instanceof Float64Array
+    ? nat.var_f64(x, variance as Float64Array, mean as Float64Array, VARP)
+    : nat.var_f32(x, variance as Float32Array, mean as Float32Array, VARP);
+  if (r !== 0) throw new RuntimeError(OVERLAP_IN);
+}
+
+/** x's storage when the reduction kernels cover x (float32 or float64, at most 16 dims, `dims`
+ * in range), else null. */
+function statInput(x: Tensor, dims: readonly number[]): Float32Array | Float64Array | null {
+  const X = x._storage.data, nd = x._shape.length;
+  if (native === null || nd > RED_MAX_DIMS || !dims.every((d) => d < nd)) return null;
+  if (x.dtype.name === "float32" && X instanceof Float32Array) return X;
+  if (x.dtype.name === "float64" && X instanceof Float64Array) return X;
+  return null;
+}
+
+/**
+ * Backend.reduce for amax/amin/argmax/argmin (out: values, or the int64 indices of arg*;
+ * idxOut: indices beside amax/amin's values): runs extremeRows and returns true, or false
+ * (nothing done) where it does not apply (other dtypes, empty inputs).
+ */
+export function nativeExtremeInto(op: string, x: Tensor, dims: readonly number[], out: Tensor, idxOut?: Tensor): boolean {
+  const X = statInput(x, dims);
+  if (X === null || x.numel() === 0) return false;
+  const arg = op === "argmax" || op === "argmin";
+  const idx = arg ? out : idxOut;
+  const values = arg ? null : out._storage.data, indices = idx?._storage.data ?? null;
+  if (values !== null && values.constructor !== X.constructor) return false;
+  if (indices !== null && !(indices instanceof Float64Array)) return false;
+  extremeRows(X, x._offset, x._shape, x._strides, dims, op === "amax" || op === "argmax",
+    values as Float32Array | Float64Array | null, out._offset, indices, idx?._offset ?? 0);
+  return true;
+}
+
+/** FusedKernels.varianceInto: varianceRows into the contiguous V and M; false (nothing done)
+ * for other dtypes. */
+export function nativeVarianceInto(x: Tensor, dims: readonly number[], correction: number, takeSqrt: boolean, V: Tensor, M: Tensor): boolean {
+  const X = statInput(x, dims);
+  const VD = V._storage.data, MD = M._storage.data;
+  if (X === null || VD.constructor !== X.constructor || MD.constructor !== X.constructor) return false;
+  varianceRows(X, x._offset, x._shape, x._strides, dims, correction, takeSqrt, VD as typeof X, V._offset, MD as typeof X, M._offset);
   return true;
 }
 
@@ -1107,10 +1235,6 @@ function checkRngGenerator(fn: string, g: RngGenerator): void {
 
 function checkRngNumber(fn: string, name: string, v: unknown): void {
   if (typeof v !== "number") throw new TypeError(`${fn}(): argument '${name}' must be float, not ${pyTypeName(v)}`);
-}
-
-function checkRngFlag(fn: string, name: string, v: unknown): void {
-  if (typeof v !== "boolean") throw new TypeError(`${fn}(): argument '${name}' must be bool, not ${pyTypeName(v)}`);
 }
 
 /** Store code of out (its dtype when given: int64 and bool share float64's and uint8's arrays). */
@@ -1151,7 +1275,7 @@ export function rngUniform(g: RngGenerator, out: Float32Array | Float64Array, fr
   const store = rngFloatStore(fn, out);
   checkRngNumber(fn, "from", from);
   checkRngNumber(fn, "to", to);
-  checkRngFlag(fn, "fused", fused);
+  checkFlag(fn, "fused", fused);
   RNGP[3] = from, RNGP[4] = to, RNGP[5] = fused ? 1 : 0;
   return rngCall(fn, 0, g, out, store);
 }
@@ -1164,8 +1288,8 @@ export function rngNormal(g: RngGenerator, out: Float32Array | Float64Array, mea
   checkRngNumber(fn, "mean", mean);
   checkRngNumber(fn, "std", std);
   if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
-  checkRngFlag(fn, "contiguous", contiguous);
-  checkRngFlag(fn, "fused", fused);
+  checkFlag(fn, "contiguous", contiguous);
+  checkFlag(fn, "fused", fused);
   const cached = g.next_double_normal_sample;
   if (cached !== null && typeof cached !== "number") throw new TypeError(`${fn}(): the generator's cached sample must be float or None`);
   RNGP[3] = mean, RNGP[4] = std, RNGP[5] = fused ? 1 : 0, RNGP[6] = contiguous ? 1 : 0;

@@ -14,8 +14,10 @@ import {
   layerNormRows,
   native,
   nativeElementwise,
+  nativeExtremeInto,
   nativeMatmul,
   nativeSumInto,
+  nativeVarianceInto,
   nativeUnavailableReason,
   rngBernoulli,
   rngExponential,
@@ -60,11 +62,13 @@ if (native !== null) {
     reduce(op, x, dims, out, idxOut) {
       if ((op === "sum" || op === "nansum") && dims.every((d) => d < x._shape.length) &&
         nativeSumInto(x._storage.data, x._offset, x._shape, x._strides, dims, out._storage.data, out._offset, x.dtype, out.dtype, op === "nansum")) return;
+      if ((op === "amax" || op === "amin" || op === "argmax" || op === "argmin") && nativeExtremeInto(op, x, dims, out, idxOut)) return;
       jsBackend.reduce(op, x, dims, out, idxOut);
     },
     // fused kernels, looked up by the code that can use them (src/optim/fused.ts's adamFused,
-    // src/nn/functional.ts's softmax and layer_norm)
+    // src/nn/functional.ts's softmax and layer_norm, src/ops/reduction.ts's var/std)
     adamStep,
+    varianceInto: nativeVarianceInto,
     softmaxRows,
     softmaxBackwardRows,
     layerNormRows,

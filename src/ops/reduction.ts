@@ -1,6 +1,6 @@
 // Reductions: sum mean prod max min argmax argmin std var all any logsumexp cumsum norm ...
 // Each takes `dim` (number or list), `keepdim` (alias `keepdims`) and PyTorch's other options.
-import { backend } from "../backend/index.js";
+import { backend, fused } from "../backend/index.js";
 import { bool, DType, float32, float64, get_default_dtype, int64 } from "../dtype.js";
 import { IndexError, RuntimeError, TypeError } from "../errors.js";
 import { wrapDim } from "../shape.js";
@@ -343,6 +343,43 @@ function dimOffsets(x: Tensor, dims: readonly number[]): number[] {
   return out;
 }
 
+/** varianceCore's Welford loop: V, M (contiguous, the kept dims) = project(m2, count) and the
+ * mean of each output's elements over `dims`. */
+function welfordRows(x: Tensor, dims: readonly number[], V: Tensor, M: Tensor, project: (m2: number, n: number) => number): void {
+  const X = x._storage.data, VD = V._storage.data, MD = M._storage.data;
+  const kept = x._shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const outer = dimOffsets(x, kept), inner = dimOffsets(x, dims);
+  // Each output's Welford chain waits on a division per element; four outputs side by side
+  // keep four chains in flight (each still adds its own elements in order: the same numbers)
+  const nIn = inner.length, x0 = x._offset;
+  let i = 0;
+  for (; i + 4 <= outer.length; i += 4) {
+    const b0 = x0 + outer[i], b1 = x0 + outer[i + 1], b2 = x0 + outer[i + 2], b3 = x0 + outer[i + 3];
+    let m0 = 0, m1 = 0, m2 = 0, m3 = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let j = 0; j < nIn; j++) {
+      const q = inner[j], n = j + 1;
+      const v0 = X[b0 + q], v1 = X[b1 + q], v2 = X[b2 + q], v3 = X[b3 + q];
+      const d0 = v0 - m0, d1 = v1 - m1, d2 = v2 - m2, d3 = v3 - m3;
+      m0 += d0 / n, m1 += d1 / n, m2 += d2 / n, m3 += d3 / n;
+      s0 += d0 * (v0 - m0), s1 += d1 * (v1 - m1), s2 += d2 * (v2 - m2), s3 += d3 * (v3 - m3);
+    }
+    VD[i] = project(s0, nIn), VD[i + 1] = project(s1, nIn), VD[i + 2] = project(s2, nIn), VD[i + 3] = project(s3, nIn);
+    MD[i] = m0, MD[i + 1] = m1, MD[i + 2] = m2, MD[i + 3] = m3;
+  }
+  for (; i < outer.length; i++) {
+    const base = x0 + outer[i];
+    let mean = 0, m2 = 0;
+    for (let j = 0; j < nIn; j++) {
+      const v = X[base + inner[j]];
+      const delta = v - mean;
+      mean += delta / (j + 1);
+      m2 += delta * (v - mean);
+    }
+    VD[i] = project(m2, nIn);
+    MD[i] = mean;
+  }
+}
+
 /**
  * var/std (and their _mean forms) the way ATen's CPU kernels compute them: in double, rounded
  * once to the output dtype. A reduction to a single element (std/var only) takes the mean in
@@ -362,55 +399,24 @@ function varianceCore(x: Tensor, o: VarOpts, name: string, takeSqrt: boolean, wi
   const corr = o.correction ?? (o.unbiased === false ? 0 : 1);
   const shape = outShape(x, dims, keep);
   const V = empty(shape, x.dtype), Mn = empty(shape.slice(), x.dtype);
-  const X = x._storage.data;
-  const kept = x._shape.map((_, i) => i).filter((i) => !dims.includes(i));
-  const outer = dimOffsets(x, kept), inner = dimOffsets(x, dims);
-  const VD = V._storage.data, MD = Mn._storage.data;
   const project = (m2: number, n: number) => {
     const v = m2 / (n > corr ? n - corr : 0);
     return takeSqrt ? Math.sqrt(v) : v;
   };
   if (x.numel() === 0) {
-    VD.fill(NaN);
-    MD.fill(NaN);
-  } else if (!withMean && outer.length === 1) {
+    V._storage.data.fill(NaN);
+    Mn._storage.data.fill(NaN);
+  } else if (!withMean && V.numel() === 1) {
     const mean = Number(x.detach().mean().item());
     let ss = 0;
+    const inner = dimOffsets(x, dims), X = x._storage.data;
     for (const q of inner) {
-      const dx = X[x._offset + outer[0] + q] - mean;
+      const dx = X[x._offset + q] - mean;
       ss += dx * dx;
     }
-    VD[0] = project(ss, inner.length);
-  } else {
-    // Each output's Welford chain waits on a division per element; four outputs side by side
-    // keep four chains in flight (each still adds its own elements in order: the same numbers)
-    const nIn = inner.length, x0 = x._offset;
-    let i = 0;
-    for (; i + 4 <= outer.length; i += 4) {
-      const b0 = x0 + outer[i], b1 = x0 + outer[i + 1], b2 = x0 + outer[i + 2], b3 = x0 + outer[i + 3];
-      let m0 = 0, m1 = 0, m2 = 0, m3 = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let j = 0; j < nIn; j++) {
-        const q = inner[j], n = j + 1;
-        const v0 = X[b0 + q], v1 = X[b1 + q], v2 = X[b2 + q], v3 = X[b3 + q];
-        const d0 = v0 - m0, d1 = v1 - m1, d2 = v2 - m2, d3 = v3 - m3;
-        m0 += d0 / n, m1 += d1 / n, m2 += d2 / n, m3 += d3 / n;
-        s0 += d0 * (v0 - m0), s1 += d1 * (v1 - m1), s2 += d2 * (v2 - m2), s3 += d3 * (v3 - m3);
-      }
-      VD[i] = project(s0, nIn), VD[i + 1] = project(s1, nIn), VD[i + 2] = project(s2, nIn), VD[i + 3] = project(s3, nIn);
-      MD[i] = m0, MD[i + 1] = m1, MD[i + 2] = m2, MD[i + 3] = m3;
-    }
-    for (; i < outer.length; i++) {
-      const base = x0 + outer[i];
-      let mean = 0, m2 = 0;
-      for (let j = 0; j < nIn; j++) {
-        const v = X[base + inner[j]];
-        const delta = v - mean;
-        mean += delta / (j + 1);
-        m2 += delta * (v - mean);
-      }
-      VD[i] = project(m2, nIn);
-      MD[i] = mean;
-    }
+    V._storage.data[0] = project(ss, inner.length);
+  } else if (!fused.varianceInto?.(x, dims, corr, takeSqrt, V, Mn)) {
+    welfordRows(x, dims, V, Mn, project);
   }
   if (needsGrad(x)) {
     const inShape = x._shape.slice();
