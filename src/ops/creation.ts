@@ -7,7 +7,7 @@ import { parseSize, sameShape } from "../shape.js";
 import { preserveStrides } from "./shape_helpers.js";
 import { Storage } from "../storage.js";
 import { empty as emptyOf, Tensor } from "../tensor.js";
-import { needsGrad, record, splitOpts } from "./util.js";
+import { copyOpts, needsGrad, record, splitOpts } from "./util.js";
 import { fma32, fma64 } from "../random/fma.js";
 
 export interface CreateOpts {
@@ -122,7 +122,9 @@ export function full(size: number[], fill_value: number | boolean, opts: CreateO
 }
 
 function likeOpts(x: Tensor, o: CreateOpts = {}): CreateOpts {
-  return { ...o, dtype: o.dtype ?? x.dtype };
+  const r = copyOpts(o);
+  r.dtype = o.dtype ?? x.dtype;
+  return r;
 }
 /** *_like results take x's memory layout (memory_format=torch.preserve_format); every element
  * holds the same value, so relabelling the strides of the fresh dense tensor is enough. */

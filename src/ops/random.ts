@@ -24,7 +24,7 @@ import {
   uniformFill,
 } from "../random/index.js";
 import { topkIndices } from "../random/stl_sort.js";
-import { needsGrad, pyTypeName, record, splitOpts } from "./util.js";
+import { copyOpts, needsGrad, pyTypeName, record, splitOpts } from "./util.js";
 import { typeName } from "./dtype_names.js";
 import { assertNoInternalOverlap, inPlaceWithGrad } from "./pointwise.js";
 import { emptyStrided, preserveStrides } from "./shape_helpers.js";
@@ -113,7 +113,10 @@ function creationArgs(args: unknown[]): [number[], GenOpts] {
   const gArg = pos.find((a) => a instanceof Generator) as Generator | undefined;
   const sizeArgs = pos.filter((a) => !(a instanceof Generator));
   const shape = sizeArgs.length === 0 && o.size !== undefined ? parseSize([o.size]) : parseSize(sizeArgs);
-  return [shape, gArg ? { ...o, generator: gArg } : o];
+  if (gArg === undefined) return [shape, o];
+  const r = copyOpts(o);
+  r.generator = gArg;
+  return [shape, r];
 }
 
 // ---- in-place fills ----

@@ -317,7 +317,8 @@ function parseVar(args: unknown[]): VarOpts {
   if (args.length >= 1 && typeof args[0] === "boolean") {
     const [unb, ...rest] = args;
     const o = params<VarOpts & Record<string, unknown>>(rest, []);
-    return { ...o, unbiased: unb as boolean };
+    o.unbiased = unb as boolean;
+    return o;
   }
   const o = params<VarOpts & Record<string, unknown>>(args, ["dim", "unbiased", "keepdim"]);
   if (o.keepdims !== undefined && o.keepdim === undefined) o.keepdim = o.keepdims;
