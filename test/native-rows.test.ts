@@ -2,7 +2,8 @@
 //   softmaxRows / softmaxBackwardRows  vs  F.softmax / F.log_softmax and their autograd backward
 //   adamStep                           vs  optim.Adam / optim.AdamW (with weight decay, amsgrad,
 //                                          maximize, beta1 above and below 1/2) over several steps
-//   gatherRows / scatterAddRows        vs  F.embedding and its weight gradient
+//   gatherRows / scatterAddRows        vs  F.embedding and its weight gradient, and C[Xb] (indexing
+//                                          by one integer tensor) and its gradient
 // All must agree bit for bit (same operations in the same order; softmax's exp and log are
 // fdlibm's, as V8's Math.exp / Math.log, checked on their own below). The TypeScript side runs
 // with the backend's fused entries removed (withTsKernels), since F.softmax uses them.
@@ -331,6 +332,31 @@ describe("native row kernels", { skip }, () => {
         }
       }
     }
+    // C[Xb] as the makemore lectures index: repeated rows, int64 and int32 indices, a view of C
+    // with an offset; negative indices keep the TypeScript loop, out-of-range ones its error
+    for (const [V, D, shape] of [[27, 10, [32, 3]], [9, 1, [50]], [40, 7, [4, 5, 6]]] as const) {
+      for (const dtype of [torch.int64, torch.int32]) {
+        const base = randTensor([V + 2, D], rand, 1);
+        const C = base.get("2:").requires_grad_();
+        const n = shape.reduce((a, b) => a * b, 1);
+        const Xb = torch.tensor(Array.from({ length: n }, () => Math.floor(rand() * V)), { dtype }).reshape([...shape]);
+        const g = randTensor([...shape, D], rand, 1);
+        const want = withTsKernels(() => {
+          const e = C.get(Xb);
+          e.backward(g);
+          return [f32(e.detach()), f32(C.grad!)];
+        });
+        C.grad = null;
+        const e = C.get(Xb);
+        e.backward(g);
+        assert.deepEqual(f32(e.detach()), want[0], `C[Xb] V=${V} D=${D} ${dtype.name}`);
+        assert.deepEqual(f32(C.grad!), want[1], `C[Xb] gradient V=${V} D=${D} ${dtype.name}`);
+      }
+    }
+    const C5 = randTensor([5, 2], rand, 1);
+    assert.deepEqual(f32(C5.get(torch.tensor([-1, 0, -5]))), f32(torch.stack([C5.get(4), C5.get(0), C5.get(0)])));
+    assert.throws(() => C5.get(torch.tensor([0, 5])), (e) => e instanceof IndexError && e.message === "index 5 is out of bounds for dimension 0 with size 5");
+    assert.throws(() => C5.get(torch.tensor([-6])), (e) => e instanceof IndexError && e.message === "index -6 is out of bounds for dimension 0 with size 5");
     const w = new Float32Array(6), out = new Float32Array(4);
     assert.throws(() => gatherRows(w, 0, 3, 2, Float64Array.from([0, 3]), 0, 2, out, 0), (e) => e instanceof IndexError && e.message === "index out of range in self");
     assert.throws(() => gatherRows(w, 0, 3, 2, Float64Array.from([0, -1]), 0, 2, out, 0), IndexError);

@@ -5,7 +5,7 @@
 // gathered with one typed-array loop. Also index_select, masked_select, take, put_, index_put_,
 // index_add_, index_fill_, nonzero and argwhere, with PyTorch's error texts and backward nodes.
 import { is_grad_enabled } from "../autograd/grad_mode.js";
-import { backend } from "../backend/index.js";
+import { backend, fused } from "../backend/index.js";
 import { bool, castScalar, DType, float32, int32, int64, uint8 } from "../dtype.js";
 import { IndexError, RuntimeError, TypeError, ValueError } from "../errors.js";
 import { broadcastShapes, contiguousStrides, numel, sameShape, wrapDim } from "../shape.js";
@@ -823,16 +823,14 @@ function indexRows(self: Tensor, idx: Tensor): Tensor {
   const out = empty(outShape, self.dtype);
   const iv = idx.is_contiguous() ? idx._storage.data : idx._values();
   const io = idx.is_contiguous() ? idx._offset : 0;
+  // float32 rows (C[Xb], the makemore lectures' embedding lookup) go to the backend's row
+  // gather, and their gradient to its scatter-add, when every index is in [0, n0)
+  const rowKernels = self.dtype === float32 && (iv instanceof Float64Array || iv instanceof Int32Array) &&
+    fused.gatherRows !== undefined && fused.scatterAddRows !== undefined && indicesWithin(iv, io, P, n0);
   if (P * row > 0) {
     const sd = self._storage.data, od = out._storage.data;
-    const so = self._offset;
-    for (let p = 0; p < P; p++) {
-      let v = iv[io + p];
-      if (v < -n0 || v >= n0) throw new IndexError(`index ${v} is out of bounds for dimension 0 with size ${n0}`);
-      if (v < 0) v += n0;
-      const src = so + v * row, dst = p * row;
-      for (let i = 0; i < row; i++) od[dst + i] = sd[src + i];
-    }
+    if (rowKernels) fused.gatherRows!(sd as Float32Array, self._offset, n0, row, iv as Float64Array | Int32Array, io, P, od as Float32Array, 0);
+    else copyRows(sd, self._offset, od, iv, io, P, row, n0);
   }
   if (needsGrad(self)) {
     const shape = self._shape.slice();
@@ -845,6 +843,10 @@ function indexRows(self: Tensor, idx: Tensor): Tensor {
         const z = empty(shape, g.dtype);
         const zd = z._storage.data, gd = g._storage.data;
         const go = g._offset;
+        if (rowKernels && g.dtype === float32) {
+          fused.scatterAddRows!(gd as Float32Array, go, iv as Float64Array | Int32Array, io, P, row, zd as Float32Array, 0, n0, -1, false);
+          return [z];
+        }
         for (let p = 0; p < P; p++) {
           let v = iv[io + p];
           if (v < 0) v += n0;
@@ -857,6 +859,26 @@ function indexRows(self: Tensor, idx: Tensor): Tensor {
     );
   }
   return out;
+}
+
+/** Every one of the P indices at iv[io...] lies in [0, n). */
+function indicesWithin(iv: ArrayLike<number>, io: number, P: number, n: number): boolean {
+  for (let p = 0; p < P; p++) {
+    const v = iv[io + p];
+    if (!(v >= 0 && v < n)) return false;
+  }
+  return true;
+}
+
+/** od[p, :] = sd[iv[p], :] for rows of `row` elements (negative indices count from the end) */
+function copyRows(sd: ArrayLike<number>, so: number, od: { [i: number]: number }, iv: ArrayLike<number>, io: number, P: number, row: number, n0: number): void {
+  for (let p = 0; p < P; p++) {
+    let v = iv[io + p];
+    if (v < -n0 || v >= n0) throw new IndexError(`index ${v} is out of bounds for dimension 0 with size ${n0}`);
+    if (v < 0) v += n0;
+    const src = so + v * row, dst = p * row;
+    for (let i = 0; i < row; i++) od[dst + i] = sd[src + i];
+  }
 }
 
 /** Python's valueToTensor: tensors as they are, numbers/bools as a 0-dim tensor of self's dtype. */
