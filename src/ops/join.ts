@@ -2,7 +2,8 @@
 import { backend } from "../backend/index.js";
 import { promoteTypes } from "../dtype.js";
 import { IndexError, RuntimeError, TypeError } from "../errors.js";
-import { wrapDim } from "../shape.js";
+import { numel, wrapDim } from "../shape.js";
+import { allocate } from "../storage.js";
 import { empty, Tensor } from "../tensor.js";
 import { needsGrad, record } from "./util.js";
 import { markMultiOutput } from "../autograd/node.js";
@@ -48,7 +49,8 @@ export function cat(tensors: Tensor[], dim: number | { dim?: number } = 0): Tens
   }
   const shape = ref._shape.slice();
   shape[d] = total;
-  const out = empty(shape, dt);
+  // the parts' copies below write every element: no zero fill
+  const out = new Tensor(allocate(dt, numel(shape), false), shape);
   let off = 0;
   for (const t of parts) {
     const n = t._shape[d];
