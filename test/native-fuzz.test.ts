@@ -1,4 +1,4 @@
-// Fuzzing the native GEMM entry points (and, at the end, the reduction entries the same way).
+// Fuzzing the native GEMM entry points (and, at the end, the reduction and optimizer step entries the same way).
 // 1. Random bad arguments (negative, fractional, NaN, huge, wrong types, arrays too short,
 //    strides that run past the end, overlapping output) must make the checked wrappers throw
 //    torchlette's error classes and the raw addon throw a plain TypeError/RangeError (or
@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
 import { RuntimeError, TypeError as TorchTypeError, ValueError, IndexError } from "../src/errors.js";
-import { native, sgemm, dgemm, set_num_threads, sumRows, extremeRows, varianceRows } from "../src/backend/native.js";
+import { native, sgemm, dgemm, set_num_threads, sumRows, extremeRows, varianceRows, adamStep, sgdStep } from "../src/backend/native.js";
 import { xorshift as rng } from "./rng.js";
 import { nativeSkip, addonOrFail } from "./native-env.js";
 
@@ -446,5 +446,96 @@ describe("native reduction fuzz", { skip }, () => {
       assert.ok(X.intact() && A.intact() && B.intact(), `${kind}: guard zone changed by the addon`);
     }
     assert.ok(wrapperThrew > 1000 && nativeThrew > 800 && accepted > 500, JSON.stringify({ wrapperThrew, nativeThrew, accepted }));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The optimizer step entries: adam_f32 and sgd_f32 (arrays, then [offsets..., n, flags...,
+// scalars...]; the last array may be null)
+
+interface StepEntry {
+  names: string[];
+  flagMax: number[];
+  nScalars: number;
+  wrapper: (arrs: unknown[], n: unknown, offsets: unknown[], o: Record<string, unknown>) => void;
+  raw: (arrs: unknown[], params: Float64Array) => number;
+  options: (rand: () => number) => Record<string, unknown>;
+}
+
+describe("native optimizer step fuzz", { skip }, () => {
+  const nat = addonOrFail();
+  if (nat === null) return;
+  const call = (f: unknown, ...x: unknown[]) => (f as (...a: unknown[]) => number)(...x);
+  const entries: Record<string, StepEntry> = {
+    adam_f32: {
+      names: ["p", "g", "m", "v", "vmax"], flagMax: [1, 2], nScalars: 10,
+      wrapper: (a, n, offs, o) => call(adamStep, ...a, n, o, offs),
+      raw: (a, P) => call(nat.adam_f32, ...a, P),
+      options: (rand) => ({ lr: rand(), beta1: 0.9, beta2: 0.99, eps: 1e-8, weight_decay: rand() < 0.5 ? 0 : 0.1, step: 1 + Math.floor(rand() * 5), decoupled: rand() < 0.5, maximize: rand() < 0.5 }),
+    },
+    sgd_f32: {
+      names: ["p", "g", "buf"], flagMax: [1, 1, 1], nScalars: 4,
+      wrapper: (a, n, offs, o) => call(sgdStep, ...a, n, o, offs),
+      raw: (a, P) => call(nat.sgd_f32, ...a, P),
+      options: (rand) => ({ lr: rand(), momentum: 0.9, dampening: rand() < 0.5 ? 0 : 0.3, weight_decay: rand() < 0.5 ? 0 : 0.1, nesterov: rand() < 0.5, maximize: rand() < 0.5 }),
+    },
+  };
+
+  it("random arguments: the wrappers throw torchlette errors, the addon TypeError/RangeError, nothing outside the arrays changes", () => {
+    const rand = rng(11);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+    const counts: Record<string, number> = { wrapperThrew: 0, nativeThrew: 0, overlap: 0, accepted: 0 };
+    for (let iter = 0; iter < 3000; iter++) {
+      const [name, e] = pick(Object.entries(entries));
+      const k = e.names.length;
+      const n = int(0, 40);
+      const offs: unknown[] = e.names.map(() => int(0, 4));
+      const zones = e.names.map((_, i) => guarded(Float32Array, (offs[i] as number) + n + int(0, 2), rand));
+      const arrs: unknown[] = zones.map((z) => z.arr);
+      if (rand() < 0.3) arrs[k - 1] = null;
+      let nArg: unknown = n;
+      const o = e.options(rand);
+      const flags = e.flagMax.map((m) => int(0, m));
+      // what only the raw entry sees (its own flags, params cut short): it may refuse alone
+      let rawOnly = false, cut = -1;
+      const num = (v: unknown) => (typeof v === "number" ? v : 0);
+      for (let m = 0, count = int(0, 2); m < count; m++) {
+        const what = rand();
+        const i = int(0, k - 1);
+        if (what < 0.2) offs[i] = rand() < 0.5 ? pick(BAD_NUMBERS) : num(offs[i]) + int(1, 8);
+        else if (what < 0.35) nArg = rand() < 0.5 ? pick(BAD_NUMBERS) : n + int(1, 8);
+        else if (what < 0.5) arrs[i] = pick([new Float64Array(n + 8), new Int32Array(n + 8), [1, 2], "x", i < k - 1 ? null : 7]);
+        else if (what < 0.6) arrs[i] = zones[i].arr.subarray(0, Math.max(0, num(offs[i]) + n - int(1, 3)));
+        else if (what < 0.75) arrs[i] = zones[(i + int(1, k - 1)) % k].arr;
+        else if (what < 0.85) o[pick(Object.keys(o))] = pick(["1", null, {}, 1.5, true]);
+        else if (what < 0.93) (flags[int(0, flags.length - 1)] = pick([2, 3, 7, -1, 0.5])), (rawOnly = true);
+        else (cut = int(0, k + 1 + flags.length + e.nScalars - 1)), (rawOnly = true);
+      }
+      let ok = true;
+      try {
+        e.wrapper(arrs, nArg, offs, o);
+        counts.accepted++;
+      } catch (err) {
+        ok = false;
+        counts.wrapperThrew++;
+        assert.ok(isTorchError(err), `${name} wrapper threw ${(err as Error)?.name}: ${(err as Error)?.message}`);
+      }
+      assert.ok(zones.every((z) => z.intact()), `${name}: guard zone changed by the wrapper`);
+      // as the wrappers write them: offset 0 for an absent array or one not given
+      const nums = [...offs.map((x, i) => (i === k - 1 && arrs[i] === null ? 0 : x ?? 0)), nArg, ...flags, ...Array.from({ length: e.nScalars }, () => rand() * 2 - 1)];
+      const P = Float64Array.from(cut >= 0 ? nums.slice(0, cut) : nums, (v) => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : NaN));
+      try {
+        const r = e.raw(arrs, P);
+        assert.ok(r === 0 || r === 1, `${name} addon returned ${r}`);
+        if (r === 1) counts.overlap++;
+      } catch (err) {
+        counts.nativeThrew++;
+        assert.ok(err instanceof globalThis.TypeError || err instanceof RangeError, `${name} addon threw ${(err as Error)?.name}: ${(err as Error)?.message}`);
+        assert.ok(!ok || rawOnly, `${name} wrapper accepted what the addon refused: ${(err as Error).message}`);
+      }
+      assert.ok(zones.every((z) => z.intact()), `${name}: guard zone changed by the addon`);
+    }
+    assert.ok(counts.wrapperThrew > 800 && counts.nativeThrew > 500 && counts.overlap > 50 && counts.accepted > 500, JSON.stringify(counts));
   });
 });

@@ -2,6 +2,8 @@
 //   softmaxRows / softmaxBackwardRows  vs  F.softmax / F.log_softmax and their autograd backward
 //   adamStep                           vs  optim.Adam / optim.AdamW (with weight decay, amsgrad,
 //                                          maximize, beta1 above and below 1/2) over several steps
+//   sgdStep                            vs  optim/fused.ts's sgdFused float32 loop (every option,
+//                                          NaN/inf/-0/denormal bit patterns, bits compared)
 //   gatherRows / scatterAddRows        vs  F.embedding and its weight gradient, and C[Xb] (indexing
 //                                          by one integer tensor) and its gradient
 // All must agree bit for bit (same operations in the same order; softmax's exp and log are
@@ -14,12 +16,13 @@ import { nn, optim } from "../src/index.js";
 import type { Tensor } from "../src/tensor.js";
 import { IndexError, RuntimeError, TypeError as TorchTypeError } from "../src/errors.js";
 import {
-  adamStep, gatherRows, scatterAddRows,
-  softmaxBackwardRows, softmaxRows,
+  adamStep, gatherRows, scatterAddRows, sgdStep,
+  softmaxBackwardRows, softmaxRows, type SgdStepOptions,
 } from "../src/backend/native.js";
+import { sgdFused } from "../src/optim/fused.js";
 import { xorshift as rng } from "./rng.js";
 import { withTsKernels } from "./ts-kernels.js";
-import { nativeSkip, addonOrFail, supportedIsas } from "./native-env.js";
+import { nativeSkip, addonOrFail, onEveryIsa, supportedIsas } from "./native-env.js";
 
 const F = nn.functional;
 const skip = nativeSkip;
@@ -142,7 +145,7 @@ describe("native row kernels", { skip }, () => {
     }
   });
 
-  it("large softmax, layer_norm and Adam calls shared between threads give the TypeScript loops' bits", () => {
+  it("large softmax, layer_norm, Adam and SGD calls shared between threads give the TypeScript loops' bits", () => {
     const rand = rng(123);
     const threads0 = nat.get_num_threads();
     try {
@@ -186,10 +189,20 @@ describe("native row kernels", { skip }, () => {
         }
         return f32(p.detach());
       };
-      const want = withTsKernels(stepAll);
+      const sgdAll = () => {
+        const p = p0.clone().requires_grad_();
+        const opt = new optim.SGD([p], { lr: 0.01, momentum: 0.9, nesterov: true, weight_decay: 0.1 });
+        for (let k = 0; k < 3; k++) {
+          p.grad = gr.clone();
+          opt.step();
+        }
+        return f32(p.detach());
+      };
+      const want = withTsKernels(stepAll), wantSgd = withTsKernels(sgdAll);
       for (const nt of [2, 1]) {
         nat.set_num_threads(nt);
         assert.deepEqual(stepAll(), want, `AdamW over ${n} elements, ${nt} threads`);
+        assert.deepEqual(sgdAll(), wantSgd, `SGD over ${n} elements, ${nt} threads`);
       }
     } finally {
       nat.set_num_threads(threads0);
@@ -296,6 +309,105 @@ describe("native row kernels", { skip }, () => {
     assert.throws(() => adamStep(a, b, c, d, null, 8, { ...o, step: 1.5 }), TorchTypeError);
     assert.equal(nat.adam_f32(a, b, c, d.subarray(0, 8), c, new Float64Array(18).fill(0).map((_, i) => (i === 5 ? 4 : 0))), 1);
     assert.throws(() => nat.adam_f32(a, b, c, d, null, new Float64Array(17)), RangeError);
+  });
+
+  it("sgdStep gives sgdFused's float32 loop's bits: every option, kernel set, 1 and 2 threads, special values", () => {
+    const rand = rng(31);
+    // NaNs of both signs and with payloads (0xff812345 signaling), infinities, zeros,
+    // denormals, the largest finite values
+    const SPECIAL = [0x7fc00000, 0xffc00000, 0x7fc12345, 0xff812345, 0x7f800000, 0xff800000, 0, 0x80000000,
+      1, 0x80000001, 0x007fffff, 0x807fffff, 0x7f7fffff, 0xff7fffff];
+    const words = (n: number): Uint32Array => {
+      const u = new Uint32Array(n), f = new Float32Array(u.buffer);
+      for (let i = 0; i < n; i++) {
+        const r = rand();
+        if (r < 0.15) u[i] = SPECIAL[Math.floor(rand() * SPECIAL.length)];
+        else if (r < 0.2) u[i] = Math.floor(rand() * 2 ** 32);
+        else f[i] = (rand() * 2 - 1) * 2 ** Math.floor(rand() * 40 - 20);
+      }
+      return u;
+    };
+    const tensorOf = (u: Uint32Array): Tensor => {
+      const t = torch.zeros([u.length]);
+      new Uint32Array(t._storage.data.buffer, t._storage.data.byteOffset, u.length).set(u);
+      return t;
+    };
+    const isNaNBits = (x: number) => (x & 0x7fffffff) > 0x7f800000;
+    const bitsOf = (t: Tensor) => new Uint32Array(t._storage.data.buffer, t._storage.data.byteOffset, t.numel());
+    // [options, with a momentum buffer]: every combination of the flags, then scalars that
+    // overflow, cancel, underflow or are NaN
+    const cases: [SgdStepOptions, boolean][] = [];
+    for (const weight_decay of [0, 0.01]) for (const maximize of [false, true]) {
+      cases.push([{ lr: 0.1, momentum: 0, dampening: 0, weight_decay, maximize }, false]);
+      for (const nesterov of [false, true]) for (const dampening of nesterov ? [0] : [0, 0.25]) {
+        cases.push([{ lr: 0.05, momentum: 0.9, dampening, weight_decay, nesterov, maximize }, true]);
+      }
+    }
+    cases.push([{ lr: Infinity, momentum: 1, dampening: 1, weight_decay: 3e38, maximize: true }, true]);
+    cases.push([{ lr: 1e-3, momentum: 3e38, dampening: -2, weight_decay: 1e-42, nesterov: true }, true]);
+    cases.push([{ lr: NaN, momentum: NaN, dampening: NaN, weight_decay: NaN, nesterov: true }, true]);
+    cases.push([{ lr: 0, momentum: 1e-45, dampening: 0, weight_decay: -0 }, true]);
+    const threads0 = nat.get_num_threads();
+    try {
+      // sizes around the vector widths (4 and 8 doubles), and one split over threads
+      for (const n of [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 67, 300001]) {
+        for (const [o, withBuf] of cases) {
+          // A NaN option: two NaNs meet in its products, whose payload V8 picks differently in
+          // its interpreter and its optimized code, so a NaN matches any NaN there
+          const nanOption = [o.lr, o.momentum, o.dampening, o.weight_decay].some(Number.isNaN);
+          const p = words(n), g = words(n), b = words(n);
+          const tp = tensorOf(p), tb = withBuf ? tensorOf(b) : null;
+          withTsKernels(() => sgdFused(tp, tensorOf(g), tb, { ...o, wd: o.weight_decay, nesterov: o.nesterov ?? false, maximize: o.maximize ?? false }));
+          const want = [bitsOf(tp), tb === null ? b : bitsOf(tb)];
+          // the native arrays at offsets inside longer ones whose ends must not change
+          const at = (u: Uint32Array, k: number) => {
+            const w = new Uint32Array(n + 2 * k).fill(0x7fc0dead);
+            w.set(u, k);
+            return w;
+          };
+          for (const nt of [1, 2]) {
+            nat.set_num_threads(nt);
+            onEveryIsa(nat, (isa) => {
+              const P = at(p, 1), G = at(g, 2), B = at(b, 3);
+              sgdStep(new Float32Array(P.buffer), new Float32Array(G.buffer), withBuf ? new Float32Array(B.buffer) : null, n, o, [1, 2, 3]);
+              const what = `${isa}, ${nt} threads, n ${n}, ${JSON.stringify(o)}${withBuf ? ", buf" : ""}`;
+              for (const [got, w, k, name] of [[P, want[0], 1, "p"], [B, want[1], 3, "buf"]] as const) {
+                if (Buffer.compare(Buffer.from(got.buffer, 4 * k, 4 * n), Buffer.from(w.buffer, w.byteOffset, 4 * n)) !== 0) {
+                  const i = got.subarray(k, k + n).findIndex((x, j) => x !== w[j] && !(nanOption && isNaNBits(x) && isNaNBits(w[j])));
+                  if (i >= 0) assert.fail(`${what}: ${name}[${i}] ${got[k + i].toString(16)}, TypeScript ${w[i].toString(16)} (p ${p[i].toString(16)} g ${g[i].toString(16)} buf ${b[i].toString(16)})`);
+                }
+                for (let j = 0; j < k; j++) assert.ok(got[j] === 0x7fc0dead && got[k + n + j] === 0x7fc0dead, `${what}: wrote outside ${name}`);
+              }
+              assert.deepEqual(G.subarray(2, 2 + n), g, `${what}: g changed`);
+            });
+          }
+        }
+      }
+    } finally {
+      nat.set_num_threads(threads0);
+    }
+  });
+
+  it("sgdStep rejects overlapping or short arrays and bad options", () => {
+    const a = new Float32Array(8), b = new Float32Array(8), c = new Float32Array(8);
+    const o = { lr: 0.1, momentum: 0.9, dampening: 0, weight_decay: 0 };
+    sgdStep(a, b, c, 8, o);
+    sgdStep(a, b, null, 8, o, [0, 0, -1]);
+    assert.throws(() => sgdStep(a, b, a, 8, o), RuntimeError);
+    assert.throws(() => sgdStep(a, a.subarray(2), null, 4, o), RuntimeError);
+    assert.throws(() => sgdStep(a, b, c, 9, o), RuntimeError);
+    assert.throws(() => sgdStep(a, b, c, 4, o, [0, 5, 0]), RuntimeError);
+    assert.throws(() => sgdStep(a, b, c, -1, o), RuntimeError);
+    assert.throws(() => sgdStep(a, b, c, 2.5, o), TorchTypeError);
+    assert.throws(() => sgdStep(a, b, new Float64Array(8) as unknown as Float32Array, 8, o), RuntimeError);
+    assert.throws(() => sgdStep(null as unknown as Float32Array, b, c, 8, o), TorchTypeError);
+    assert.throws(() => sgdStep(a, b, c, 8, { ...o, lr: "1" as unknown as number }), TorchTypeError);
+    assert.throws(() => sgdStep(a, b, c, 8, { ...o, nesterov: 1 as unknown as boolean }), TorchTypeError);
+    assert.equal(nat.sgd_f32(a, b, c, Float64Array.from([0, 0, 0, 4, 0, 0, 0, 0, 0, 1, -1])), 0);
+    assert.equal(nat.sgd_f32(a, b, a.subarray(2), Float64Array.from([0, 0, 0, 4, 0, 0, 0, 0, 0, 1, -1])), 1);
+    assert.throws(() => nat.sgd_f32(a, b, c, new Float64Array(10)), RangeError);
+    assert.throws(() => nat.sgd_f32(a, b, c, Float64Array.from([0, 0, 0, 4, 2, 0, 0, 0, 0, 1, -1])), RangeError);
+    assert.throws(() => nat.sgd_f32(a, b, c, Float64Array.from([0, 0, 5, 4, 0, 0, 0, 0, 0, 1, -1])), RangeError);
   });
 
   it("gatherRows and scatterAddRows match F.embedding and its gradient", () => {

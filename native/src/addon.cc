@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -804,55 +805,83 @@ napi_value SoftmaxBwdF32(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// An optimizer step entry's arguments, checked.
+struct StepCall {
+  static constexpr int kMaxArrays = 5, kMaxFlags = 3;
+  float* ptr[kMaxArrays];  // offsets applied; null for an absent last array
+  int64_t n;
+  int64_t flags[kMaxFlags];
+  const double* params;
+};
+
+// The arguments of an optimizer step entry: Float32Arrays (one per name, the last of which may
+// be null), then a Float64Array of at least np params that starts with the arrays' offsets, n,
+// and one flag per flag_max entry (an integer up to it). True when the step is to run; else
+// *ret is the entry's result: null with an exception pending, 1 when two of the ranges overlap,
+// 0 when n is 0.
+bool step_args(napi_env env, napi_callback_info info, const char* fn, std::initializer_list<const char*> names,
+               size_t np, std::initializer_list<int64_t> flag_max, StepCall* s, napi_value* ret) {
+  *ret = nullptr;
+  const int k = (int)names.size();
+  const char* const* name = names.begin();
+  napi_value argv[StepCall::kMaxArrays + 1];
+  if (!get_args(env, info, fn, k + 1, argv)) return false;
+  napi_valuetype t_last;
+  napi_typeof(env, argv[k - 1], &t_last);
+  const bool last = !(t_last == napi_null || t_last == napi_undefined);
+  Array A[StepCall::kMaxArrays], P;
+  for (int i = 0; i < k; ++i)
+    if ((i < k - 1 || last) && !get_array(env, argv[i], napi_float32_array, fn, name[i], &A[i])) return false;
+  if (!get_array(env, argv[k], napi_float64_array, fn, "params", &P)) return false;
+  if (P.length < np) return throw_range(env, std::string(fn) + ": params must hold " + std::to_string(np) + " numbers");
+  int64_t off[StepCall::kMaxArrays];
+  for (int i = 0; i < k; ++i)
+    if (!param_int(env, fn, P, i, &off[i])) return false;
+  if (!param_int(env, fn, P, k, &s->n)) return false;
+  int f = 0;
+  for (const int64_t mx : flag_max) {
+    if (!param_int(env, fn, P, k + 1 + f, &s->flags[f])) return false;
+    if (s->flags[f++] > mx) return throw_range(env, std::string(fn) + ": bad flags");
+  }
+  uintptr_t lo[StepCall::kMaxArrays] = {0}, hi[StepCall::kMaxArrays] = {0};
+  for (int i = 0; i < k; ++i) {
+    s->ptr[i] = nullptr;
+    if (i == k - 1 && !last) continue;
+    if (!check_range(env, fn, name[i], A[i], off[i], s->n)) return false;
+    s->ptr[i] = static_cast<float*>(A[i].data) + off[i];
+    lo[i] = reinterpret_cast<uintptr_t>(s->ptr[i]);
+    hi[i] = lo[i] + (uintptr_t)s->n * sizeof(float);
+  }
+  for (int i = 0; i < k; ++i)
+    for (int j = i + 1; j < k; ++j)
+      if (overlaps(lo[i], hi[i], lo[j], hi[j])) {
+        *ret = make_int(env, 1);
+        return false;
+      }
+  s->params = static_cast<const double*>(P.data);
+  if (s->n > 0) return true;
+  *ret = make_int(env, 0);
+  return false;
+}
+
 // adam_f32(p, g, m, v, vmax | null, params): one Adam/AdamW step (pointwise.h's AdamArgs).
 // params: [pOff, gOff, mOff, vOff, vmaxOff, n, maximize, wd_mode, decay, wd, lerp_low, w,
 //          one_minus_w, beta2, one_minus_beta2, bc2_sqrt, eps, neg_step].
 // Returns 0, or 1 (nothing done) when two of the arrays' ranges overlap.
 napi_value AdamF32(napi_env env, napi_callback_info info) {
-  const char* fn = "adam_f32";
-  napi_value argv[6];
-  if (!get_args(env, info, fn, 6, argv)) return nullptr;
-  napi_valuetype t4;
-  napi_typeof(env, argv[4], &t4);
-  const bool ams = !(t4 == napi_null || t4 == napi_undefined);
-  Array A[5], P;
-  static const char* const names[5] = {"p", "g", "m", "v", "vmax"};
-  for (int i = 0; i < 5; ++i)
-    if ((i < 4 || ams) && !get_array(env, argv[i], napi_float32_array, fn, names[i], &A[i])) return nullptr;
-  if (!get_array(env, argv[5], napi_float64_array, fn, "params", &P)) return nullptr;
-  if (P.length < 18) {
-    throw_range(env, "adam_f32: params must hold 18 numbers");
-    return nullptr;
-  }
-  int64_t v[8];
-  for (int i = 0; i < 8; ++i)
-    if (!param_int(env, fn, P, i, &v[i])) return nullptr;
-  const int64_t n = v[5];
-  if (v[6] > 1 || v[7] > 2) {
-    throw_range(env, "adam_f32: bad flags");
-    return nullptr;
-  }
-  uintptr_t lo[5] = {0}, hi[5] = {0};
-  for (int i = 0; i < 5; ++i) {
-    if (i == 4 && !ams) continue;
-    if (!check_range(env, fn, names[i], A[i], v[i], n)) return nullptr;
-    lo[i] = reinterpret_cast<uintptr_t>(static_cast<float*>(A[i].data) + v[i]);
-    hi[i] = n ? lo[i] + (uintptr_t)n * sizeof(float) : lo[i];
-  }
-  for (int i = 0; i < 5; ++i)
-    for (int j = i + 1; j < 5; ++j)
-      if (overlaps(lo[i], hi[i], lo[j], hi[j])) return make_int(env, 1);
-  if (n == 0) return make_int(env, 0);
-  const double* p = static_cast<const double*>(P.data);
+  StepCall s;
+  napi_value ret;
+  if (!step_args(env, info, "adam_f32", {"p", "g", "m", "v", "vmax"}, 18, {1, 2}, &s, &ret)) return ret;
+  const double* p = s.params;
   tl::AdamArgs a;
-  a.p = static_cast<float*>(A[0].data) + v[0];
-  a.g = static_cast<const float*>(A[1].data) + v[1];
-  a.m = static_cast<float*>(A[2].data) + v[2];
-  a.v = static_cast<float*>(A[3].data) + v[3];
-  a.vmax = ams ? static_cast<float*>(A[4].data) + v[4] : nullptr;
-  a.n = n;
-  a.maximize = v[6] == 1;
-  a.wd_mode = (int)v[7];
+  a.p = s.ptr[0];
+  a.g = s.ptr[1];
+  a.m = s.ptr[2];
+  a.v = s.ptr[3];
+  a.vmax = s.ptr[4];
+  a.n = s.n;
+  a.maximize = s.flags[0] == 1;
+  a.wd_mode = (int)s.flags[1];
   a.decay = (float)p[8];
   a.wd = (float)p[9];
   a.lerp_low = p[10] != 0;
@@ -864,6 +893,29 @@ napi_value AdamF32(napi_env env, napi_callback_info info) {
   a.eps = (float)p[16];
   a.neg_step = (float)p[17];
   tl::adam_f32(a);
+  return make_int(env, 0);
+}
+
+// sgd_f32(p, g, buf | null, params): one SGD step (pointwise.h's SgdArgs).
+// params: [pOff, gOff, bufOff, n, maximize, use_wd, nesterov, wd, momentum, 1 - dampening, -lr].
+// Returns 0, or 1 (nothing done) when two of the arrays' ranges overlap.
+napi_value SgdF32(napi_env env, napi_callback_info info) {
+  StepCall s;
+  napi_value ret;
+  if (!step_args(env, info, "sgd_f32", {"p", "g", "buf"}, 11, {1, 1, 1}, &s, &ret)) return ret;
+  tl::SgdArgs a;
+  a.p = s.ptr[0];
+  a.g = s.ptr[1];
+  a.buf = s.ptr[2];
+  a.n = s.n;
+  a.maximize = s.flags[0] == 1;
+  a.use_wd = s.flags[1] == 1;
+  a.nesterov = s.flags[2] == 1;
+  a.wd = (float)s.params[7];
+  a.momentum = (float)s.params[8];
+  a.damp = (float)s.params[9];
+  a.neg_lr = (float)s.params[10];
+  tl::sgd_f32(a);
   return make_int(env, 0);
 }
 
@@ -1500,6 +1552,7 @@ NAPI_MODULE_INIT() {
       {"softmax_f32", nullptr, SoftmaxF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"softmax_bwd_f32", nullptr, SoftmaxBwdF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"adam_f32", nullptr, AdamF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sgd_f32", nullptr, SgdF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"gather_rows_f32", nullptr, GatherRowsF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"scatter_add_rows_f32", nullptr, ScatterAddRowsF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sum_f32", nullptr, sum_entry<float>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -114,17 +114,34 @@ void layer_norm_bwd_f32(const float* g, const float* x, float* r, int64_t M, int
   });
 }
 
-void adam_f32(const AdamArgs& a) {
+// An optimizer step split over the pool: each element is updated on its own, so the bits do
+// not depend on the split. at(c, b) moves c's arrays to element b.
+template <class Args, class At>
+static void step_f32(const Args& a, void (*PointwiseOps::*kernel)(const Args&), At at) {
   if (a.n <= 0) return;
   parallel_for(a.n, 4 * kRowsGrainElems, [&](int64_t b, int64_t e) {
-    AdamArgs c = a;
+    Args c = a;
+    at(c, b);
+    c.n = e - b;
+    (ops().*kernel)(c);
+  });
+}
+
+void adam_f32(const AdamArgs& a) {
+  step_f32(a, &PointwiseOps::adam, [](AdamArgs& c, int64_t b) {
     c.p += b;
     c.g += b;
     c.m += b;
     c.v += b;
     if (c.vmax != nullptr) c.vmax += b;
-    c.n = e - b;
-    ops().adam(c);
+  });
+}
+
+void sgd_f32(const SgdArgs& a) {
+  step_f32(a, &PointwiseOps::sgd, [](SgdArgs& c, int64_t b) {
+    c.p += b;
+    c.g += b;
+    if (c.buf != nullptr) c.buf += b;
   });
 }
 

@@ -105,6 +105,25 @@ struct AdamArgs {
 };
 void adam_f32(const AdamArgs& a);
 
+// One SGD step over n float32 elements (momentum, weight decay, nesterov, maximize), with the
+// roundings of the float32 loop of src/optim/fused.ts's sgdFused: each step that loop rounds
+// with Math.fround is rounded here, the rest computed in double (a * b + c: two operations, one
+// rounding). The scalars arrive rounded to float32, as that loop rounds them.
+struct SgdArgs {
+  float* p;
+  const float* g;
+  float* buf;         // the momentum buffer (already created), or null: no momentum
+  int64_t n;
+  bool maximize;      // d = -1 * g: a NaN keeps its sign, as JavaScript's multiply leaves it
+  bool use_wd;        // d = d + wd * p
+  bool nesterov;      // with buf: d = d + momentum * buf, else d = buf
+  float wd;           // fround(weight_decay)
+  float momentum;     // fround(momentum)
+  float damp;         // fround(1 - dampening)
+  float neg_lr;       // fround(-lr)
+};
+void sgd_f32(const SgdArgs& a);
+
 // Per instruction set (pointwise_<isa>.cc).
 using EwFn = void (*)(const EwArgs&);
 struct PointwiseOps {
@@ -112,6 +131,7 @@ struct PointwiseOps {
   void (*softmax_fwd)(const float*, float*, int64_t, int64_t, int64_t, bool);
   void (*softmax_bwd)(const float*, const float*, float*, int64_t, int64_t, int64_t, bool, bool);
   void (*adam)(const AdamArgs&);
+  void (*sgd)(const SgdArgs&);
   void (*layer_norm_fwd)(const float*, float*, int64_t, int64_t, double, const double*, const double*, double*,
                          double*);
   void (*layer_norm_bwd)(const float*, const float*, float*, int64_t, int64_t, const double*, const double*,

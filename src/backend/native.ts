@@ -90,6 +90,11 @@ export interface NativeBinding {
    * lerpLow, w, oneMinusW, beta2, oneMinusBeta2, bc2Sqrt, eps, negStep]. 1: arrays overlap.
    */
   adam_f32(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, params: Float64Array): number;
+  /**
+   * One SGD step; params [pOff, gOff, bufOff, n, maximize, useWd, nesterov, wd, momentum,
+   * 1 - dampening, -lr]; buf null: no momentum. 1: arrays overlap.
+   */
+  sgd_f32(p: Float32Array, g: Float32Array, buf: Float32Array | null, params: Float64Array): number;
   /** out[i,:] = w[idx[i],:]; params [wOff, V, D, idxOff, n, outOff]. 2: an index out of range. */
   gather_rows_f32(w: Float32Array, idx: Float64Array | Int32Array, out: Float32Array, params: Float64Array): number;
   /** out[idx[i],:] += g[i,:] (/count); params [gOff, idxOff, n, D, outOff, V, padIdx + 1, scaleByFreq]. 2: index out of range. */
@@ -920,6 +925,33 @@ export interface AdamStepOptions {
   maximize?: boolean;
 }
 
+/**
+ * An optimizer step's arrays: Float32Arrays (only the last may be null) holding n elements from
+ * their offsets. Writes the offsets (0 for an absent array) and n to the head of params.
+ */
+function checkStepArrays(
+  fn: string, names: readonly string[], arrs: readonly (Float32Array | null)[], n: number,
+  offsets: readonly number[], params: Float64Array,
+): void {
+  const k = arrs.length;
+  for (let i = 0; i < k; i++) if (i < k - 1 || arrs[i] !== null) checkArray(fn, names[i], arrs[i], Float32Array);
+  checkSizes(fn, ["n"], [n]);
+  for (let i = 0; i < k; i++) {
+    const a = arrs[i], off = a === null ? 0 : offsets[i] ?? 0;
+    if (a !== null) checkCount(fn, names[i], a, off, n);
+    params[i] = off;
+  }
+  params[k] = n;
+}
+
+/** An optimizer step's options: these numbers, and these flags booleans where given. */
+function checkStepOptions<O extends object>(fn: string, o: O, numbers: readonly (keyof O & string)[], flags: readonly (keyof O & string)[]): void {
+  for (const k of numbers) {
+    if (typeof o[k] !== "number") throw new TypeError(`${fn}(): option '${k}' must be a number, not ${pyTypeName(o[k])}`);
+  }
+  for (const k of flags) if (o[k] !== undefined) checkFlag(fn, k, o[k]);
+}
+
 const AP = new Float64Array(18);
 
 /**
@@ -933,14 +965,8 @@ export function adamStep(
 ): void {
   const fn = "adamStep";
   const nat = requireNative(fn);
-  const arrs = [p, g, m, v, vmax];
-  const names = ["p", "g", "m", "v", "vmax"];
-  for (let i = 0; i < 5; i++) if (i < 4 || vmax !== null) checkArray(fn, names[i], arrs[i], Float32Array);
-  checkSizes(fn, ["n"], [n]);
-  for (let i = 0; i < 5; i++) if (i < 4 || vmax !== null) checkCount(fn, names[i], arrs[i]!, offsets[i] ?? 0, n);
-  for (const k of ["lr", "beta1", "beta2", "eps", "weight_decay", "step"] as const) {
-    if (typeof o[k] !== "number") throw new TypeError(`${fn}(): option '${k}' must be a number, not ${pyTypeName(o[k])}`);
-  }
+  checkStepArrays(fn, ["p", "g", "m", "v", "vmax"], [p, g, m, v, vmax], n, offsets, AP);
+  checkStepOptions(fn, o, ["lr", "beta1", "beta2", "eps", "weight_decay", "step"], ["decoupled", "maximize"]);
   checkInt(fn, "step", o.step);
   // The scalars exactly as adam.ts computes them (JS doubles); the addon rounds each to
   // float32 as the tensor ops cast their scalar operands.
@@ -950,8 +976,6 @@ export function adamStep(
   const bc1 = 1 - Math.pow(beta1, step);
   const bc2 = 1 - Math.pow(beta2, step);
   const stepSize = lr / bc1;
-  for (let i = 0; i < 5; i++) AP[i] = offsets[i] ?? 0;
-  AP[5] = n;
   AP[6] = o.maximize ? 1 : 0;
   AP[7] = wd === 0 ? 0 : o.decoupled ? 1 : 2;
   AP[8] = 1 - lr * wd;
@@ -965,6 +989,43 @@ export function adamStep(
   AP[16] = eps;
   AP[17] = -stepSize;
   if (nat.adam_f32(p, g, m, v, vmax, AP) !== 0) throw new RuntimeError(OVERLAP_IN);
+}
+
+export interface SgdStepOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weight_decay: number;
+  /** with a momentum buffer: step along d + momentum * buf instead of buf */
+  nesterov?: boolean;
+  maximize?: boolean;
+}
+
+const SGP = new Float64Array(11);
+
+/**
+ * One SGD step over n float32 elements (param, grad and, with momentum, the momentum buffer an
+ * earlier step created; null: no momentum), in place, with exactly the numbers of the float32
+ * loop of src/optim/fused.ts's sgdFused (and so of sgd.ts's tensor ops). The three ranges must
+ * not overlap.
+ */
+export function sgdStep(
+  p: Float32Array, g: Float32Array, buf: Float32Array | null, n: number, o: SgdStepOptions,
+  offsets: readonly number[] = [0, 0, 0],
+): void {
+  const fn = "sgdStep";
+  const nat = requireNative(fn);
+  checkStepArrays(fn, ["p", "g", "buf"], [p, g, buf], n, offsets, SGP);
+  checkStepOptions(fn, o, ["lr", "momentum", "dampening", "weight_decay"], ["nesterov", "maximize"]);
+  // JS doubles as sgdFused computes them; the addon rounds each to float32 as that loop does
+  SGP[4] = o.maximize ? 1 : 0;
+  SGP[5] = o.weight_decay !== 0 ? 1 : 0;
+  SGP[6] = o.nesterov ? 1 : 0;
+  SGP[7] = o.weight_decay;
+  SGP[8] = o.momentum;
+  SGP[9] = 1 - o.dampening;
+  SGP[10] = -o.lr;
+  if (nat.sgd_f32(p, g, buf, SGP) !== 0) throw new RuntimeError(OVERLAP_IN);
 }
 
 const GP = new Float64Array(8);

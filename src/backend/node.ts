@@ -25,6 +25,7 @@ import {
   rngRandom,
   rngUniform,
   set_num_threads as nativeSetThreads,
+  sgdStep,
   softmaxBackwardRows,
   softmaxRows,
 } from "./native.js";
@@ -65,9 +66,10 @@ if (native !== null) {
       if ((op === "amax" || op === "amin" || op === "argmax" || op === "argmin") && nativeExtremeInto(op, x, dims, out, idxOut)) return;
       jsBackend.reduce(op, x, dims, out, idxOut);
     },
-    // fused kernels, looked up by the code that can use them (src/optim/fused.ts's adamFused,
-    // src/nn/functional.ts's softmax and layer_norm, src/ops/reduction.ts's var/std)
+    // fused kernels, looked up by the code that can use them (src/optim/fused.ts's adamFused
+    // and sgdFused, src/nn/functional.ts's softmax and layer_norm, src/ops/reduction.ts's var/std)
     adamStep,
+    sgdStep,
     varianceInto: nativeVarianceInto,
     softmaxRows,
     softmaxBackwardRows,

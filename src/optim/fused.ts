@@ -4,7 +4,9 @@
 // Python-float scalar first rounded to that dtype (Math.fround for float32), and rounds its
 // result on store; the loops below do the same steps in the same order on each element, so
 // the results are bit-identical. No temporaries are allocated: AdamW's composed update
-// creates about ten parameter-sized tensors per parameter per step.
+// creates about ten parameter-sized tensors per parameter per step. For float32 a backend may
+// run a loop as a kernel of its own with the same bits (`adamStep`, `sgdStep`: the native
+// addon's, in vector lanes and split over threads); float64 always runs the loops here.
 import { backend } from "../backend/index.js";
 import { float32, float64 } from "../dtype.js";
 import type { Tensor } from "../tensor.js";
@@ -144,10 +146,22 @@ export type AdamStepKernel = (
 ) => void;
 
 /**
+ * An optional Backend entry, looked up at call time (`backend.sgdStep`): one SGD step over n
+ * float32 elements in place, bit-identical to sgdFused's float32 loop. Arguments as
+ * src/backend/native.ts's sgdStep: buf null means no momentum; offsets of p, g, buf.
+ */
+export type SgdStepKernel = (
+  p: Float32Array, g: Float32Array, buf: Float32Array | null, n: number,
+  o: { lr: number; momentum: number; dampening: number; weight_decay: number; nesterov: boolean; maximize: boolean },
+  offsets: readonly number[],
+) => void;
+
+/**
  * sgd.ts's op sequence without momentum, or with a momentum buffer that already exists:
  *   d = maximize ? -grad : grad; wd: d = d.add(p, {alpha: wd})
  *   buf.mul_(momentum).add_(d, {alpha: 1 - dampening}); d = nesterov ? d.add(buf, {alpha: momentum}) : buf
  *   p.add_(d, {alpha: -lr})
+ * Version counters move as those ops move them.
  */
 export function sgdFused(
   p: Tensor, grad: Tensor, buf: Tensor | null,
@@ -164,7 +178,13 @@ export function sgdFused(
     p._bump();
     return;
   }
-  if (p.dtype === float32) {
+  const kernel = (backend as { sgdStep?: SgdStepKernel }).sgdStep;
+  if (kernel !== undefined && p.dtype === float32) {
+    // a backend's kernel for the float32 loop below (the native addon's, when it provides one)
+    kernel(P as Float32Array, G as Float32Array, B as Float32Array | null, n,
+      { lr: s.lr, momentum: s.momentum, dampening: s.dampening, weight_decay: s.wd, nesterov: s.nesterov, maximize: s.maximize },
+      [po, go, bo]);
+  } else if (p.dtype === float32) {
     const R = Math.fround;
     const wd = R(s.wd), mom = R(s.momentum), damp = R(1 - s.dampening), nlr = R(-s.lr);
     for (let i = 0; i < n; i++) {
