@@ -28,6 +28,12 @@ const a = torch.randn([32, 200]), b = torch.randn([1, 200]);
 out.bcast_sub = per(() => a.sub(b), 20000, 9);
 out.std0 = per(() => a.std(0, true), 5000, 9);
 out.max1 = per(() => a.max(1), 5000, 9);
+// the lectures' spelling: keepdim=True as an options object
+out.mean0_keepdim = per(() => a.mean(0, { keepdim: true }), 5000, 9);
+out.std0_keepdim = per(() => a.std(0, { keepdim: true }), 5000, 9);
+// makemore's embedding lookup C[Xb]
+const C = torch.randn([27, 10]), Xb = torch.randint(0, 27, [32, 3]);
+out.index_rows = per(() => C.get(Xb), 20000, 9);
 const big = torch.randn([1024, 512]);
 out.sum0_big = per(() => big.sum(0), 300, 9);
 out.amax1_big = per(() => big.amax(1), 100, 9);
@@ -35,6 +41,11 @@ const bigT = big.t();
 out.t_contiguous_big = per(() => bigT.contiguous(), 100, 9);
 const m64 = torch.randn([64, 64]), o64 = torch.empty([64, 64]);
 out.js_matmul64 = per(() => jsBackend.matmul(m64, m64, o64), 20, 9);
+const w = torch.randn([1000, 1000]).requires_grad_();
+w.grad = torch.randn([1000, 1000]);
+const sgd = new torch.optim.SGD([w], { lr: 0.01, momentum: 0.9 });
+sgd.step();
+out.sgd_momentum_1M = per(() => sgd.step(), 20, 9);
 const g = W.gptCase();
 for (const th of [1, 2]) {
   torch.set_num_threads(th);
