@@ -1,33 +1,48 @@
-// Times every backend.matmul call inside real char-GPT training steps (bench/workloads.ts
-// gptCase), grouped by operand shapes and strides: the products as the step runs them, with
-// fresh outputs and operands made by the ops before (compare bench/gpt_matmul_shapes.ts,
-// which times them in a loop).
+// Times every backend.matmul and backend.elementwise call inside real char-GPT training steps
+// (bench/workloads.ts gptCase), grouped by operand shapes and strides: the kernels as the step
+// runs them, with fresh outputs and operands made by the ops before (compare
+// bench/gpt_matmul_shapes.ts, which times the products in a loop). "in place": the output is
+// one of the inputs (the autograd engine summing a gradient into the one it holds).
 //   node --import tsx bench/gpt_matmul_trace.ts [threads=1] [exact|fma] [steps=5]
 import * as W from "./workloads.js";
 import { backend } from "../src/backend/index.js";
 import type { Tensor } from "../src/index.js";
 
 const { step, threads, mode, steps: STEPS } = W.gptFromArgv(5);
-const orig = backend.matmul;
-const stats = new Map<string, { n: number; t: number; flop: number }>();
+type Stat = { n: number; t: number; flop: number };
+const products = new Map<string, Stat>(), elementwise = new Map<string, Stat>();
 const js = (x: readonly number[]) => `[${x.join(",")}]`;
-backend.matmul = (a: Tensor, b: Tensor, out: Tensor, acc?: boolean) => {
-  const nd = out._shape.length;
-  const flop = 2 * out._shape.reduce((x, y) => x * y, 1) * a._shape[nd - 1];
-  const key = `${js(a._shape)}${js(a._strides)} @ ${js(b._shape)}${js(b._strides)}${acc ? " +=" : ""}`;
+function timed(stats: Map<string, Stat>, key: string, flop: number, run: () => void): void {
   const t0 = performance.now();
-  orig(a, b, out, acc);
+  run();
   const dt = performance.now() - t0;
   const s = stats.get(key) ?? { n: 0, t: 0, flop };
   s.n++, (s.t += dt), stats.set(key, s);
+}
+const { matmul, elementwise: ew } = backend;
+backend.matmul = (a: Tensor, b: Tensor, out: Tensor, acc?: boolean) => {
+  const nd = out._shape.length;
+  const flop = 2 * out._shape.reduce((x, y) => x * y, 1) * a._shape[nd - 1];
+  timed(products, `${js(a._shape)}${js(a._strides)} @ ${js(b._shape)}${js(b._strides)}${acc ? " +=" : ""}`, flop, () => matmul(a, b, out, acc));
+};
+backend.elementwise = (op, out, inputs, compute, params) => {
+  const inPlace = inputs.some((x) => x._storage === out._storage) ? " (in place)" : "";
+  const key = `${op}${inPlace} ${out.dtype.name}${js(out._shape)} <- ${inputs.map((x) => `${x.dtype.name}${js(x._shape)}${js(x._strides)}`).join(" ")}`;
+  timed(elementwise, key, 0, () => ew(op, out, inputs, compute, params));
 };
 const t0 = performance.now();
 for (let i = 0; i < STEPS; i++) step();
 const stepMs = (performance.now() - t0) / STEPS;
-backend.matmul = orig;
-let tot = 0;
-for (const [k, s] of [...stats].sort((a, b) => b[1].t - a[1].t)) {
-  tot += s.t;
-  console.log(`${String(s.n / STEPS).padStart(3)}x ${k.padEnd(64)} ${(s.t / STEPS).toFixed(2).padStart(6)} ms/step ${((s.flop * s.n) / s.t / 1e6).toFixed(0).padStart(4)} GF/s`);
+backend.matmul = matmul;
+backend.elementwise = ew;
+function report(stats: Map<string, Stat>, what: string, width: number): void {
+  let tot = 0, calls = 0;
+  for (const [k, s] of [...stats].sort((a, b) => b[1].t - a[1].t)) {
+    tot += s.t, (calls += s.n);
+    const rate = s.flop > 0 ? ` ${((s.flop * s.n) / s.t / 1e6).toFixed(0).padStart(4)} GF/s` : "";
+    console.log(`${String(s.n / STEPS).padStart(3)}x ${k.padEnd(width)} ${(s.t / STEPS).toFixed(2).padStart(6)} ms/step${rate}`);
+  }
+  console.log(`threads=${threads} ${mode}: ${what} ${(tot / STEPS).toFixed(1)} ms in ${calls / STEPS} calls of ${stepMs.toFixed(1)} ms per step\n`);
 }
-console.log(`threads=${threads} ${mode}: matmul ${(tot / STEPS).toFixed(1)} ms of ${stepMs.toFixed(1)} ms per step`);
+report(products, "matmul", 64);
+report(elementwise, "element-wise", 96);
