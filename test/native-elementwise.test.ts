@@ -11,8 +11,9 @@
 // follow 1.13's SLEEF / glibc instead, so nativeElementwise declines them.)
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { EW_NOT_BIT_EXACT, EW_OPS, FLAT_PARAMS, ew, ewArity, nativeElementwise, type EwOp } from "../src/backend/native.js";
-import { jsBackend } from "../src/backend/index.js";
+import { EW_NOT_BIT_EXACT, EW_OPS, FLAT_PARAMS, activationLanes, ew, ewArity, nativeElementwise, type EwOp } from "../src/backend/native.js";
+import { withTsKernels } from "./ts-kernels.js";
+import { backend, jsBackend } from "../src/backend/index.js";
 import { Tensor } from "../src/tensor.js";
 import { Storage } from "../src/storage.js";
 import { float32 } from "../src/dtype.js";
@@ -410,6 +411,64 @@ describe("native element-wise kernels", { skip }, () => {
       }
       assert.ok(diff <= 4, `${op}: ${diff} of ${n} differ by an ulp`);
     }
+  });
+
+  it("sigmoid and silu lanes (torch 1.13's vector lambda) equal the TypeScript backend's bits, on every kernel set and thread count", () => {
+    const rand = rng(21);
+    const threads0 = nat.get_num_threads();
+    /** the op over x's view as the TypeScript backend computes it (its own loops), or with the native table */
+    const run = (op: "sigmoid" | "silu", v: Tensor, ts: boolean): Float32Array => {
+      const out = tensor(new Float32Array(v.numel()), [v.numel()], [1], 0);
+      if (ts) withTsKernels(() => jsBackend.elementwise(op, out, [v], float32));
+      else backend.elementwise(op, out, [v], float32);
+      return out._storage.data as Float32Array;
+    };
+    try {
+      for (const op of ["sigmoid", "silu"] as const) {
+        for (const n of [16, 32, 48, 4096, 32768, 16 * 7001]) {
+          const x = randomValues(n + 5, rand, op);
+          // a row of n elements: the TypeScript backend takes its chunks of 16 through the vector
+          // lambda (split where 1.13's threads would split it: multiples of 16 here)
+          const want = run(op, tensor(x, [n], [1], 5), true);
+          for (const isa of isas) {
+            assert.ok(nat.set_isa(isa));
+            for (const nt of [1, 2]) {
+              nat.set_num_threads(nt);
+              const got = new Float32Array(n + 3).fill(7);
+              activationLanes(op, x, 5, got, 2, n);
+              for (let i = 0; i < n; i++) {
+                if (Object.is(got[2 + i], want[i]) || (Number.isNaN(got[2 + i]) && Number.isNaN(want[i]))) continue;
+                assert.fail(`${op}(${x[5 + i]}) (${isa}, ${nt} threads, n ${n}): native ${got[2 + i]}, TypeScript ${want[i]}`);
+              }
+              assert.equal(got[0], 7);
+              assert.equal(got[n + 2], 7);
+            }
+          }
+          // and the op on the native table (the lanes, then the TypeScript scalar tail)
+          for (const m of [n, n - 7]) {
+            const v = tensor(x, [m], [1], 5);
+            const exp = run(op, v, true), got = run(op, v, false);
+            for (let i = 0; i < m; i++) assert.ok(Object.is(got[i], exp[i]) || (Number.isNaN(got[i]) && Number.isNaN(exp[i])), `${op} n ${m} at ${i}`);
+          }
+        }
+        const inPlace = randomValues(64, rand, op), copy = inPlace.slice();
+        activationLanes(op, inPlace, 0, inPlace, 0, 64);
+        const ref = new Float32Array(64);
+        activationLanes(op, copy, 0, ref, 0, 64);
+        assert.deepEqual(inPlace, ref);
+      }
+    } finally {
+      nat.set_isa(isa0);
+      nat.set_num_threads(threads0);
+    }
+    const a = new Float32Array(32);
+    assert.throws(() => activationLanes("sigmoid", a, 1, a, 0, 16), (e) => e instanceof RuntimeError);
+    assert.throws(() => activationLanes("sigmoid", a, 20, a, 20, 16), RuntimeError);
+    assert.throws(() => activationLanes("tanh" as "sigmoid", a, 0, a, 0, 16), ValueError);
+    assert.throws(() => activationLanes("silu", new Float64Array(4) as unknown as Float32Array, 0, a, 0, 4), (e) => e instanceof RuntimeError && e.message === "expected scalar type Float but found Double");
+    assert.equal(nat.act_lanes_f32(a, a, new Float64Array([0, 0, 1, 8])), 1);
+    assert.throws(() => nat.act_lanes_f32(a, a, new Float64Array([2, 0, 0, 8])), RangeError);
+    assert.throws(() => nat.act_lanes_f32(a, a, new Float64Array([0, 0, 0, 33])), RangeError);
   });
 
   it("broadcast scalars, in place, and every length up to 40 (vector tails)", () => {

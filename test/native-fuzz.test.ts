@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
 import { RuntimeError, TypeError as TorchTypeError, ValueError, IndexError } from "../src/errors.js";
-import { native, sgemm, dgemm, set_num_threads, sumRows, extremeRows, varianceRows, adamStep, sgdStep } from "../src/backend/native.js";
+import { native, sgemm, dgemm, set_num_threads, sumRows, extremeRows, varianceRows, adamStep, sgdStep, activationLanes } from "../src/backend/native.js";
 import { xorshift as rng } from "./rng.js";
 import { nativeSkip, addonOrFail } from "./native-env.js";
 
@@ -537,5 +537,58 @@ describe("native optimizer step fuzz", { skip }, () => {
       assert.ok(zones.every((z) => z.intact()), `${name}: guard zone changed by the addon`);
     }
     assert.ok(counts.wrapperThrew > 800 && counts.nativeThrew > 500 && counts.overlap > 50 && counts.accepted > 500, JSON.stringify(counts));
+  });
+});
+
+describe("native activation lanes fuzz", { skip }, () => {
+  const nat = addonOrFail();
+  if (nat === null) return;
+
+  it("act_lanes_f32: random arguments throw torchlette errors (wrapper) or TypeError/RangeError (addon), nothing outside the arrays changes", () => {
+    const rand = rng(13);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+    const num = (v: unknown) => (typeof v === "number" ? v : 0);
+    let wrapperThrew = 0, nativeThrew = 0, accepted = 0;
+    for (let iter = 0; iter < 2000; iter++) {
+      const n = int(0, 40);
+      let op: unknown = pick(["sigmoid", "silu"]);
+      let xOff: unknown = int(0, 4), yOff: unknown = int(0, 4), nArg: unknown = n;
+      const X = guarded(Float32Array, (xOff as number) + n + int(0, 2), rand);
+      const Y = guarded(Float32Array, (yOff as number) + n + int(0, 2), rand);
+      let x: unknown = X.arr, y: unknown = Y.arr;
+      for (let m = 0, count = int(0, 2); m < count; m++) {
+        const what = rand();
+        if (what < 0.15) op = pick(["tanh", 2, null]);
+        else if (what < 0.35) xOff = rand() < 0.5 ? pick(BAD_NUMBERS) : num(xOff) + int(1, 8);
+        else if (what < 0.5) yOff = rand() < 0.5 ? pick(BAD_NUMBERS) : num(yOff) + int(1, 8);
+        else if (what < 0.65) nArg = rand() < 0.5 ? pick(BAD_NUMBERS) : n + int(1, 8);
+        else if (what < 0.8) y = X.arr; // over x: exactly (allowed) or shifted (refused)
+        else if (what < 0.9) x = pick([new Float64Array(n + 8), new Int32Array(n + 8), [1, 2], null]);
+        else y = Y.arr.subarray(0, Math.max(0, num(yOff) + n - int(1, 3)));
+      }
+      let ok = true;
+      try {
+        (activationLanes as (...a: unknown[]) => void)(op, x, xOff, y, yOff, nArg);
+        accepted++;
+      } catch (e) {
+        ok = false;
+        wrapperThrew++;
+        assert.ok(isTorchError(e), `activationLanes threw ${(e as Error)?.name}: ${(e as Error)?.message}`);
+      }
+      assert.ok(X.intact() && Y.intact(), "guard zone changed by the wrapper");
+      const code = op === "sigmoid" ? 0 : op === "silu" ? 1 : typeof op === "number" ? op : NaN;
+      const P = Float64Array.from([code, xOff, yOff, nArg], (v) => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : NaN));
+      try {
+        const r = nat.act_lanes_f32(x as Float32Array, y as Float32Array, P);
+        assert.ok(r === 0 || r === 1, `addon returned ${r}`);
+      } catch (e) {
+        nativeThrew++;
+        assert.ok(e instanceof globalThis.TypeError || e instanceof RangeError, `addon threw ${(e as Error)?.name}: ${(e as Error)?.message}`);
+        assert.ok(!ok, `the wrapper accepted what the addon refused: ${(e as Error).message}`);
+      }
+      assert.ok(X.intact() && Y.intact(), "guard zone changed by the addon");
+    }
+    assert.ok(wrapperThrew > 300 && nativeThrew > 200 && accepted > 300, JSON.stringify({ wrapperThrew, nativeThrew, accepted }));
   });
 });

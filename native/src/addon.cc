@@ -776,6 +776,34 @@ napi_value SoftmaxF32(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// act_lanes_f32(x, y, [op, xOff, yOff, n]): pointwise.h's act_lanes_f32 (op 0 sigmoid, 1 silu).
+// Returns 0, or 1 (nothing done) when y's range overlaps x's other than exactly.
+napi_value ActLanesF32(napi_env env, napi_callback_info info) {
+  const char* fn = "act_lanes_f32";
+  napi_value argv[3];
+  if (!get_args(env, info, fn, 3, argv)) return nullptr;
+  Array X, Y, P;
+  if (!get_array(env, argv[0], napi_float32_array, fn, "x", &X) ||
+      !get_array(env, argv[1], napi_float32_array, fn, "y", &Y) ||
+      !get_array(env, argv[2], napi_float64_array, fn, "params", &P))
+    return nullptr;
+  int64_t v[4];
+  for (int i = 0; i < 4; ++i)
+    if (!param_int(env, fn, P, i, &v[i])) return nullptr;
+  if (v[0] > tl::kActSilu) {
+    throw_range(env, "act_lanes_f32: bad op");
+    return nullptr;
+  }
+  if (!check_range(env, fn, "x", X, v[1], v[3]) || !check_range(env, fn, "y", Y, v[2], v[3])) return nullptr;
+  const float* x = static_cast<const float*>(X.data) + v[1];
+  float* y = static_cast<float*>(Y.data) + v[2];
+  const uintptr_t xl = reinterpret_cast<uintptr_t>(x), yl = reinterpret_cast<uintptr_t>(y);
+  const uintptr_t bytes = (uintptr_t)v[3] * sizeof(float);
+  if (xl != yl && overlaps(xl, xl + bytes, yl, yl + bytes)) return make_int(env, 1);
+  if (v[3] > 0) tl::act_lanes_f32((int)v[0], x, y, v[3]);
+  return make_int(env, 0);
+}
+
 // softmax_bwd_f32(g, y, gi, [gOff, yOff, giOff, outer, n, inner, log]): see pointwise.h.
 napi_value SoftmaxBwdF32(napi_env env, napi_callback_info info) {
   const char* fn = "softmax_bwd_f32";
@@ -1555,6 +1583,7 @@ NAPI_MODULE_INIT() {
       {"sgd_f32", nullptr, SgdF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"gather_rows_f32", nullptr, GatherRowsF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"scatter_add_rows_f32", nullptr, ScatterAddRowsF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"act_lanes_f32", nullptr, ActLanesF32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sum_f32", nullptr, sum_entry<float>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sum_f64", nullptr, sum_entry<double>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"extreme_f32", nullptr, extreme_entry<float>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

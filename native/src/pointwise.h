@@ -124,6 +124,13 @@ struct SgdArgs {
 };
 void sgd_f32(const SgdArgs& a);
 
+// y = sigmoid(x) (kActSigmoid) or silu(x) (kActSilu) over n contiguous floats the way torch
+// 1.13's vector lambda computes them (float operations around SLEEF's expf): the chunks of 16 of
+// a contiguous row, the rest of which src/backend/js_math.ts computes with glibc's expf. y may be
+// x (the same elements), nothing else of it.
+constexpr int kActSigmoid = 0, kActSilu = 1;
+void act_lanes_f32(int op, const float* x, float* y, int64_t n);
+
 // Per instruction set (pointwise_<isa>.cc).
 using EwFn = void (*)(const EwArgs&);
 struct PointwiseOps {
@@ -136,6 +143,7 @@ struct PointwiseOps {
                          double*);
   void (*layer_norm_bwd)(const float*, const float*, float*, int64_t, int64_t, const double*, const double*,
                          const double*, double*, double*);
+  void (*act_lanes)(int, const float*, float*, int64_t);
 };
 extern const PointwiseOps kPwAvx512, kPwAvx2, kPwGeneric;
 void ew_use_isa(const char* name);

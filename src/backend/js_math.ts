@@ -31,6 +31,7 @@
 
 import { fma32 } from "../random/fma.js";
 import { contiguousStrides } from "../shape.js";
+import { fused } from "./index.js";
 import { getReductionThreads } from "./sum_order.js";
 
 const fr = Math.fround;
@@ -1640,10 +1641,16 @@ export function f32RowKernel(op: string, out: TensorView, x: TensorView): void {
   for (let i = 1; direct && i < dims.length; i++) if (os[dims[i]] !== os[dims[i - 1]] * shape[dims[i - 1]]) direct = false;
   if (direct && x.dtype.name === "float32") {
     const n = segs(0);
+    // the chunks of 16 to the backend's lanes where it has them (the native addon's)
+    const lanes = (op === "sigmoid" || op === "silu") && X instanceof Float32Array && O instanceof Float32Array ? fused.activationLanes : undefined;
     for (let k = 0; k < n; k++) {
       const a = SEG[2 * k];
       const len = SEG[2 * k + 1];
-      row(X, x._offset + a, O, out._offset + a, len, vecRow ? len - (len % 16) : 0);
+      const nv = vecRow ? len - (len % 16) : 0;
+      if (lanes !== undefined && nv > 0) {
+        lanes(op as "sigmoid" | "silu", X as Float32Array, x._offset + a, O as Float32Array, out._offset + a, nv);
+        row(X, x._offset + a + nv, O, out._offset + a + nv, len - nv, 0);
+      } else row(X, x._offset + a, O, out._offset + a, len, nv);
     }
     return;
   }

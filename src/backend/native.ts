@@ -83,6 +83,8 @@ export interface NativeBinding {
   ): number;
   /** softmax / log_softmax over the middle dim of [outer, n, inner]; params [xOff, yOff, outer, n, inner, log] */
   softmax_f32(x: Float32Array, y: Float32Array, params: Float64Array): void;
+  /** y = sigmoid/silu lanes of x; params [op (0 sigmoid, 1 silu), xOff, yOff, n]. 1: y overlaps x other than exactly. */
+  act_lanes_f32(x: Float32Array, y: Float32Array, params: Float64Array): number;
   /** its backward; params [gOff, yOff, giOff, outer, n, inner, log] */
   softmax_bwd_f32(g: Float32Array, y: Float32Array, gi: Float32Array, params: Float64Array): void;
   /**
@@ -563,7 +565,8 @@ export function ew(
  * there reproduce torch 1.13's cpu_kernel_vec (SLEEF for 16-element chunks of a row, glibc's
  * expf for the rest: src/backend/js_math.ts), while the addon computes them in double (within
  * an ulp, correctly rounded but for ~1e-16 near-ties). nativeElementwise leaves them to the
- * TypeScript backend; ew() still offers them. exp, log and tanh are ports of the same SLEEF
+ * TypeScript backend, whose row kernel hands a contiguous row's chunks of 16 to activationLanes
+ * (below: the vector lambda's float operations, its bits); ew() still offers the double forms. exp, log and tanh are ports of the same SLEEF
  * lanes (native/src/pointwise_sleef.inc) and are bit-exact.
  */
 export const EW_NOT_BIT_EXACT: ReadonlySet<string> = new Set(["sigmoid", "silu"]);
@@ -801,6 +804,28 @@ function checkSizes(fn: string, names: readonly string[], vals: readonly number[
   vals.forEach((v, i) => checkInt(fn, names[i], v));
   const bad = vals.find((x) => x < 0);
   if (bad !== undefined) throw new RuntimeError(`Trying to create tensor with negative dimension ${bad}: [${vals.join(", ")}]`);
+}
+
+const ACT_OPS: Readonly<Record<string, number>> = { sigmoid: 0, silu: 1 };
+const ACTP = new Float64Array(4);
+
+/**
+ * y[yOff..+n) = sigmoid or silu of x[xOff..+n) as torch 1.13's vector lambda computes a
+ * contiguous row's chunks of 16 (float operations around SLEEF's expf): the vec lanes of
+ * src/backend/js_math.ts's VEC_OPS, bit for bit. y may be x's own elements, nothing else of x.
+ */
+export function activationLanes(op: "sigmoid" | "silu", x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number): void {
+  const fn = "activationLanes";
+  const nat = requireNative(fn);
+  const code = ACT_OPS[op];
+  if (code === undefined) throw new ValueError(`${fn}(): unknown op '${String(op)}'`);
+  checkArray(fn, "x", x, Float32Array);
+  checkArray(fn, "y", y, Float32Array);
+  checkSizes(fn, ["n"], [n]);
+  checkCount(fn, "x", x, xOff, n);
+  checkCount(fn, "y", y, yOff, n);
+  ACTP[0] = code, ACTP[1] = xOff, ACTP[2] = yOff, ACTP[3] = n;
+  if (nat.act_lanes_f32(x, y, ACTP) !== 0) throw new RuntimeError(OVERLAP_IN);
 }
 
 const SP = new Float64Array(7);

@@ -6,6 +6,7 @@
 import { backend, jsBackend, useBackend, type Backend, type FusedKernels } from "./index.js";
 import { RuntimeError } from "../errors.js";
 import {
+  activationLanes,
   adamStep,
   gatherRows,
   scatterAddRows,
@@ -68,6 +69,7 @@ if (native !== null) {
     },
     // fused kernels, looked up by the code that can use them (src/optim/fused.ts's adamFused
     // and sgdFused, src/nn/functional.ts's softmax and layer_norm, src/ops/reduction.ts's var/std)
+    activationLanes,
     adamStep,
     sgdStep,
     varianceInto: nativeVarianceInto,
