@@ -750,19 +750,26 @@ napi_value CastFlatF32(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// The arguments of an entry f(x, y, params) over two Float32Arrays: the arrays, and the first n
+// params as integers. False with an exception pending.
+bool xy_args(napi_env env, napi_callback_info info, const char* fn, Array* X, Array* Y, int64_t* v, int n) {
+  napi_value argv[3];
+  Array P;
+  if (!get_args(env, info, fn, 3, argv) || !get_array(env, argv[0], napi_float32_array, fn, "x", X) ||
+      !get_array(env, argv[1], napi_float32_array, fn, "y", Y) ||
+      !get_array(env, argv[2], napi_float64_array, fn, "params", &P))
+    return false;
+  for (int i = 0; i < n; ++i)
+    if (!param_int(env, fn, P, i, &v[i])) return false;
+  return true;
+}
+
 // softmax_f32(x, y, [xOff, yOff, outer, n, inner, log]): see pointwise.h. y may be x.
 napi_value SoftmaxF32(napi_env env, napi_callback_info info) {
   const char* fn = "softmax_f32";
-  napi_value argv[3];
-  if (!get_args(env, info, fn, 3, argv)) return nullptr;
-  Array X, Y, P;
-  if (!get_array(env, argv[0], napi_float32_array, fn, "x", &X) ||
-      !get_array(env, argv[1], napi_float32_array, fn, "y", &Y) ||
-      !get_array(env, argv[2], napi_float64_array, fn, "params", &P))
-    return nullptr;
+  Array X, Y;
   int64_t v[6];
-  for (int i = 0; i < 6; ++i)
-    if (!param_int(env, fn, P, i, &v[i])) return nullptr;
+  if (!xy_args(env, info, fn, &X, &Y, v, 6)) return nullptr;
   const int64_t total = mul_or_neg(mul_or_neg(v[2], v[3]), v[4]);
   if (total < 0 || v[5] > 1) {
     throw_range(env, "softmax_f32: bad sizes");
@@ -780,16 +787,9 @@ napi_value SoftmaxF32(napi_env env, napi_callback_info info) {
 // Returns 0, or 1 (nothing done) when y's range overlaps x's other than exactly.
 napi_value ActLanesF32(napi_env env, napi_callback_info info) {
   const char* fn = "act_lanes_f32";
-  napi_value argv[3];
-  if (!get_args(env, info, fn, 3, argv)) return nullptr;
-  Array X, Y, P;
-  if (!get_array(env, argv[0], napi_float32_array, fn, "x", &X) ||
-      !get_array(env, argv[1], napi_float32_array, fn, "y", &Y) ||
-      !get_array(env, argv[2], napi_float64_array, fn, "params", &P))
-    return nullptr;
+  Array X, Y;
   int64_t v[4];
-  for (int i = 0; i < 4; ++i)
-    if (!param_int(env, fn, P, i, &v[i])) return nullptr;
+  if (!xy_args(env, info, fn, &X, &Y, v, 4)) return nullptr;
   if (v[0] > tl::kActSilu) {
     throw_range(env, "act_lanes_f32: bad op");
     return nullptr;
