@@ -552,14 +552,14 @@ describe("native activation lanes fuzz", { skip }, () => {
     let wrapperThrew = 0, nativeThrew = 0, accepted = 0;
     for (let iter = 0; iter < 2000; iter++) {
       const n = int(0, 40);
-      let op: unknown = pick(["sigmoid", "silu"]);
+      let op: unknown = pick(["sigmoid", "silu", "gelu_tanh", "gelu"]);
       let xOff: unknown = int(0, 4), yOff: unknown = int(0, 4), nArg: unknown = n;
       const X = guarded(Float32Array, (xOff as number) + n + int(0, 2), rand);
       const Y = guarded(Float32Array, (yOff as number) + n + int(0, 2), rand);
       let x: unknown = X.arr, y: unknown = Y.arr;
       for (let m = 0, count = int(0, 2); m < count; m++) {
         const what = rand();
-        if (what < 0.15) op = pick(["tanh", 2, null]);
+        if (what < 0.15) op = pick(["tanh", 2, 4, null]);
         else if (what < 0.35) xOff = rand() < 0.5 ? pick(BAD_NUMBERS) : num(xOff) + int(1, 8);
         else if (what < 0.5) yOff = rand() < 0.5 ? pick(BAD_NUMBERS) : num(yOff) + int(1, 8);
         else if (what < 0.65) nArg = rand() < 0.5 ? pick(BAD_NUMBERS) : n + int(1, 8);
@@ -577,7 +577,7 @@ describe("native activation lanes fuzz", { skip }, () => {
         assert.ok(isTorchError(e), `activationLanes threw ${(e as Error)?.name}: ${(e as Error)?.message}`);
       }
       assert.ok(X.intact() && Y.intact(), "guard zone changed by the wrapper");
-      const code = op === "sigmoid" ? 0 : op === "silu" ? 1 : typeof op === "number" ? op : NaN;
+      const code = typeof op === "number" ? op : ["sigmoid", "silu", "gelu_tanh", "gelu"].indexOf(op as string);
       const P = Float64Array.from([code, xOff, yOff, nArg], (v) => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : NaN));
       try {
         const r = nat.act_lanes_f32(x as Float32Array, y as Float32Array, P);

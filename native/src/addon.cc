@@ -783,14 +783,15 @@ napi_value SoftmaxF32(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// act_lanes_f32(x, y, [op, xOff, yOff, n]): pointwise.h's act_lanes_f32 (op 0 sigmoid, 1 silu).
+// act_lanes_f32(x, y, [op, xOff, yOff, n]): pointwise.h's act_lanes_f32 (op 0 sigmoid, 1 silu,
+// 2 gelu(tanh), 3 gelu(erf)).
 // Returns 0, or 1 (nothing done) when y's range overlaps x's other than exactly.
 napi_value ActLanesF32(napi_env env, napi_callback_info info) {
   const char* fn = "act_lanes_f32";
   Array X, Y;
   int64_t v[4];
   if (!xy_args(env, info, fn, &X, &Y, v, 4)) return nullptr;
-  if (v[0] > tl::kActSilu) {
+  if (v[0] > tl::kActGeluErf) {
     throw_range(env, "act_lanes_f32: bad op");
     return nullptr;
   }

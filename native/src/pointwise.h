@@ -124,11 +124,11 @@ struct SgdArgs {
 };
 void sgd_f32(const SgdArgs& a);
 
-// y = sigmoid(x) (kActSigmoid) or silu(x) (kActSilu) over n contiguous floats the way torch
-// 1.13's vector lambda computes them (float operations around SLEEF's expf): the chunks of 16 of
-// a contiguous row, the rest of which src/backend/js_math.ts computes with glibc's expf. y may be
-// x (the same elements), nothing else of it.
-constexpr int kActSigmoid = 0, kActSilu = 1;
+// y = op(x) over n contiguous floats the way torch 1.13's vector path computes them (pointwise_impl.inc
+// act_lane): sigmoid, silu, gelu(tanh) for the chunks of 16 of a contiguous row (the rest of
+// which src/backend/js_math.ts computes with glibc's functions), gelu (erf) for every element of
+// a contiguous tensor (oneDNN's lane). y may be x (the same elements), nothing else of it.
+constexpr int kActSigmoid = 0, kActSilu = 1, kActGeluTanh = 2, kActGeluErf = 3;
 void act_lanes_f32(int op, const float* x, float* y, int64_t n);
 
 // Per instruction set (pointwise_<isa>.cc).

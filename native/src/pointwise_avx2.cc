@@ -110,6 +110,7 @@ struct F {
   static inline K unord(R a, R b) { return _mm256_cmp_ps(a, b, _CMP_UNORD_Q); }
   static inline R blend(K k, R a, R b) { return _mm256_blendv_ps(a, b, k); }
   static inline R round_nearest(R x) { return _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static inline R floor(R x) { return _mm256_round_ps(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
   static inline I cvt_round(R x) { return _mm256_cvtps_epi32(x); }
   static inline R cvt_float(I q) { return _mm256_cvtepi32_ps(q); }
   static inline I sub_i(I a, I b) { return _mm256_sub_epi32(a, b); }

@@ -50,9 +50,9 @@ export interface FusedKernels {
     x: Float32Array, xOff: number, y: Float32Array, M: number, N: number, eps: number,
     w: Float64Array, b: Float64Array, mean: Float64Array, rstd: Float64Array,
   ): void;
-  /** y = sigmoid or silu of n contiguous floats, as torch 1.13's vector lambda computes the chunks
-   * of 16 of a contiguous row (src/backend/js_math.ts's VEC_OPS vec lanes) */
-  activationLanes?(op: "sigmoid" | "silu", x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number): void;
+  /** y = op(x) over n contiguous floats as torch 1.13's vector path computes them
+   * (src/backend/js_math.ts: VEC_OPS vec lanes for a contiguous row's chunks of 16; gelu: dnnlGeluErf) */
+  activationLanes?(op: "sigmoid" | "silu" | "gelu_tanh" | "gelu", x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number): void;
   /** out[i, :] = weight[idx[i], :] (F.embedding) */
   gatherRows?(
     weight: Float32Array, wOff: number, V: number, D: number, idx: Float64Array | Int32Array, idxOff: number, n: number,

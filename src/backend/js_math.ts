@@ -1598,7 +1598,10 @@ export function f32RowKernel(op: string, out: TensorView, x: TensorView): void {
     for (const d of shape) numel *= d;
     // 1.13's use_mkldnn(): oneDNN's gelu for contiguous float tensors of more than one element
     if (numel > 1) {
-      forEachPair(out, x, dnnlGeluErf);
+      const X = x._storage.data, O = out._storage.data;
+      if (fused.activationLanes && X instanceof Float32Array && O instanceof Float32Array && rowMajorContiguous(shape, out._strides)) {
+        fused.activationLanes("gelu", X, x._offset, O, out._offset, numel);
+      } else forEachPair(out, x, dnnlGeluErf);
       return;
     }
   }
@@ -1642,13 +1645,13 @@ export function f32RowKernel(op: string, out: TensorView, x: TensorView): void {
   if (direct && x.dtype.name === "float32") {
     const n = segs(0);
     // the chunks of 16 to the backend's lanes where it has them (the native addon's)
-    const lanes = (op === "sigmoid" || op === "silu") && X instanceof Float32Array && O instanceof Float32Array ? fused.activationLanes : undefined;
+    const lanes = (op === "sigmoid" || op === "silu" || op === "gelu_tanh") && X instanceof Float32Array && O instanceof Float32Array ? fused.activationLanes : undefined;
     for (let k = 0; k < n; k++) {
       const a = SEG[2 * k];
       const len = SEG[2 * k + 1];
       const nv = vecRow ? len - (len % 16) : 0;
       if (lanes !== undefined && nv > 0) {
-        lanes(op as "sigmoid" | "silu", X as Float32Array, x._offset + a, O as Float32Array, out._offset + a, nv);
+        lanes(op as "sigmoid" | "silu" | "gelu_tanh", X as Float32Array, x._offset + a, O as Float32Array, out._offset + a, nv);
         row(X, x._offset + a + nv, O, out._offset + a + nv, len - nv, 0);
       } else row(X, x._offset + a, O, out._offset + a, len, nv);
     }

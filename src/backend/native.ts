@@ -83,7 +83,7 @@ export interface NativeBinding {
   ): number;
   /** softmax / log_softmax over the middle dim of [outer, n, inner]; params [xOff, yOff, outer, n, inner, log] */
   softmax_f32(x: Float32Array, y: Float32Array, params: Float64Array): void;
-  /** y = sigmoid/silu lanes of x; params [op (0 sigmoid, 1 silu), xOff, yOff, n]. 1: y overlaps x other than exactly. */
+  /** y = activation lanes of x; params [op (0 sigmoid, 1 silu, 2 gelu_tanh, 3 gelu), xOff, yOff, n]. 1: y overlaps x other than exactly. */
   act_lanes_f32(x: Float32Array, y: Float32Array, params: Float64Array): number;
   /** its backward; params [gOff, yOff, giOff, outer, n, inner, log] */
   softmax_bwd_f32(g: Float32Array, y: Float32Array, gi: Float32Array, params: Float64Array): void;
@@ -806,15 +806,19 @@ function checkSizes(fn: string, names: readonly string[], vals: readonly number[
   if (bad !== undefined) throw new RuntimeError(`Trying to create tensor with negative dimension ${bad}: [${vals.join(", ")}]`);
 }
 
-const ACT_OPS: Readonly<Record<string, number>> = { sigmoid: 0, silu: 1 };
+/** activationLanes' ops */
+export type ActOp = "sigmoid" | "silu" | "gelu_tanh" | "gelu";
+const ACT_OPS: Readonly<Record<string, number>> = { sigmoid: 0, silu: 1, gelu_tanh: 2, gelu: 3 };
 const ACTP = new Float64Array(4);
 
 /**
- * y[yOff..+n) = sigmoid or silu of x[xOff..+n) as torch 1.13's vector lambda computes a
- * contiguous row's chunks of 16 (float operations around SLEEF's expf): the vec lanes of
- * src/backend/js_math.ts's VEC_OPS, bit for bit. y may be x's own elements, nothing else of x.
+ * y[yOff..+n) = op(x[xOff..+n)) as torch 1.13's vector path computes it, bit for bit with
+ * src/backend/js_math.ts: sigmoid, silu and gelu_tanh are the vector lambdas of VEC_OPS (float
+ * operations around SLEEF's expf / tanhf, for a contiguous row's chunks of 16), gelu (erf form)
+ * oneDNN's lane (dnnlGeluErf, every element of a contiguous tensor). y may be x's own elements,
+ * nothing else of x.
  */
-export function activationLanes(op: "sigmoid" | "silu", x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number): void {
+export function activationLanes(op: ActOp, x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number): void {
   const fn = "activationLanes";
   const nat = requireNative(fn);
   const code = ACT_OPS[op];
