@@ -5,7 +5,7 @@
 //   node --import tsx bench/tiny_op.ts     (compile first for the numbers a user sees: npm run bench does)
 import * as torch from "../src/index.js";
 import { backend } from "../src/backend/index.js";
-import { FLAT_PARAMS, native } from "../src/backend/native.js";
+import { EW_OPS, FLAT_PARAMS, native } from "../src/backend/native.js";
 import { allocArray, allocate } from "../src/storage.js";
 import { Tensor } from "../src/tensor.js";
 import { trialsUs } from "./timing.js";
@@ -13,6 +13,7 @@ import { trialsUs } from "./timing.js";
 if (native === null) throw new Error("the native addon is not loaded");
 const nat = native;
 const f32 = torch.float32;
+const ADD = EW_OPS.indexOf("add");
 const a = torch.randn([32, 27]), b = torch.randn([32, 27]);
 
 function bench(name: string, f: () => unknown, n = 300000): void {
@@ -22,15 +23,15 @@ function bench(name: string, f: () => unknown, n = 300000): void {
 
 bench("torch.add", () => torch.add(a, b));
 const buf = new ArrayBuffer(3 * 4096);
-FLAT_PARAMS.set([17, 864, 0, 1024, 2048, 0, 0]); // add, n, offsets in floats
+FLAT_PARAMS.set([ADD, 864, 0, 1024, 2048, 0, 0]); // op, n, offsets in floats
 bench("native call, three ArrayBuffers, n = 864", () => nat.ew_flat_f32(buf, buf, buf));
-FLAT_PARAMS.set([17, 1, 0, 1024, 2048, 0, 0]);
+FLAT_PARAMS.set([ADD, 1, 0, 1024, 2048, 0, 0]);
 bench("native call, three ArrayBuffers, n = 1", () => nat.ew_flat_f32(buf, buf, buf));
 const [o1, a1, b1] = [0, 1024, 2048].map((off) => new Float32Array(buf, off * 4, 1024));
-FLAT_PARAMS.set([17, 1, 0, 0, 0, 0, 0]);
+FLAT_PARAMS.set([ADD, 1, 0, 0, 0, 0, 0]);
 bench("native call, three Float32Arrays, n = 1", () => nat.ew_flat_f32(o1, a1, b1));
 const A = a._storage.data as Float32Array, B = b._storage.data as Float32Array;
-FLAT_PARAMS.set([17, 864, 0, a._offset, b._offset, 0, 0]);
+FLAT_PARAMS.set([ADD, 864, 0, a._offset, b._offset, 0, 0]);
 bench("native call, fresh allocator output", () => nat.ew_flat_f32(allocArray(f32, 864, false) as Float32Array, A, B));
 bench("allocation + Storage + Tensor", () => new Tensor(allocate(f32, 864, false), [32, 27]));
 const ew = backend.elementwise;

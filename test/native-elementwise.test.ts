@@ -294,36 +294,37 @@ describe("native element-wise kernels", { skip }, () => {
     // the entry point checks what it is given
     const FP = new Float64Array(8);
     const a = new Float32Array(8), o = new Float32Array(8);
+    const ADD = EW_OPS.indexOf("add");
     nat.ew_flat_params(FP);
     try {
-      FP.set([17, 8, 0, 0, 0, 0, 0]);
+      FP.set([ADD, 8, 0, 0, 0, 0, 0]);
       nat.ew_flat_f32(o, a, a);
-      FP.set([17, 9, 0, 0, 0]);
+      FP.set([ADD, 9, 0, 0, 0]);
       assert.throws(() => nat.ew_flat_f32(o, a, a), RangeError);
-      FP.set([17, 8, 0, 1, 0]);
+      FP.set([ADD, 8, 0, 1, 0]);
       assert.throws(() => nat.ew_flat_f32(o, a, a), RangeError);
-      FP.set([17, -1, 0, 0, 0]);
+      FP.set([ADD, -1, 0, 0, 0]);
       assert.throws(() => nat.ew_flat_f32(o, a, a), RangeError);
       FP.set([99, 8, 0, 0, 0]);
       assert.throws(() => nat.ew_flat_f32(o, a, a), RangeError);
-      FP.set([17, 8, 0, 0, 0]);
+      FP.set([ADD, 8, 0, 0, 0]);
       assert.throws(() => nat.ew_flat_f32(o, a, null), TypeError);
       assert.throws(() => nat.ew_flat_f32(o, new Float64Array(8) as unknown as Float32Array, a), TypeError);
       assert.throws(() => nat.ew_flat_params(new Float64Array(4)), RangeError);
       // operands as ArrayBuffers: offsets count floats from the buffer's start, bounded by its length
       const buf = new ArrayBuffer(64), view = new Float32Array(buf);
       view.set([1, 2, 3, 4, 5, 6, 7, 8, 10, 20, 30, 40, 50, 60, 70, 80]);
-      FP.set([17, 4, 12, 0, 8]); // add: view[12..16) = view[0..4) + view[8..12)
+      FP.set([ADD, 4, 12, 0, 8]); // add: view[12..16) = view[0..4) + view[8..12)
       nat.ew_flat_f32(buf, buf, view); // a buffer and a typed array mixed
       assert.deepEqual([...view.subarray(12)], [11, 22, 33, 44]);
-      FP.set([19, 2, 0, 4, 1]); // mul, typed array out, buffer a
+      FP.set([EW_OPS.indexOf("mul"), 2, 0, 4, 1]); // mul, typed array out, buffer a
       nat.ew_flat_f32(o, buf, a.fill(3));
       assert.deepEqual([...o.subarray(0, 2)], [15, 18]);
-      FP.set([17, 4, 13, 0, 0]);
+      FP.set([ADD, 4, 13, 0, 0]);
       assert.throws(() => nat.ew_flat_f32(buf, buf, buf), RangeError);
-      FP.set([17, 17, 0, 0, 0]);
+      FP.set([ADD, 17, 0, 0, 0]);
       assert.throws(() => nat.ew_flat_f32(buf, buf, buf), RangeError);
-      FP.set([17, 1, 0, 0, 0]);
+      FP.set([ADD, 1, 0, 0, 0]);
       assert.throws(() => nat.ew_flat_f32(buf, new SharedArrayBuffer(64) as unknown as ArrayBuffer, buf), TypeError);
       assert.throws(() => nat.ew_flat_f32(buf, {} as ArrayBuffer, buf), TypeError);
       const gone = new ArrayBuffer(16);
@@ -334,7 +335,7 @@ describe("native element-wise kernels", { skip }, () => {
     }
   });
 
-  it("exp, log and tanh equal the TypeScript backend's SLEEF ports on 2^17 random bit patterns, every kernel set", () => {
+  it("exp, log, tanh and erf equal the TypeScript backend's SLEEF ports on 2^17 random bit patterns, every kernel set", () => {
     const n = 1 << 17;
     const x = new Float32Array(n);
     const u = new Uint32Array(x.buffer);
@@ -343,10 +344,10 @@ describe("native element-wise kernels", { skip }, () => {
       s = (Math.imul(s, 1103515245) + 12345) >>> 0;
       u[i] = (s ^ (s >>> 11) ^ (i << 20)) >>> 0;
     }
-    for (let i = 0; i < 20000; i++) x[i] = (i - 10000) / 900; // dense over the interesting range
+    for (let i = 0; i < 20000; i++) x[i] = (i - 10000) / 900; // dense over the interesting range (erf: its three intervals and the cut at 4)
     const T = (d: Float32Array) => tensor(d, [d.length], [1], 0);
     try {
-      for (const op of ["exp", "log", "tanh"] as const) {
+      for (const op of ["exp", "log", "tanh", "erf"] as const) {
         const want = T(new Float32Array(n));
         jsBackend.elementwise(op, want, [T(x)], float32);
         const w = want._storage.data as Float32Array;
@@ -506,7 +507,7 @@ describe("native element-wise kernels", { skip }, () => {
     assert.throws(() => nat.ew_f32(3, out, a, null, P([9, 0, 0, 0, 0, 0])), RangeError);
     assert.throws(() => nat.ew_f32(3, out, a, null, P([1, 0, 0, 0, 0, 0, 6, 1])), RangeError);
     assert.throws(() => nat.ew_f32(3, out, a, null, P([1, 0, 0, 0, 0, 0, 6.5, 1, 1, 0])), RangeError);
-    assert.throws(() => nat.ew_f32(17, out, a, null, P([1, 0, 0, 0, 0, 0, 6, 1, 1, 1])), TypeError);
+    assert.throws(() => nat.ew_f32(EW_OPS.indexOf("add"), out, a, null, P([1, 0, 0, 0, 0, 0, 6, 1, 1, 1])), TypeError);
     assert.throws(() => nat.ew_f32(3, out, new Float64Array(6) as unknown as Float32Array, null, P([1, 0, 0, 0, 0, 0, 6, 1, 1, 0])), TypeError);
     // Random garbage parameter arrays: thrown errors only.
     const rand = rng(11);

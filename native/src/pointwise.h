@@ -14,7 +14,7 @@ namespace tl {
 enum EwOp : int {
   // unary
   kCopy, kNeg, kAbs, kExp, kLog, kSqrt, kRsqrt, kTanh, kSigmoid, kRelu, kSquare, kReciprocal,
-  kSilu, kClampMin, kClampMax, kClamp, kMulScalarAdd,
+  kSilu, kClampMin, kClampMax, kClamp, kMulScalarAdd, kErf,
   // binary
   kAdd, kSub, kMul, kDiv, kAddAlpha, kMaximum, kMinimum, kThresholdBackward, kTanhBackward,
   kSigmoidBackward, kReluBackward,

@@ -445,7 +445,7 @@ export function nativeMatmul(a: Tensor, b: Tensor, out: Tensor, accumulate = fal
 /** Native element-wise ops, in the addon's order (native/src/pointwise.h); names as in js_elementwise.ts. */
 export const EW_OPS = [
   "copy", "neg", "abs", "exp", "log", "sqrt", "rsqrt", "tanh", "sigmoid", "relu", "square", "reciprocal",
-  "silu", "clamp_min", "clamp_max", "clamp", "mul_scalar_add",
+  "silu", "clamp_min", "clamp_max", "clamp", "mul_scalar_add", "erf",
   "add", "sub", "mul", "div", "add_alpha", "maximum", "minimum", "threshold_backward", "tanh_backward",
   "sigmoid_backward", "relu_backward",
 ] as const;
@@ -566,8 +566,9 @@ export function ew(
  * expf for the rest: src/backend/js_math.ts), while the addon computes them in double (within
  * an ulp, correctly rounded but for ~1e-16 near-ties). nativeElementwise leaves them to the
  * TypeScript backend, whose row kernel hands a contiguous row's chunks of 16 to activationLanes
- * (below: the vector lambda's float operations, its bits); ew() still offers the double forms. exp, log and tanh are ports of the same SLEEF
- * lanes (native/src/pointwise_sleef.inc) and are bit-exact.
+ * (below: the vector lambda's float operations, its bits); ew() still offers the double forms.
+ * exp, log, tanh and erf are ports of the same SLEEF lanes (native/src/pointwise_sleef.inc) and
+ * are bit-exact.
  */
 export const EW_NOT_BIT_EXACT: ReadonlySet<string> = new Set(["sigmoid", "silu"]);
 // by op code, for the dispatch (a tiny op's whole dispatch is a few tens of ns: no name lookups)
