@@ -45,6 +45,7 @@ const s64 = torch.randn([65536]);
 out.sigmoid_64K = per(() => torch.sigmoid(s64), 100, 9);
 out.gelu_64K = per(() => torch.nn.functional.gelu(s64), 20, 9);
 out.erf_64K = per(() => torch.erf(s64), 20, 9);
+out.silu_64K = per(() => torch.nn.functional.silu(s64), 20, 9);
 out.gelu_tanh_64K = per(() => torch.nn.functional.gelu(s64, { approximate: "tanh" }), 20, 9);
 const w = torch.randn([1000, 1000]).requires_grad_();
 w.grad = torch.randn([1000, 1000]);

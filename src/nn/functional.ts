@@ -102,13 +102,18 @@ function pointwise(
   f: (v: number) => number,
   df: (g: number, x: number, y: number) => number,
   dslow: (g: Tensor, x: Tensor, y: Tensor) => Tensor,
-  opts: { saveOut?: boolean; inPlace?: boolean; contiguous?: boolean } = {},
+  opts: { saveOut?: boolean; inPlace?: boolean; contiguous?: boolean; kernel?: string } = {},
 ): Tensor {
   const flat = uninit(x._shape.slice(), x.dtype);
-  const { d: X, o: xo } = raw(x);
   const Y = flat._storage.data;
   const n = flat.numel();
-  for (let i = 0; i < n; i++) Y[i] = f(X[xo + i]);
+  // `kernel`: the backend's element-wise op computes the forward (1.13's own kernel, its bits)
+  if (opts.kernel !== undefined) {
+    if (n > 0) backend.elementwise(opts.kernel, flat, [x], x.dtype);
+  } else {
+    const { d: X, o: xo } = raw(x);
+    for (let i = 0; i < n; i++) Y[i] = f(X[xo + i]);
+  }
   // the result is laid out as ATen's TensorIterator lays it out (a transposed x gives a
   // transposed result; `contiguous`: kernels that allocate a contiguous one); Y holds the
   // values in row-major order for the backward
@@ -876,7 +881,7 @@ function sigm(v: number): number {
   return 1 / (1 + Math.exp(-v));
 }
 
-/** F.silu(input, inplace=False): x * sigmoid(x) */
+/** F.silu(input, inplace=False): x * sigmoid(x), computed as 1.13's silu kernel computes it (x / (1 + exp(-x))) */
 export function silu(input: Tensor, inplace?: Inplace): Tensor {
   checkFloat(input, "silu_cpu");
   const out = pointwise(
@@ -891,7 +896,7 @@ export function silu(input: Tensor, inplace?: Inplace): Tensor {
       const s = x.sigmoid();
       return g.mul(s).mul(x.mul(s.neg().add(1)).add(1));
     },
-    { inPlace: inplaceOf(inplace) },
+    { inPlace: inplaceOf(inplace), kernel: "silu" },
   );
   return inplaceOf(inplace) ? inPlace(input, out) : out;
 }
