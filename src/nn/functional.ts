@@ -99,17 +99,17 @@ function inPlace(x: Tensor, out: Tensor, nodeName?: string): Tensor {
 function pointwise(
   x: Tensor,
   node: string,
-  f: (v: number) => number,
+  f: ((v: number) => number) | string,
   df: (g: number, x: number, y: number) => number,
   dslow: (g: Tensor, x: Tensor, y: Tensor) => Tensor,
-  opts: { saveOut?: boolean; inPlace?: boolean; contiguous?: boolean; kernel?: string } = {},
+  opts: { saveOut?: boolean; inPlace?: boolean; contiguous?: boolean } = {},
 ): Tensor {
   const flat = uninit(x._shape.slice(), x.dtype);
   const Y = flat._storage.data;
   const n = flat.numel();
-  // `kernel`: the backend's element-wise op computes the forward (1.13's own kernel, its bits)
-  if (opts.kernel !== undefined) {
-    if (n > 0) backend.elementwise(opts.kernel, flat, [x], x.dtype);
+  // f named: the backend's element-wise op of that name computes the forward (1.13's own kernel, its bits)
+  if (typeof f === "string") {
+    if (n > 0) backend.elementwise(f, flat, [x], x.dtype);
   } else {
     const { d: X, o: xo } = raw(x);
     for (let i = 0; i < n; i++) Y[i] = f(X[xo + i]);
@@ -887,7 +887,7 @@ export function silu(input: Tensor, inplace?: Inplace): Tensor {
   const out = pointwise(
     input,
     "SiluBackward0",
-    (v) => v * sigm(v),
+    "silu",
     (g, x) => {
       const s = sigm(x);
       return g * s * (1 + x * (1 - s));
@@ -896,7 +896,7 @@ export function silu(input: Tensor, inplace?: Inplace): Tensor {
       const s = x.sigmoid();
       return g.mul(s).mul(x.mul(s.neg().add(1)).add(1));
     },
-    { inPlace: inplaceOf(inplace), kernel: "silu" },
+    { inPlace: inplaceOf(inplace) },
   );
   return inplaceOf(inplace) ? inPlace(input, out) : out;
 }
