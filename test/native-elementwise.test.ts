@@ -11,9 +11,9 @@
 // follow 1.13's SLEEF / glibc instead, so nativeElementwise declines them.)
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { EW_NOT_BIT_EXACT, EW_OPS, FLAT_PARAMS, activationLanes, ew, ewArity, nativeElementwise, type ActOp, type EwOp } from "../src/backend/native.js";
+import { EW_NOT_BIT_EXACT, EW_OPS, FLAT_PARAMS, activationLanes, ew, ewArity, nativeElementwise, type EwOp } from "../src/backend/native.js";
 import { withTsKernels } from "./ts-kernels.js";
-import { backend, jsBackend } from "../src/backend/index.js";
+import { backend, jsBackend, type ActivationOp } from "../src/backend/index.js";
 import { Tensor } from "../src/tensor.js";
 import { Storage } from "../src/storage.js";
 import { float32 } from "../src/dtype.js";
@@ -418,7 +418,7 @@ describe("native element-wise kernels", { skip }, () => {
     const rand = rng(21);
     const threads0 = nat.get_num_threads();
     /** the op over x's view as the TypeScript backend computes it (its own loops), or with the native table */
-    const run = (op: ActOp, v: Tensor, ts: boolean): Float32Array => {
+    const run = (op: ActivationOp, v: Tensor, ts: boolean): Float32Array => {
       const out = tensor(new Float32Array(v.numel()), [v.numel()], [1], 0);
       if (ts) withTsKernels(() => jsBackend.elementwise(op, out, [v], float32));
       else backend.elementwise(op, out, [v], float32);

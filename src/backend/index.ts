@@ -33,6 +33,10 @@ export interface RngGenerator {
 /** Typed arrays the sampling kernels fill (int64 lives in a Float64Array, bool in a Uint8Array). */
 export type RngOut = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
+/** The ops of FusedKernels.activationLanes: sigmoid, silu and gelu(tanh) by chunks of 16 of a
+ * contiguous row, gelu (erf form) by whole contiguous tensors (src/backend/js_math.ts) */
+export type ActivationOp = "sigmoid" | "silu" | "gelu_tanh" | "gelu";
+
 /** Fused row kernels a backend may add (the native addon does). The code that can use one
  * looks it up at call time (`fused.softmaxRows?.(...)`) and otherwise runs its own TypeScript
  * loop, which computes the same bits. Arrays are contiguous float32 with element offsets
@@ -52,7 +56,7 @@ export interface FusedKernels {
   ): void;
   /** y = op(x) over n contiguous floats as torch 1.13's vector path computes them
    * (src/backend/js_math.ts: VEC_OPS vec lanes for a contiguous row's chunks of 16; gelu: dnnlGeluErf) */
-  activationLanes?(op: "sigmoid" | "silu" | "gelu_tanh" | "gelu", x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number): void;
+  activationLanes?(op: ActivationOp, x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number): void;
   /** out[i, :] = weight[idx[i], :] (F.embedding) */
   gatherRows?(
     weight: Float32Array, wOff: number, V: number, D: number, idx: Float64Array | Int32Array, idxOff: number, n: number,

@@ -31,7 +31,7 @@
 
 import { fma32 } from "../random/fma.js";
 import { contiguousStrides } from "../shape.js";
-import { fused } from "./index.js";
+import { fused, type ActivationOp } from "./index.js";
 import { getReductionThreads } from "./sum_order.js";
 
 const fr = Math.fround;
@@ -1651,7 +1651,7 @@ export function f32RowKernel(op: string, out: TensorView, x: TensorView): void {
       const len = SEG[2 * k + 1];
       const nv = vecRow ? len - (len % 16) : 0;
       if (lanes !== undefined && nv > 0) {
-        lanes(op as "sigmoid" | "silu" | "gelu_tanh", X as Float32Array, x._offset + a, O as Float32Array, out._offset + a, nv);
+        lanes(op as ActivationOp, X as Float32Array, x._offset + a, O as Float32Array, out._offset + a, nv);
         row(X, x._offset + a + nv, O, out._offset + a + nv, len - nv, 0);
       } else row(X, x._offset + a, O, out._offset + a, len, nv);
     }

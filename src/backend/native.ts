@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { IndexError, RuntimeError, TypeError, ValueError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
-import type { RngGenerator, RngOut } from "./index.js";
+import type { ActivationOp, RngGenerator, RngOut } from "./index.js";
 import { numel } from "../shape.js";
 import { coalesce, coalesceInto, layoutOf } from "./strided.js";
 import { getReductionThreads } from "./sum_order.js";
@@ -807,8 +807,6 @@ function checkSizes(fn: string, names: readonly string[], vals: readonly number[
   if (bad !== undefined) throw new RuntimeError(`Trying to create tensor with negative dimension ${bad}: [${vals.join(", ")}]`);
 }
 
-/** activationLanes' ops */
-export type ActOp = "sigmoid" | "silu" | "gelu_tanh" | "gelu";
 const ACT_OPS: Readonly<Record<string, number>> = { sigmoid: 0, silu: 1, gelu_tanh: 2, gelu: 3 };
 const ACTP = new Float64Array(4);
 
@@ -819,7 +817,7 @@ const ACTP = new Float64Array(4);
  * oneDNN's lane (dnnlGeluErf, every element of a contiguous tensor). y may be x's own elements,
  * nothing else of x.
  */
-export function activationLanes(op: ActOp, x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number): void {
+export function activationLanes(op: ActivationOp, x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number): void {
   const fn = "activationLanes";
   const nat = requireNative(fn);
   const code = ACT_OPS[op];
