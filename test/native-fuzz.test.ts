@@ -35,6 +35,17 @@ function guarded(Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: num
   return { arr, intact };
 }
 
+/** Draws over rand: a random element of xs, an integer in [lo, hi]. */
+function draws(rand: () => number) {
+  return {
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)],
+    int: (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1)),
+  };
+}
+
+/** v when it is a number, else 0 (a fuzzed argument may be anything) */
+const num = (v: unknown) => (typeof v === "number" ? v : 0);
+
 interface Args {
   batch: number; M: number; N: number; K: number;
   aOff: number; aBS: number; aRS: number; aCS: number;
@@ -44,7 +55,7 @@ interface Args {
 
 /** Random valid arguments and the element counts the arrays need. */
 function randomGood(rand: () => number): { a: Args; nA: number; nB: number; nC: number } {
-  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const { int } = draws(rand);
   const batch = int(0, 3), M = int(0, 40), N = int(0, 40), K = int(0, 40);
   // A and B: row-major, transposed, or gapped; batch stride 0 (broadcast) or past the matrix.
   const layout = (rows: number, cols: number) => {
@@ -149,7 +160,7 @@ describe("native gemm fuzz", { skip }, () => {
 
   it("random bad arguments throw torchlette errors (wrapper) or TypeError/RangeError (addon), never crash", () => {
     const rand = rng(99);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const { pick } = draws(rand);
     let wrapperThrew = 0, nativeThrew = 0, accepted = 0;
     for (let iter = 0; iter < 3000; iter++) {
       const { a, nA, nB, nC } = randomGood(rand);
@@ -346,7 +357,7 @@ interface RedArgs {
 
 /** A valid reduction: its arguments, the input's length and the outputs' count. */
 function redGood(rand: () => number): { a: RedArgs; nX: number; outN: number } {
-  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const { int } = draws(rand);
   const nd = int(0, 4);
   const shape = Array.from({ length: nd }, () => (rand() < 0.1 ? 0 : int(1, 6)));
   const strides = Array.from({ length: nd }, () => (rand() < 0.15 ? 0 : int(1, 40)));
@@ -374,7 +385,7 @@ describe("native reduction fuzz", { skip }, () => {
 
   it("random arguments: the wrappers throw torchlette errors, the addon TypeError/RangeError, nothing outside the arrays changes", () => {
     const rand = rng(7);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const { pick } = draws(rand);
     let wrapperThrew = 0, nativeThrew = 0, accepted = 0;
     for (let iter = 0; iter < 4000; iter++) {
       const kind = pick(["sum", "extreme", "var"] as const);
@@ -387,7 +398,7 @@ describe("native reduction fuzz", { skip }, () => {
       let arrX: unknown = X.arr, arrA: unknown = A.arr, arrB: unknown = kind === "sum" ? null : B.arr;
       let P = redParams(kind, a);
       // a valid-looking integer, too large for the arrays
-      const bump = (v: unknown) => (typeof v === "number" ? v : 0) + 1 + Math.floor(rand() * 8);
+      const bump = (v: unknown) => num(v) + 1 + Math.floor(rand() * 8);
       for (let m = 0, n = Math.floor(rand() * 3); m < n; m++) {
         const what = rand();
         const fields = ["xOff", "o0", "o1", "flag", "correction"] as const;
@@ -483,8 +494,7 @@ describe("native optimizer step fuzz", { skip }, () => {
 
   it("random arguments: the wrappers throw torchlette errors, the addon TypeError/RangeError, nothing outside the arrays changes", () => {
     const rand = rng(11);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-    const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+    const { pick, int } = draws(rand);
     const counts: Record<string, number> = { wrapperThrew: 0, nativeThrew: 0, overlap: 0, accepted: 0 };
     for (let iter = 0; iter < 3000; iter++) {
       const [name, e] = pick(Object.entries(entries));
@@ -499,7 +509,6 @@ describe("native optimizer step fuzz", { skip }, () => {
       const flags = e.flagMax.map((m) => int(0, m));
       // what only the raw entry sees (its own flags, params cut short): it may refuse alone
       let rawOnly = false, cut = -1;
-      const num = (v: unknown) => (typeof v === "number" ? v : 0);
       for (let m = 0, count = int(0, 2); m < count; m++) {
         const what = rand();
         const i = int(0, k - 1);
@@ -546,9 +555,7 @@ describe("native activation lanes fuzz", { skip }, () => {
 
   it("act_lanes_f32: random arguments throw torchlette errors (wrapper) or TypeError/RangeError (addon), nothing outside the arrays changes", () => {
     const rand = rng(13);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-    const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
-    const num = (v: unknown) => (typeof v === "number" ? v : 0);
+    const { pick, int } = draws(rand);
     let wrapperThrew = 0, nativeThrew = 0, accepted = 0;
     for (let iter = 0; iter < 2000; iter++) {
       const n = int(0, 40);
