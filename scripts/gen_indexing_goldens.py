@@ -101,8 +101,13 @@ def py_index(item):
         return v
     if k == "t":
         return explicit(v)
+    if k == "lt":
+        # a Python list of index items (tensors, slices, None, ...): as the whole index, PyTorch
+        # reads it as the tuple of its items when shorter than 32 (treatSequenceAsTuple)
+        return [py_index(x) for x in v]
     if k == "l":
-        # nested lists are tensors in torchlette (PyTorch 2.x reads a list of lists as a tuple)
+        # a nested list inside a tuple: PyTorch makes it an index tensor; as the whole index it
+        # would be read as a tuple ("lt" cases), so these cases pass the tensor
         depth = 0
         x = v
         while isinstance(x, list) and x:
@@ -256,6 +261,21 @@ for ix in ([Lst([0])], [S(":"), Lst([5])], [Lst([5]), S(":0")], [I(0)], [S(":"),
     get_case("empty", inp([0, 3]), *ix)
 get_case("empty", inp([2, 0]), Lst([1, 0]))
 get_case("empty", inp([2, 0]), S(":"), Lst([0]))
+
+# a list as the whole index: the tuple of its items when it holds a tensor, a list, a slice,
+# '...' or None and is shorter than 32, else one index tensor (with torch.tensor's checks)
+LI = lambda *items: {"lt": list(items)}
+I64 = lambda *v: T("int64", [len(v)], list(v))
+for lay_ in ("contig", "T"):
+    b = inp([3, 4], layout=lay_)
+    for ix in (LI(I64(0, 2), I64(1, 3)), LI(S(":"), I(1)), LI(E, I(1)), LI(N, I(0)), LI(I(0), N),
+               LI(Lst([0, 1]), Lst([2, 3])), LI(Lst([0, 2])), LI(T("int64", [], [2])),
+               LI(T("bool", [3], [True, False, True])), LI(I64(0, 2), I64(1, 3), I64(0, 0)),
+               LI(I(1), Lst([0, 3])), LI(T("int64", [], [1]), S("1:")),
+               LI(*[T("int64", [], [2])] * 32), LI(*[T("int64", [1], [1])] * 32), LI(*[T("bool", [], [True])] * 32),
+               LI(*[I64(0, 1)] * 32), LI(*[T("float32", [], [1])] * 32), LI(*[I(0)] * 32, N), LI(*[I(0)] * 31, Lst([0])),
+               LI(*[Lst([0]), Lst([1])] * 16), LI(*[Lst([0])] * 31, Lst([0, 1])), LI(*[I(1)] * 31, T("int64", [], [2]))):
+        get_case("list_as_index", b, ix)
 for dt in ("int64", "int32", "bool", "uint8", "float64"):
     for ix in ([I(1)], [Lst([0, 2])], [S(":"), Lst([True, False, True, False])], [Lst([1]), Lst([2])], [S("::2"), I(-1)]):
         get_case("dtype", inp([3, 4], dt), *ix)
@@ -268,7 +288,8 @@ for dt in ("int64", "int32", "bool", "uint8", "float64"):
 def run_set(c):
     spec = c["input"]
     items = [py_index(x) for x in c["index"]]
-    idx = items[0] if c.get("single") else tuple(items)
+    # a single "lt" item is the Python list as the whole index (x[[i, j]] = v)
+    idx = items[0] if c.get("single") or (len(items) == 1 and "lt" in c["index"][0]) else tuple(items)
     value = c["value"]
     out = {}
     base = make_base(spec)
@@ -385,6 +406,12 @@ for lay_ in ("contig", "T"):
     set_case("set3d", c, [T("bool", [2, 3], [True, False, True, True, True, False]), I(1)], 0)
     set_case("set3d", c, [I(0), S(":"), S("::2")], V([3, 2]), value_grad=True)
     set_case("set3d", c, [Lst([[0], [1]]), Lst([0, 2])], V([2, 2, 4]), value_grad=True)
+for lay_ in ("contig", "T"):
+    b = inp([3, 4], layout=lay_)
+    set_case("set_list_as_index", b, [LI(I64(0, 2), I64(1, 3))], V([2]), value_grad=True)
+    set_case("set_list_as_index", b, [LI(S(":"), I(1))], 5)
+    set_case("set_list_as_index", b, [LI(Lst([0, 1]), Lst([2, 3]))], V([], [-1]), value_grad=True)
+    set_case("set_list_as_index", b, [LI(*[T("int64", [], [2])] * 32)], 7)
 set_case("leaf", inp([3, 4]), I(0), 1, single=True, leaf=True)
 set_case("leaf", inp([3, 4]), [Lst([0])], 1, leaf=True)
 set_case("leaf", inp([3, 4]), E, 1, single=True, leaf=True)

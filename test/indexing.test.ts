@@ -148,6 +148,8 @@ function tsIndex(item: Record<string, Json>): Index {
       return explicit(v as unknown as TensorData);
     case "l":
       return v as IndexArray;
+    case "lt":
+      return (v as Record<string, Json>[]).map(tsIndex) as unknown as IndexArray;
   }
   throw new Error(`unknown index item ${JSON.stringify(item)}`);
 }

@@ -3,6 +3,7 @@
 import { float64 } from "../dtype.js";
 import { RuntimeError, ValueError } from "../errors.js";
 import { empty, Tensor } from "../tensor.js";
+import { warn } from "../warnings.js";
 import { grad as autogradGrad } from "./engine.js";
 
 /** PyTorch's GradcheckError (a RuntimeError subclass). */
@@ -51,12 +52,6 @@ function flatValues(t: Tensor): Float64Array {
   return Float64Array.from(t.detach()._values());
 }
 
-function warnOnce(msg: string, seen = warned): void {
-  if (seen.has(msg)) return;
-  seen.add(msg);
-  console.warn(`UserWarning: ${msg}`);
-}
-const warned = new Set<string>();
 
 /** J[i][j] = d output_j / d input_i for each (input, output) pair, by central differences. */
 function numericalJacobian(fn: () => Tensor[], inputs: Tensor[], outNumels: number[], eps: number): Float64Array[][] {
@@ -124,7 +119,7 @@ export function gradcheck(func: Fn, inputs: unknown, opts: GradcheckOpts = {}): 
   args.forEach((t, i) => {
     if (!(t instanceof Tensor) || !t._requires_grad) return;
     if (t.dtype !== float64) {
-      warnOnce(
+      warn(
         `Input #${i} requires gradient and is not a double precision floating point or complex. This check will likely fail if all the inputs are not of double precision floating point or complex. `,
       );
     }

@@ -21,17 +21,11 @@ import { AssertionError } from "../errors.js";
 import { sizeRepr } from "../printing.js";
 import { broadcastShapes, numel, sameShape, wrapDim } from "../shape.js";
 import { empty, Tensor } from "../tensor.js";
+import { warn } from "../warnings.js";
 
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-const seenWarnings = new Set<string>();
-/** Python's default warning filter: each message once per process. */
-function warn(msg: string): void {
-  if (seenWarnings.has(msg)) return;
-  seenWarnings.add(msg);
-  console.warn(`UserWarning: ${msg}`);
-}
 
 /** Contiguous values of t (no autograd), with the offset of its first element. */
 function raw(t: Tensor): { d: TypedArray; o: number } {

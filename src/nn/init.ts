@@ -7,16 +7,10 @@ import { ValueError } from "../errors.js";
 import { params } from "../ops/util.js";
 import type { Generator } from "../random/generator.js";
 import type { Tensor } from "../tensor.js";
+import { warn } from "../warnings.js";
 
 type GenOpt = { generator?: Generator | null };
 
-const warned = new Set<string>();
-function warn(msg: string): void {
-  // Python's default filter shows a UserWarning once per call site; once per process is close
-  if (warned.has(msg)) return;
-  warned.add(msg);
-  console.warn(`UserWarning: ${msg}`);
-}
 
 const LINEAR_FNS = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"];
 

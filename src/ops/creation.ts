@@ -5,6 +5,7 @@ import { bool, DType, float32, float64, get_default_dtype, int16, int32, int64, 
 import { RuntimeError, TypeError, ValueError } from "../errors.js";
 import { parseSize, sameShape } from "../shape.js";
 import { preserveStrides } from "./shape_helpers.js";
+import { flattenSequence, inferSequenceDtype, sequenceSizes, typedDtype } from "./sequence.js";
 import { Storage } from "../storage.js";
 import { empty as emptyOf, Tensor } from "../tensor.js";
 import { copyOpts, needsGrad, record, splitOpts } from "./util.js";
@@ -27,63 +28,20 @@ function finish(t: Tensor, o: CreateOpts): Tensor {
   return t;
 }
 
-function typedDtype(a: ArrayBufferView): DType | null {
-  if (a instanceof Float32Array) return float32;
-  if (a instanceof Float64Array) return float64;
-  if (a instanceof Int32Array) return int32;
-  if (a instanceof Int16Array) return int16;
-  if (a instanceof Int8Array) return int8;
-  if (a instanceof Uint8Array) return uint8;
-  if (a instanceof BigInt64Array) return int64;
-  return null;
-}
-
 /** torch.tensor(data): nested arrays of numbers/booleans, a typed array, a scalar or a tensor. */
 export function tensor(data: unknown, opts: CreateOpts = {}): Tensor {
   if (data instanceof Tensor) {
     const t = data.detach().clone();
     return finish(opts.dtype && opts.dtype !== t.dtype ? t.to(opts.dtype) : t, opts);
   }
-  const shape: number[] = [];
-  const flat: (number | boolean)[] = [];
-  let allBool = true;
-  let allInt = true;
-  let inferred: DType | null = null;
-  const walk = (x: unknown, depth: number): void => {
-    if (Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView))) {
-      const arr = x as ArrayLike<unknown>;
-      if (ArrayBuffer.isView(x)) inferred = inferred ?? typedDtype(x);
-      if (depth === shape.length) shape.push(arr.length);
-      else if (shape[depth] !== arr.length) {
-        throw new ValueError(`expected sequence of length ${shape[depth]} at dim ${depth} (got ${arr.length})`);
-      }
-      for (let i = 0; i < arr.length; i++) walk(arr[i], depth + 1);
-      return;
-    }
-    if (depth !== shape.length) {
-      throw new ValueError(`expected sequence of length ${shape[depth]} at dim ${depth} (got 0)`);
-    }
-    if (x instanceof Tensor) {
-      if (x.numel() !== 1) throw new ValueError("only one element tensors can be converted to Python scalars");
-      x = x.item();
-    }
-    if (typeof x === "bigint") x = Number(x);
-    if (typeof x === "boolean") {
-      allInt = allInt && true;
-    } else if (typeof x === "number") {
-      allBool = false;
-      if (!Number.isInteger(x)) allInt = false;
-    } else {
-      throw new TypeError(`new(): invalid data type '${x === null ? "NoneType" : typeof x}'`);
-    }
-    flat.push(x as number | boolean);
-  };
-  walk(data, 0);
   // JS cannot tell `2.0` from `2`: an all-integer list is int64 as in PyTorch, except when the
   // caller asks for requires_grad, which PyTorch only allows on floats (so `[2.0, 3.0]` was meant)
   const intDefault = opts.requires_grad ? get_default_dtype() : int64;
-  const dtype = opts.dtype ?? inferred ?? (flat.length > 0 && allBool ? bool : allInt && flat.length > 0 ? intDefault : get_default_dtype());
+  const dtype = opts.dtype ?? inferSequenceDtype(data, intDefault, get_default_dtype()) ?? get_default_dtype();
+  const shape = sequenceSizes(data);
   const t = emptyOf(shape, dtype);
+  if (t.numel() === 0) return finish(t, opts);
+  const flat = flattenSequence(data, shape, dtype);
   const d = t._storage.data;
   if (dtype === int64) for (let i = 0; i < flat.length; i++) d[i] = Math.trunc(Number(flat[i]));
   else if (dtype === bool) for (let i = 0; i < flat.length; i++) d[i] = flat[i] ? 1 : 0;

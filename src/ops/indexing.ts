@@ -15,11 +15,14 @@ import { legacyTypeName, typeName } from "./dtype_names.js";
 import { assertNoInternalOverlap, assertNoOverlap, assertNoPartialOverlap, inPlaceWithGrad } from "./pointwise.js";
 import { checkInplaceView } from "../autograd/node.js";
 import { emptyStrided, expandTo, iterOutputStrides, sumTo } from "./shape_helpers.js";
-import { needsGrad, record, scalarTensor } from "./util.js";
+import { needsGrad, pyTypeName as pyType, record, scalarTensor } from "./util.js";
+import { flattenSequence, inferSequenceDtype, sequenceSizes } from "./sequence.js";
+import { warn } from "../warnings.js";
 import { select as selectView, slice as sliceView, unsqueeze as unsqueezeView } from "./view.js";
 
-/** A JS array index: nested numbers (an int64 index tensor) or booleans (a mask). */
-export type IndexArray = readonly (number | boolean | IndexArray)[];
+/** A JS array index, Python's list: nested numbers (an int64 index tensor) or booleans (a
+ * mask); one holding tensors, arrays, slice strings or null stands for the tuple of its items. */
+export type IndexArray = readonly Index[];
 /** One element of Python's index tuple: int, slice string (':', '1:5:2'), '...', null (None),
  * bool, integer/bool tensor, or a JS array standing for a Python list. */
 export type Index = number | boolean | string | null | Tensor | IndexArray;
@@ -33,18 +36,6 @@ function longTensor(data: Float64Array, shape: number[]): Tensor {
 
 function isMask(t: Tensor): boolean {
   return t.dtype === bool || t.dtype === uint8;
-}
-
-/** Python type names used by PyTorch's argument-parser messages. */
-function pyType(x: unknown): string {
-  if (x === null) return "NoneType";
-  if (x === undefined) return "undefined";
-  if (typeof x === "number") return Number.isInteger(x) ? "int" : "float";
-  if (typeof x === "boolean") return "bool";
-  if (typeof x === "string") return "str";
-  if (Array.isArray(x)) return "list";
-  if (x instanceof Tensor) return "Tensor";
-  return typeof x;
 }
 
 function shapeStr(s: readonly number[]): string {
@@ -118,37 +109,34 @@ function nonzeroCoords(t: Tensor): Float64Array[] {
   return cols;
 }
 
-/** A JS array index -> tensor, like PyTorch's indexing_tensor_from_data: all-bool lists become
- * masks, anything else int64 (non-integers truncate, as Python's long conversion does). */
+/** A JS array index -> tensor, as PyTorch's indexing_tensor_from_data reads a list: bool (or
+ * uint8) when every element is, otherwise int64 (non-integers truncate, as Python's long
+ * conversion does), with torch.tensor's checks of the nesting (src/ops/sequence.ts). */
 function arrayToIndex(a: IndexArray): Tensor {
-  const shape: number[] = [];
-  const flat: number[] = [];
-  let allBool = true;
-  const walk = (x: unknown, depth: number): void => {
-    if (Array.isArray(x)) {
-      if (depth === shape.length) shape.push(x.length);
-      else if (shape[depth] !== x.length) {
-        throw new ValueError(`expected sequence of length ${shape[depth]} at dim ${depth} (got ${x.length})`);
-      }
-      for (const y of x) walk(y, depth + 1);
-      return;
-    }
-    if (depth !== shape.length) {
-      throw new ValueError(`expected sequence of length ${shape[depth]} at dim ${depth} (got 0)`);
-    }
-    if (typeof x === "boolean") flat.push(x ? 1 : 0);
-    else if (typeof x === "number") {
-      allBool = false;
-      flat.push(Math.trunc(x));
-    } else throw new TypeError(`new(): invalid data type '${pyType(x)}'`);
-  };
-  walk(a, 0);
-  if (flat.length > 0 && allBool) {
-    const t = empty(shape, bool);
-    (t._storage.data as Uint8Array).set(flat);
-    return t;
-  }
-  return longTensor(Float64Array.from(flat), shape);
+  const inferred = inferSequenceDtype(a, int64, float32);
+  const dtype = inferred === bool || inferred === uint8 ? inferred : int64;
+  const shape = sequenceSizes(a);
+  const t = empty(shape, dtype);
+  if (t.numel() === 0) return t;
+  const flat = flattenSequence(a, shape, dtype);
+  const d = t._storage.data;
+  for (let i = 0; i < flat.length; i++) d[i] = Math.trunc(Number(flat[i]));
+  return t;
+}
+
+/** PyTorch's treatSequenceAsTuple (NumPy's old rule): a list of fewer than 32 elements that
+ * holds a tensor, a list, a slice, '...' or None is read as the tuple of its elements, so
+ * `x[[i, j]]` is `x[i, j]`; 2.x warns that this will change. Any other list is one index. */
+function listAsTuple(items: readonly Index[]): readonly Index[] {
+  if (items.length !== 1 || !Array.isArray(items[0])) return items;
+  const a = items[0] as readonly unknown[];
+  if (a.length >= 32 || !a.some((x) => x instanceof Tensor || Array.isArray(x) || typeof x === "string" || x === null)) return items;
+  warn(
+    "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in pytorch 2.9; " +
+      "use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as tensor index, x[torch.tensor(seq)], " +
+      "which will result either in an error or a different result",
+  );
+  return a as readonly Index[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -735,7 +723,8 @@ function indexPutInPlace(self: Tensor, indices: readonly (Tensor | null)[], valu
 // t[idx] and t[idx] = v
 
 /** Python's `self[idx]`, where `items` is the index tuple (one element = a bare index). */
-export function getitem(self: Tensor, items: readonly Index[]): Tensor {
+export function getitem(self: Tensor, index: readonly Index[]): Tensor {
+  const items = listAsTuple(index);
   const track = needsGrad(self);
   let skipCount = false, disableOpt = false;
   if (items.length === 1) {
@@ -1004,7 +993,7 @@ export function setitem(self: Tensor, idx: Index | readonly Index[], value: Tens
       return self;
     }
   }
-  const items = Array.isArray(idx) ? (idx as readonly Index[]) : [idx as Index];
+  const items = listAsTuple(Array.isArray(idx) ? (idx as readonly Index[]) : [idx as Index]);
   const { sliced, indices } = applySlicing(self, items, track, false, false);
   if (indices.length === 0) {
     copyTo(sliced, v);
