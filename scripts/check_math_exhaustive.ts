@@ -6,7 +6,7 @@
 //   node --import tsx scripts/check_math_exhaustive.ts exp,log sample # 256 blocks of 65536
 //   names: exp log log2 log10 log1p expm1 tanh erf sinh cosh asin acos atan sin cos tan
 //          (sin/cos/tan: the "natural" path and, as sin!/cos!/tan!, the rempif path forced)
-//          glibc: expf exp2f erff tanhf expm1f sinhf coshf
+//          glibc: expf exp2f erff tanhf expm1f sinhf coshf log1pf
 // MATH_MODULE=path checks another copy of js_math.ts instead. If that module exports HITS and
 // REACH arrays (a copy whose fma32(a, b, c) calls count, per call site, how often a plain
 // fround(a * b + c) would differ), the counts are printed: a site with no difference over all
@@ -15,6 +15,8 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+// the package first: js_math.ts and the backend table import each other
+await import("../src/index.js");
 const M = await import(process.env.MATH_MODULE ?? "../src/backend/js_math.js");
 
 const GEN_C = String.raw`
@@ -34,7 +36,7 @@ static struct { const char* n; vf f; } V[] = {
  {"tan", Sleef_tanf8_u10}, {"log1p", Sleef_log1pf8_u10}, {"expm1", Sleef_expm1f8_u10}, {"erf", Sleef_erff8_u10}, {"log2", Sleef_log2f8_u10},
  {"log10", Sleef_log10f8_u10}, {"sinh", Sleef_sinhf8_u10}, {"cosh", Sleef_coshf8_u10}, {"asin", Sleef_asinf8_u10}, {"acos", Sleef_acosf8_u10}, {"atan", Sleef_atanf8_u10}};
 typedef float (*sf)(float);
-static struct { const char* n; sf f; } S[] = {{"exp2f", exp2f}, {"expf", expf}, {"erff", erff}, {"tanhf", tanhf}, {"expm1f", expm1f}, {"sinhf", sinhf}, {"coshf", coshf}};
+static struct { const char* n; sf f; } S[] = {{"exp2f", exp2f}, {"expf", expf}, {"erff", erff}, {"tanhf", tanhf}, {"expm1f", expm1f}, {"sinhf", sinhf}, {"coshf", coshf}, {"log1pf", log1pf}};
 static float fb(uint32_t b) { float f; memcpy(&f, &b, 4); return f; }
 /* gen FN MODE LO HI: result bits for input bits [LO, HI). MODE v: 8 inputs per vector;
    s: input in all 8 lanes; b: 7 inputs + 1000.0f (forces the rempif path); g: glibc scalar */
@@ -95,6 +97,7 @@ const TABLE: Record<string, [string, string, Fn]> = {
   erff: ["erff", "g", M.glibcErff],
   tanhf: ["tanhf", "g", M.glibcTanhf],
   expm1f: ["expm1f", "g", M.glibcExpm1f],
+  log1pf: ["log1pf", "g", M.glibcLog1pf],
   sinhf: ["sinhf", "g", M.glibcSinhf],
   coshf: ["coshf", "g", M.glibcCoshf],
 };

@@ -67,9 +67,31 @@ RANGES = {
     "silu": ((-20, 20), (1e-10, 120)),
     "gelu": ((-6, 6), (1e-10, 20)),
     "gelu_tanh": ((-6, 6), (1e-10, 20)),
+    # nn.functional activations (Activation.cpp): the name carries the arguments
+    "leaky_relu": ((-10, 10), (1e-30, 3e38)),
+    "leaky_relu_p3": ((-10, 10), (1e-30, 3e38)),
+    "elu": ((-20, 5), (1e-10, 120)),
+    "elu_a07": ((-20, 5), (1e-10, 120)),
+    "softplus": ((-30, 30), (1e-10, 120)),
+    "softplus_b2t5": ((-20, 10), (1e-10, 120)),
+    "mish": ((-30, 30), (1e-10, 120)),
+    "logsigmoid": ((-30, 30), (1e-10, 120)),
 }
-VEC_OPS = {"sinh", "cosh", "sigmoid", "silu", "gelu", "gelu_tanh"}
+ACTIVATIONS = {
+    "leaky_relu": lambda t: F.leaky_relu(t),
+    "leaky_relu_p3": lambda t: F.leaky_relu(t, 0.3),
+    "elu": lambda t: F.elu(t),
+    "elu_a07": lambda t: F.elu(t, 0.7),
+    "softplus": lambda t: F.softplus(t),
+    "softplus_b2t5": lambda t: F.softplus(t, beta=2, threshold=5),
+    "mish": lambda t: F.mish(t),
+    "logsigmoid": lambda t: F.logsigmoid(t),
+}
+VEC_OPS = {"sinh", "cosh", "sigmoid", "silu", "gelu", "gelu_tanh", "leaky_relu", "leaky_relu_p3", "elu", "elu_a07",
+           "softplus", "softplus_b2t5", "mish"}
 TRIG = {"sin", "cos", "tan"}
+# every element on the vector path, whatever the layout (input made contiguous): layouts tested too
+LAYOUT_ONLY = {"logsigmoid"}
 
 
 def f32(x):
@@ -125,6 +147,8 @@ def mixgroup(x):
 
 
 def apply(op, t):
+    if op in ACTIVATIONS:
+        return ACTIVATIONS[op](t)
     if op == "gelu":
         return F.gelu(t)
     if op == "gelu_tanh":
@@ -143,7 +167,7 @@ def cases(op):
     x = inputs(op)
     tx = torch.from_numpy(x.copy())
     res = {"random": enc(apply(op, tx))}
-    lane = op not in VEC_OPS and op not in TRIG
+    lane = op not in VEC_OPS and op not in TRIG and op not in LAYOUT_ONLY
     if not lane:
         base = torch.zeros(N, 2)
         base[:, 0] = tx
@@ -156,7 +180,7 @@ def cases(op):
         res["permuted"] = enc(apply(op, tx[500:620].reshape(4, 6, 5).permute(2, 0, 1)))
     if op in TRIG:
         res["mixgroup"] = enc(apply(op, torch.from_numpy(mixgroup(x))))
-    if op not in ("gelu", "gelu_tanh", "silu"):  # the F.* ops reject integer input
+    if op not in ("gelu", "gelu_tanh", "silu") and op not in ACTIVATIONS:  # the F.* ops reject integer input
         res["int"] = enc(apply(op, torch.arange(-30, 30)))
     return res
 

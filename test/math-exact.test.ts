@@ -1,7 +1,8 @@
 // float32 transcendental ops bit for bit against PyTorch 1.13 (Debian, AVX2 kernels, one
 // thread): test/goldens/math_exact.json from scripts/gen_math_goldens.py. Per op 20000 inputs
-// (specials, ranges, log-uniform magnitudes, raw bit patterns) contiguous; for sin/cos/tan and
-// the cpu_kernel_vec ops (sigmoid, silu, gelu, gelu tanh, sinh, cosh) also lengths 1..40,
+// (specials, ranges, log-uniform magnitudes, raw bit patterns) contiguous; for sin/cos/tan,
+// log_sigmoid and the cpu_kernel_vec ops (sigmoid, silu, gelu, gelu tanh, sinh, cosh, and
+// nn.functional's leaky_relu, elu, softplus, mish with their arguments) also lengths 1..40,
 // non-merging rows, transposed, broadcast and permuted views, small sin/cos/tan arguments that
 // share their 8-lane vector with a large one, and (cpu_kernel_vec) the 20000 inputs at stride 2,
 // which takes the scalar glibc path. NaN results compare as NaN (payloads
@@ -100,7 +101,19 @@ function values(t: Tensor): number[] {
 }
 
 const F = torch.nn.functional;
+/** golden name -> the backend op, its scalar arguments, the public call (nn.functional activations) */
+const ACTIVATIONS: Record<string, [string, number[], (x: Tensor) => Tensor]> = {
+  leaky_relu: ["leaky_relu", [0.01], (x) => F.leaky_relu(x)],
+  leaky_relu_p3: ["leaky_relu", [0.3], (x) => F.leaky_relu(x, 0.3)],
+  elu: ["elu", [1, 1, 1], (x) => F.elu(x)],
+  elu_a07: ["elu", [0.7, 1, 1], (x) => F.elu(x, 0.7)],
+  softplus: ["softplus", [1, 20], (x) => F.softplus(x)],
+  softplus_b2t5: ["softplus", [2, 5], (x) => F.softplus(x, { beta: 2, threshold: 5 })],
+  mish: ["mish", [], (x) => F.mish(x)],
+  logsigmoid: ["log_sigmoid", [], (x) => F.logsigmoid(x)],
+};
 function publicOp(op: string, x: Tensor): Tensor {
+  if (op in ACTIVATIONS) return ACTIVATIONS[op][2](x);
   if (op === "gelu") return F.gelu(x);
   if (op === "gelu_tanh") return F.gelu(x, "tanh");
   if (op === "silu") return F.silu(x);
@@ -109,7 +122,8 @@ function publicOp(op: string, x: Tensor): Tensor {
 
 function kernelOp(op: string, x: Tensor, outDtype: DType = float32): Tensor {
   const out = torch.empty(x._shape.slice(), { dtype: outDtype });
-  jsBackend.elementwise(op, out, [x], float32);
+  const [name, params] = ACTIVATIONS[op] ?? [op, []];
+  jsBackend.elementwise(name, out, [x], float32, params);
   return out;
 }
 
@@ -165,7 +179,7 @@ function caseInputs(name: string, x: Float32Array): { t: Tensor; xs: ArrayLike<n
 test("math goldens come from torch 1.13 and cover every op", () => {
   assert.match(doc.torch, /^1\.13/);
   assert.equal(doc.n, 20000);
-  for (const op of ["exp", "log", "tanh", "sigmoid", "sin", "cos", "tan", "log1p", "expm1", "erf", "gelu", "gelu_tanh", "silu"]) {
+  for (const op of ["exp", "log", "tanh", "sigmoid", "sin", "cos", "tan", "log1p", "expm1", "erf", "gelu", "gelu_tanh", "silu", ...Object.keys(ACTIVATIONS)]) {
     assert.ok(doc.ops[op]?.random, op);
   }
 });

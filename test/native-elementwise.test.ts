@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import { EW_NOT_BIT_EXACT, EW_OPS, FLAT_PARAMS, activationLanes, ew, ewArity, nativeElementwise, type EwOp } from "../src/backend/native.js";
 import { withTsKernels } from "./ts-kernels.js";
 import { backend, jsBackend, type ActivationOp } from "../src/backend/index.js";
+import { laneParams } from "../src/backend/js_math.js";
 import { Tensor } from "../src/tensor.js";
 import { Storage } from "../src/storage.js";
 import { float32 } from "../src/dtype.js";
@@ -102,6 +103,7 @@ const PARAMS: Record<string, number[]> = {
   clamp_max: [2.25],
   clamp: [-0.75, 3.5],
   mul_scalar_add: [0.1, -3],
+  leaky_relu: [0.01],
   add_alpha: [0.3],
   threshold_backward: [0],
 };
@@ -414,18 +416,22 @@ describe("native element-wise kernels", { skip }, () => {
     }
   });
 
-  it("sigmoid, silu and gelu lanes (torch 1.13's vector paths) equal the TypeScript backend's bits, on every kernel set and thread count", () => {
+  it("activation lanes (torch 1.13's vector paths) equal the TypeScript backend's bits, on every kernel set and thread count", () => {
     const rand = rng(21);
     const threads0 = nat.get_num_threads();
+    // the ops' scalar arguments (elu: alpha, scale, input_scale; softplus: beta, threshold)
+    const OP_PARAMS: Record<string, number[]> = { elu: [0.7, 1.05, 1.3], softplus: [1.5, 6] };
     /** the op over x's view as the TypeScript backend computes it (its own loops), or with the native table */
     const run = (op: ActivationOp, v: Tensor, ts: boolean): Float32Array => {
       const out = tensor(new Float32Array(v.numel()), [v.numel()], [1], 0);
-      if (ts) withTsKernels(() => jsBackend.elementwise(op, out, [v], float32));
-      else backend.elementwise(op, out, [v], float32);
+      const params = OP_PARAMS[op] ?? [];
+      if (ts) withTsKernels(() => jsBackend.elementwise(op, out, [v], float32, params));
+      else backend.elementwise(op, out, [v], float32, params);
       return out._storage.data as Float32Array;
     };
     try {
-      for (const op of ["sigmoid", "silu", "gelu_tanh", "gelu"] as const) {
+      for (const op of ["sigmoid", "silu", "gelu_tanh", "gelu", "elu", "softplus", "mish", "log_sigmoid"] as const) {
+        const [p0, p1, p2] = laneParams(op, OP_PARAMS[op] ?? []);
         for (const n of [16, 32, 48, 4096, 32768, 16 * 7001]) {
           const x = randomValues(n + 5, rand, op);
           // a row of n elements: the TypeScript backend takes its chunks of 16 through the vector
@@ -437,7 +443,7 @@ describe("native element-wise kernels", { skip }, () => {
             for (const nt of [1, 2]) {
               nat.set_num_threads(nt);
               const got = new Float32Array(n + 3).fill(7);
-              activationLanes(op, x, 5, got, 2, n);
+              activationLanes(op, x, 5, got, 2, n, p0, p1, p2);
               for (let i = 0; i < n; i++) {
                 if (Object.is(got[2 + i], want[i]) || (Number.isNaN(got[2 + i]) && Number.isNaN(want[i]))) continue;
                 assert.fail(`${op}(${x[5 + i]}) (${isa}, ${nt} threads, n ${n}): native ${got[2 + i]}, TypeScript ${want[i]}`);
@@ -454,9 +460,9 @@ describe("native element-wise kernels", { skip }, () => {
           }
         }
         const inPlace = randomValues(64, rand, op), copy = inPlace.slice();
-        activationLanes(op, inPlace, 0, inPlace, 0, 64);
+        activationLanes(op, inPlace, 0, inPlace, 0, 64, p0, p1, p2);
         const ref = new Float32Array(64);
-        activationLanes(op, copy, 0, ref, 0, 64);
+        activationLanes(op, copy, 0, ref, 0, 64, p0, p1, p2);
         assert.deepEqual(inPlace, ref);
       }
     } finally {
@@ -468,9 +474,10 @@ describe("native element-wise kernels", { skip }, () => {
     assert.throws(() => activationLanes("sigmoid", a, 20, a, 20, 16), RuntimeError);
     assert.throws(() => activationLanes("tanh" as "sigmoid", a, 0, a, 0, 16), ValueError);
     assert.throws(() => activationLanes("silu", new Float64Array(4) as unknown as Float32Array, 0, a, 0, 4), (e) => e instanceof RuntimeError && e.message === "expected scalar type Float but found Double");
-    assert.equal(nat.act_lanes_f32(a, a, new Float64Array([0, 0, 1, 8])), 1);
-    assert.throws(() => nat.act_lanes_f32(a, a, new Float64Array([4, 0, 0, 8])), RangeError);
-    assert.throws(() => nat.act_lanes_f32(a, a, new Float64Array([0, 0, 0, 33])), RangeError);
+    assert.equal(nat.act_lanes_f32(a, a, new Float64Array([0, 0, 1, 8, 0, 0, 0])), 1);
+    assert.throws(() => nat.act_lanes_f32(a, a, new Float64Array([8, 0, 0, 8, 0, 0, 0])), RangeError);
+    assert.throws(() => nat.act_lanes_f32(a, a, new Float64Array([0, 0, 0, 33, 0, 0, 0])), RangeError);
+    assert.throws(() => nat.act_lanes_f32(a, a, new Float64Array([4, 0, 0, 8, 1, 1])), /params too short/);
   });
 
   it("broadcast scalars, in place, and every length up to 40 (vector tails)", () => {

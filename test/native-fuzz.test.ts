@@ -549,6 +549,9 @@ describe("native optimizer step fuzz", { skip }, () => {
   });
 });
 
+/** activationLanes' ops in the addon's order (act_lanes_f32's op codes) */
+const ACT_NAMES = ["sigmoid", "silu", "gelu_tanh", "gelu", "elu", "softplus", "mish", "log_sigmoid"];
+
 describe("native activation lanes fuzz", { skip }, () => {
   const nat = addonOrFail();
   if (nat === null) return;
@@ -559,14 +562,15 @@ describe("native activation lanes fuzz", { skip }, () => {
     let wrapperThrew = 0, nativeThrew = 0, accepted = 0;
     for (let iter = 0; iter < 2000; iter++) {
       const n = int(0, 40);
-      let op: unknown = pick(["sigmoid", "silu", "gelu_tanh", "gelu"]);
+      let op: unknown = pick(ACT_NAMES);
+      const lane = [rand() * 4 - 2, rand() * 4, rand() * 40 - 20]; // elu's and softplus's float parameters
       let xOff: unknown = int(0, 4), yOff: unknown = int(0, 4), nArg: unknown = n;
       const X = guarded(Float32Array, (xOff as number) + n + int(0, 2), rand);
       const Y = guarded(Float32Array, (yOff as number) + n + int(0, 2), rand);
       let x: unknown = X.arr, y: unknown = Y.arr;
       for (let m = 0, count = int(0, 2); m < count; m++) {
         const what = rand();
-        if (what < 0.15) op = pick(["tanh", 2, 4, null]);
+        if (what < 0.15) op = pick(["tanh", 2, 8, null]);
         else if (what < 0.35) xOff = rand() < 0.5 ? pick(BAD_NUMBERS) : num(xOff) + int(1, 8);
         else if (what < 0.5) yOff = rand() < 0.5 ? pick(BAD_NUMBERS) : num(yOff) + int(1, 8);
         else if (what < 0.65) nArg = rand() < 0.5 ? pick(BAD_NUMBERS) : n + int(1, 8);
@@ -576,7 +580,7 @@ describe("native activation lanes fuzz", { skip }, () => {
       }
       let ok = true;
       try {
-        (activationLanes as (...a: unknown[]) => void)(op, x, xOff, y, yOff, nArg);
+        (activationLanes as (...a: unknown[]) => void)(op, x, xOff, y, yOff, nArg, ...lane);
         accepted++;
       } catch (e) {
         ok = false;
@@ -584,8 +588,8 @@ describe("native activation lanes fuzz", { skip }, () => {
         assert.ok(isTorchError(e), `activationLanes threw ${(e as Error)?.name}: ${(e as Error)?.message}`);
       }
       assert.ok(X.intact() && Y.intact(), "guard zone changed by the wrapper");
-      const code = typeof op === "number" ? op : ["sigmoid", "silu", "gelu_tanh", "gelu"].indexOf(op as string);
-      const P = Float64Array.from([code, xOff, yOff, nArg], (v) => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : NaN));
+      const code = typeof op === "number" ? op : ACT_NAMES.indexOf(op as string);
+      const P = Float64Array.from([code, xOff, yOff, nArg, ...lane], (v) => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : NaN));
       try {
         const r = nat.act_lanes_f32(x as Float32Array, y as Float32Array, P);
         assert.ok(r === 0 || r === 1, `addon returned ${r}`);

@@ -752,7 +752,10 @@ napi_value CastFlatF32(napi_env env, napi_callback_info info) {
 
 // The arguments of an entry f(x, y, params) over two Float32Arrays: the arrays, and the first n
 // params as integers. False with an exception pending.
-bool xy_args(napi_env env, napi_callback_info info, const char* fn, Array* X, Array* Y, int64_t* v, int n) {
+// total > n: the params array must hold `total` numbers, the ones after the n integers read
+// through *raw as they are.
+bool xy_args(napi_env env, napi_callback_info info, const char* fn, Array* X, Array* Y, int64_t* v, int n,
+             int total = 0, const double** raw = nullptr) {
   napi_value argv[3];
   Array P;
   if (!get_args(env, info, fn, 3, argv) || !get_array(env, argv[0], napi_float32_array, fn, "x", X) ||
@@ -761,6 +764,10 @@ bool xy_args(napi_env env, napi_callback_info info, const char* fn, Array* X, Ar
     return false;
   for (int i = 0; i < n; ++i)
     if (!param_int(env, fn, P, i, &v[i])) return false;
+  if (total > n) {
+    if (P.length < (size_t)total) return throw_range(env, std::string(fn) + ": params too short");
+    *raw = static_cast<const double*>(P.data);
+  }
   return true;
 }
 
@@ -783,25 +790,28 @@ napi_value SoftmaxF32(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// act_lanes_f32(x, y, [op, xOff, yOff, n]): pointwise.h's act_lanes_f32 (op 0 sigmoid, 1 silu,
-// 2 gelu(tanh), 3 gelu(erf)).
+// act_lanes_f32(x, y, [op, xOff, yOff, n, p0, p1, p2]): pointwise.h's act_lanes_f32 (op 0 sigmoid,
+// 1 silu, 2 gelu(tanh), 3 gelu(erf), 4 elu, 5 softplus, 6 mish, 7 log_sigmoid; p: the op's
+// parameters as floats).
 // Returns 0, or 1 (nothing done) when y's range overlaps x's other than exactly.
 napi_value ActLanesF32(napi_env env, napi_callback_info info) {
   const char* fn = "act_lanes_f32";
   Array X, Y;
   int64_t v[4];
-  if (!xy_args(env, info, fn, &X, &Y, v, 4)) return nullptr;
-  if (v[0] > tl::kActGeluErf) {
+  const double* pv = nullptr;
+  if (!xy_args(env, info, fn, &X, &Y, v, 4, 7, &pv)) return nullptr;
+  if (v[0] >= tl::kActCount) {
     throw_range(env, "act_lanes_f32: bad op");
     return nullptr;
   }
+  const float p[3] = {(float)pv[4], (float)pv[5], (float)pv[6]};
   if (!check_range(env, fn, "x", X, v[1], v[3]) || !check_range(env, fn, "y", Y, v[2], v[3])) return nullptr;
   const float* x = static_cast<const float*>(X.data) + v[1];
   float* y = static_cast<float*>(Y.data) + v[2];
   const uintptr_t xl = reinterpret_cast<uintptr_t>(x), yl = reinterpret_cast<uintptr_t>(y);
   const uintptr_t bytes = (uintptr_t)v[3] * sizeof(float);
   if (xl != yl && overlaps(xl, xl + bytes, yl, yl + bytes)) return make_int(env, 1);
-  if (v[3] > 0) tl::act_lanes_f32((int)v[0], x, y, v[3]);
+  if (v[3] > 0) tl::act_lanes_f32((int)v[0], x, y, v[3], p);
   return make_int(env, 0);
 }
 

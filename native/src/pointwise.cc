@@ -145,8 +145,8 @@ void sgd_f32(const SgdArgs& a) {
   });
 }
 
-void act_lanes_f32(int op, const float* x, float* y, int64_t n) {
-  parallel_for(n, 4 * kRowsGrainElems, [&](int64_t b, int64_t e) { ops().act_lanes(op, x + b, y + b, e - b); });
+void act_lanes_f32(int op, const float* x, float* y, int64_t n, const float* p) {
+  parallel_for(n, 4 * kRowsGrainElems, [&](int64_t b, int64_t e) { ops().act_lanes(op, x + b, y + b, e - b, p); });
 }
 
 }  // namespace tl

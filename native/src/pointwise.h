@@ -14,7 +14,7 @@ namespace tl {
 enum EwOp : int {
   // unary
   kCopy, kNeg, kAbs, kExp, kLog, kSqrt, kRsqrt, kTanh, kSigmoid, kRelu, kSquare, kReciprocal,
-  kSilu, kClampMin, kClampMax, kClamp, kMulScalarAdd, kErf,
+  kSilu, kClampMin, kClampMax, kClamp, kMulScalarAdd, kErf, kLeakyRelu,
   // binary
   kAdd, kSub, kMul, kDiv, kAddAlpha, kMaximum, kMinimum, kThresholdBackward, kTanhBackward,
   kSigmoidBackward, kReluBackward,
@@ -128,8 +128,11 @@ void sgd_f32(const SgdArgs& a);
 // act_lane): sigmoid, silu, gelu(tanh) for the chunks of 16 of a contiguous row (the rest of
 // which src/backend/js_math.ts computes with glibc's functions), gelu (erf) for every element of
 // a contiguous tensor (oneDNN's lane). y may be x (the same elements), nothing else of it.
-constexpr int kActSigmoid = 0, kActSilu = 1, kActGeluTanh = 2, kActGeluErf = 3;
-void act_lanes_f32(int op, const float* x, float* y, int64_t n);
+// elu, softplus, mish: their vector lambdas, likewise for the chunks of 16, with float parameters
+// p (elu: negcoef, poscoef, negiptcoef; softplus: beta, threshold); log_sigmoid: every element.
+constexpr int kActSigmoid = 0, kActSilu = 1, kActGeluTanh = 2, kActGeluErf = 3, kActElu = 4, kActSoftplus = 5,
+              kActMish = 6, kActLogSigmoid = 7, kActCount = 8;
+void act_lanes_f32(int op, const float* x, float* y, int64_t n, const float* p);
 
 // Per instruction set (pointwise_<isa>.cc).
 using EwFn = void (*)(const EwArgs&);
@@ -143,7 +146,7 @@ struct PointwiseOps {
                          double*);
   void (*layer_norm_bwd)(const float*, const float*, float*, int64_t, int64_t, const double*, const double*,
                          const double*, double*, double*);
-  void (*act_lanes)(int, const float*, float*, int64_t);
+  void (*act_lanes)(int, const float*, float*, int64_t, const float*);
 };
 extern const PointwiseOps kPwAvx512, kPwAvx2, kPwGeneric;
 void ew_use_isa(const char* name);

@@ -33,9 +33,10 @@ export interface RngGenerator {
 /** Typed arrays the sampling kernels fill (int64 lives in a Float64Array, bool in a Uint8Array). */
 export type RngOut = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
-/** The ops of FusedKernels.activationLanes: sigmoid, silu and gelu(tanh) by chunks of 16 of a
- * contiguous row, gelu (erf form) by whole contiguous tensors (src/backend/js_math.ts) */
-export type ActivationOp = "sigmoid" | "silu" | "gelu_tanh" | "gelu";
+/** The ops of FusedKernels.activationLanes: sigmoid, silu, gelu(tanh), elu, softplus and mish by
+ * chunks of 16 of a contiguous row, gelu (erf form) by whole contiguous tensors, log_sigmoid by
+ * any contiguous run (src/backend/js_math.ts) */
+export type ActivationOp = "sigmoid" | "silu" | "gelu_tanh" | "gelu" | "elu" | "softplus" | "mish" | "log_sigmoid";
 
 /** Fused row kernels a backend may add (the native addon does). The code that can use one
  * looks it up at call time (`fused.softmaxRows?.(...)`) and otherwise runs its own TypeScript
@@ -55,8 +56,9 @@ export interface FusedKernels {
     w: Float64Array, b: Float64Array, mean: Float64Array, rstd: Float64Array,
   ): void;
   /** y = op(x) over n contiguous floats as torch 1.13's vector path computes them
-   * (src/backend/js_math.ts: VEC_OPS vec lanes for a contiguous row's chunks of 16; gelu: dnnlGeluErf) */
-  activationLanes?(op: ActivationOp, x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number): void;
+   * (src/backend/js_math.ts: VEC_OPS vec lanes for a contiguous row's chunks of 16, with the
+   * lane parameters p0-p2 of elu and softplus; gelu: dnnlGeluErf; log_sigmoid: logSigmoidf) */
+  activationLanes?(op: ActivationOp, x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number, p0?: number, p1?: number, p2?: number): void;
   /** out[i, :] = weight[idx[i], :] (F.embedding) */
   gatherRows?(
     weight: Float32Array, wOff: number, V: number, D: number, idx: Float64Array | Int32Array, idxOff: number, n: number,

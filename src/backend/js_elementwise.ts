@@ -6,11 +6,19 @@ import type { Tensor } from "../tensor.js";
 import { layoutOf } from "./strided.js";
 import { RuntimeError } from "../errors.js";
 import { F32_LANE_EXPRS, F32_LANE_FNS, f32RowKernel, hasF32RowKernel } from "./js_math.js";
+import { fused } from "./index.js";
 
 type Expr = string | { f: string; i: string }; // float compute / integer-or-bool compute
 
 /** glibc-compatible helpers the expressions call (names are in scope of the generated code). */
 const helpers = {
+  // ATen's clamp: a bound replaces x only when x lies beyond it, so clamp(-0, 0, 6) is -0; x NaN
+  // stays NaN, a NaN bound gives NaN (2.x), and with min > max every element becomes max
+  clamp: (a: number, lo: number, hi: number) => {
+    if (lo !== lo || hi !== hi) return NaN;
+    const t = a < lo ? lo : a;
+    return t > hi ? hi : t;
+  },
   // ATen: (0 < x) - (x < 0), so sign(NaN) = 0 and sign(-0) = +0
   sign: (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0),
   // Python/ATen round: half to even
@@ -160,6 +168,13 @@ export const EXPRS: Record<string, Expr> = {
   gelu: "H.gelu(a)",
   gelu_tanh: "H.geluTanh(a)",
   silu: "a / (1 + Math.exp(-a))",
+  // the activations of nn/functional.ts (float32: js_math.ts's 1.13 lanes); P as their kernels
+  // take them: leaky_relu negative_slope; elu alpha, scale, input_scale; softplus beta, threshold
+  leaky_relu: "(a > 0 ? a : a * P[0])",
+  elu: "(a <= 0 ? (Math.exp(a * P[2]) - 1) * (P[0] * P[1]) : a * P[1])",
+  softplus: "(a * P[0] > P[1] ? a : Math.log1p(Math.exp(a * P[0])) / P[0])",
+  mish: "a * Math.tanh(Math.log1p(Math.exp(a)))",
+  log_sigmoid: "(a !== a ? a : (a < 0 ? a : 0) - Math.log1p(Math.exp(-Math.abs(a))))",
   isnan: "a !== a",
   isinf: "(a === Infinity || a === -Infinity)",
   isfinite: "Number.isFinite(a)",
@@ -194,11 +209,10 @@ export const EXPRS: Record<string, Expr> = {
   bitwise_and: "a & b",
   bitwise_or: "a | b",
   bitwise_xor: "a ^ b",
-  // min(max(a, lo), hi): with lo > hi every element becomes hi; NaN anywhere propagates
-  clamp: "Math.min(Math.max(a, P[0]), P[1])",
+  clamp: "H.clamp(a, P[0], P[1])",
   clamp_min: "(a !== a ? a : a < P[0] ? P[0] : a)",
   clamp_max: "(a !== a ? a : a > P[0] ? P[0] : a)",
-  clamp_t: "(a !== a ? a : b !== b ? b : c !== c ? c : Math.min(Math.max(a, b), c))",
+  clamp_t: "(a !== a ? a : b !== b ? b : c !== c ? c : H.clamp(a, b, c))",
   where: "(a ? b : c)",
   lerp: "(b - a) * c + a",
   mul_scalar_add: "a * P[0] + P[1]",
@@ -387,9 +401,17 @@ const P32 = new Float32Array(4);
 /** out[...] = op(inputs[...]) elementwise; inputs are already expanded to out's shape. */
 export function elementwise(op: string, out: Tensor, inputs: readonly Tensor[], compute: DType, params: ArrayLike<number> = EMPTY): void {
   if (out.numel() === 0) return;
+  if (op === "log_sigmoid" && compute.name === "float32" && fused.activationLanes !== undefined) {
+    // every element is one lane of 1.13's vector code: a backend's lanes take contiguous runs
+    const x = inputs[0], X = x._storage.data, O = out._storage.data;
+    if (X instanceof Float32Array && O instanceof Float32Array && x.is_contiguous() && out.is_contiguous()) {
+      fused.activationLanes("log_sigmoid", X, x._offset, O, out._offset, out.numel());
+      return;
+    }
+  }
   if (compute.name === "float32" && inputs.length === 1 && hasF32RowKernel(op)) {
     // sin/cos/tan and the cpu_kernel_vec ops depend on where an element sits in its row
-    f32RowKernel(op, out, inputs[0]);
+    f32RowKernel(op, out, inputs[0], params);
     return;
   }
   const e = entryOf(op, out, inputs, compute);

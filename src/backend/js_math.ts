@@ -1235,6 +1235,81 @@ export function glibcExpm1f(x: number): number {
   return setExp(y, k);
 }
 
+const L1P_LN2HI = fr(6.9313812256e-1);
+const L1P_LN2LO = fr(9.0580006145e-6);
+const L1P_TWO25 = fr(3.3554432e7);
+const L1P_LP = [6.6666668653e-1, 4.0000000596e-1, 2.8571429849e-1, 2.2222198546e-1, 1.818357259e-1, 1.5313838422e-1, 1.479819864e-1].map(fr);
+const L1P_TWO_THIRDS = fr(0.66666666666666666);
+
+/** glibc log1pf (Sun s_log1pf.c, float arithmetic): softplus's and mish's scalar path. */
+export function glibcLog1pf(x: number): number {
+  const hx = floatBits(x);
+  const ax = hx & 0x7fffffff;
+  let k = 1;
+  let f = 0;
+  let hu = 0;
+  let c = 0;
+  if (hx < 0x3ed413d7) {
+    // x < 0.41422
+    if (ax >= 0x3f800000) return x === -1 ? -Infinity : NaN; // x <= -1
+    if (ax < 0x31000000) {
+      // |x| < 2^-29
+      if (ax < 0x24800000) return x;
+      return fr(x - fr(fr(x * x) * 0.5));
+    }
+    if (hx > 0 || hx <= (0xbe95f61f | 0)) {
+      // -0.2929 < x < 0.41422
+      k = 0;
+      f = x;
+      hu = 1;
+    }
+  } else if (hx >= 0x7f800000) return x + x;
+  if (k !== 0) {
+    let u: number;
+    if (hx < 0x5a000000) {
+      u = fr(1 + x);
+      hu = floatBits(u);
+      k = (hu >> 23) - 127;
+      // correction term
+      c = k > 0 ? fr(1 - fr(u - x)) : fr(x - fr(u - 1));
+      c = fr(c / u);
+    } else {
+      u = x;
+      hu = floatBits(u);
+      k = (hu >> 23) - 127;
+      c = 0;
+    }
+    hu &= 0x007fffff;
+    if (hu < 0x3504f7) u = floatFromBits(hu | 0x3f800000);
+    else {
+      k += 1;
+      u = floatFromBits(hu | 0x3f000000);
+      hu = (0x00800000 - hu) >> 2;
+    }
+    f = fr(u - 1);
+  }
+  const hfsq = fr(fr(0.5 * f) * f);
+  const kf = fr(k);
+  if (hu === 0) {
+    // |f| < 2^-20
+    if (f === 0) {
+      if (k === 0) return 0;
+      c = fr(c + fr(kf * L1P_LN2LO));
+      return fr(fr(kf * L1P_LN2HI) + c);
+    }
+    const R = fr(hfsq * fr(1 - fr(L1P_TWO_THIRDS * f)));
+    if (k === 0) return fr(f - R);
+    return fr(fr(kf * L1P_LN2HI) - fr(fr(R - fr(fr(kf * L1P_LN2LO) + c)) - f));
+  }
+  const s = fr(f / fr(2 + f));
+  const z = fr(s * s);
+  let R = L1P_LP[6];
+  for (let i = 5; i >= 0; i--) R = fr(L1P_LP[i] + fr(z * R));
+  R = fr(z * R);
+  if (k === 0) return fr(f - fr(hfsq - fr(s * fr(hfsq + R))));
+  return fr(fr(kf * L1P_LN2HI) - fr(fr(hfsq - fr(fr(s * fr(hfsq + R)) + fr(fr(kf * L1P_LN2LO) + c))) - f));
+}
+
 /** glibc tanhf (Sun s_tanhf.c). */
 export function glibcTanhf(x: number): number {
   const jx = floatBits(x);
@@ -1438,15 +1513,29 @@ export const F32_LANE_EXPRS: Record<string, string> = {
   asin: "H.asinf(a)",
   acos: "H.acosf(a)",
   atan: "H.atanf(a)",
+  log_sigmoid: "H.logSigmoidf(a)",
 };
 
+/** 1.13's log_sigmoid: every element, the tail of a row too (partial loads), through the vector
+ * code min(x, 0) - log1p(exp(-|x|)); vec::minimum is _mm256_min_ps (min(-0, 0) is +0) with NaN
+ * from either operand. */
+function logSigmoidf(a: number): number {
+  if (a !== a) return a;
+  return fr((a < 0 ? a : 0) - log1pf(expf(-Math.abs(a))));
+}
+
 /** The functions F32_LANE_EXPRS calls, for the kernel compiler's helper object. */
-export const F32_LANE_FNS = { glibcExp2f, expf, logf, log2f, log10f, log1pf, expm1f, tanhf, erff, asinf, acosf, atanf };
+export const F32_LANE_FNS = { glibcExp2f, expf, logf, log2f, log10f, log1pf, expm1f, tanhf, erff, asinf, acosf, atanf, logSigmoidf };
 
 type Lane = (x: number) => number;
+/** a lane with the op's scalar parameters, already float32 (elu: negcoef, poscoef, negiptcoef;
+ * softplus: beta, threshold) */
+type ParamLane = (x: number, p0: number, p1: number, p2: number) => number;
 interface VecOp {
-  vec: Lane; // Vectorized<float> lambda (SLEEF), for 16-element chunks of a contiguous row
-  scalar: Lane; // scalar lambda (glibc), for the rest of a row and for strided rows
+  vec: ParamLane; // Vectorized<float> lambda (SLEEF), for 16-element chunks of a contiguous row
+  scalar: ParamLane; // scalar lambda (glibc), for the rest of a row and for strided rows
+  /** float32 lane parameters from the op's scalar arguments (as the kernel casts them) */
+  params?: (P: ArrayLike<number>) => [number, number, number];
 }
 
 // cpu_kernel_vec ops: vector and scalar lambdas of UnaryOpsKernel.cpp / Activation.cpp
@@ -1470,6 +1559,29 @@ const VEC_OPS: Record<string, VecOp> = {
   },
   sinh: { vec: sinhf, scalar: glibcSinhf },
   cosh: { vec: coshf, scalar: glibcCoshf },
+  // Activation.cpp elu_kernel (F.elu, selu, celu) with arguments alpha, scale, input_scale:
+  // negcoef = alpha * scale in float; x > 0 (vector) / x <= 0 (scalar) picks the branch
+  elu: {
+    vec: (a, neg, pos, ipt) => (a > 0 ? fr(a * pos) : fr(fr(expf(fr(a * ipt)) - 1) * neg)),
+    scalar: (a, neg, pos, ipt) => (a <= 0 ? fr(fr(glibcExpf(fr(a * ipt)) - 1) * neg) : fr(a * pos)),
+    params: (P) => [fr(fr(P[0]) * fr(P[1])), fr(P[1]), fr(P[2])],
+  },
+  // softplus_kernel with arguments beta, threshold
+  softplus: {
+    vec: (a, beta, thr) => {
+      const t = fr(a * beta);
+      return t > thr ? a : fr(log1pf(expf(t)) / beta);
+    },
+    scalar: (a, beta, thr) => {
+      const t = fr(a * beta);
+      return t > thr ? a : fr(glibcLog1pf(glibcExpf(t)) / beta);
+    },
+    params: (P) => [fr(P[0]), fr(P[1]), 0],
+  },
+  mish: {
+    vec: (x) => fr(x * tanhf(log1pf(expf(x)))),
+    scalar: (x) => fr(x * glibcTanhf(glibcLog1pf(glibcExpf(x)))),
+  },
 };
 
 type Trig = (x: number, big: boolean) => number;
@@ -1477,7 +1589,7 @@ const TRIG_OPS: Record<string, Trig> = { sin: sinf, cos: cosf, tan: tanf };
 
 /** X[xo..xo+n) -> O[oo..): the part of one row from a multiple of 16 of its start; the first nv
  * elements take the vector path (sin/cos/tan: groups of 8 from the start instead). */
-type RowFn = (X: ArrayLike<number>, xo: number, O: { [i: number]: number }, oo: number, n: number, nv: number) => void;
+type RowFn = (X: ArrayLike<number>, xo: number, O: { [i: number]: number }, oo: number, n: number, nv: number, p0?: number, p1?: number, p2?: number) => void;
 const ROW_CACHE = new Map<string, RowFn>();
 
 /** One compiled loop per op, so that each calls its own lane functions monomorphically. */
@@ -1503,9 +1615,9 @@ return function ${op}Row(X, xo, O, oo, n) {
       "V",
       "S",
       `"use strict";
-return function ${op}Row(X, xo, O, oo, n, nv) {
-  for (let i = 0; i < nv; i++) O[oo + i] = V(X[xo + i]);
-  for (let i = nv; i < n; i++) O[oo + i] = S(X[xo + i]);
+return function ${op}Row(X, xo, O, oo, n, nv, p0, p1, p2) {
+  for (let i = 0; i < nv; i++) O[oo + i] = V(X[xo + i], p0, p1, p2);
+  for (let i = nv; i < n; i++) O[oo + i] = S(X[xo + i], p0, p1, p2);
 };`,
     )(VEC_OPS[op].vec, VEC_OPS[op].scalar) as RowFn;
   }
@@ -1576,6 +1688,16 @@ interface TensorView {
   _storage: { data: ArrayLike<number> & { [i: number]: number } };
 }
 
+/** The float32 lane parameters (FusedKernels.activationLanes' p0-p2) of an op's scalar arguments. */
+export function laneParams(op: string, params: ArrayLike<number>): [number, number, number] {
+  return VEC_OPS[op]?.params?.(params) ?? NO_LANE_PARAMS;
+}
+
+/** the VEC_OPS whose vector lanes a backend may provide (FusedKernels.activationLanes) */
+const LANE_OPS = new Set(["sigmoid", "silu", "gelu_tanh", "elu", "softplus", "mish"]);
+const NO_PARAMS: number[] = [];
+const NO_LANE_PARAMS: [number, number, number] = [0, 0, 0];
+
 const BLOCK = 8192; // a multiple of 16: blocks do not move chunk or group boundaries
 const XB = new Float32Array(BLOCK);
 const YB = new Float64Array(BLOCK);
@@ -1591,7 +1713,7 @@ const OB = new Float64Array(BLOCK);
  * input is a broadcast scalar) and all-scalar otherwise. With several intra-op threads rows are
  * further cut where 1.13's threads split the work (segmenter).
  */
-export function f32RowKernel(op: string, out: TensorView, x: TensorView): void {
+export function f32RowKernel(op: string, out: TensorView, x: TensorView, params: ArrayLike<number> = NO_PARAMS): void {
   const shape = x._shape;
   if (op === "gelu" && x.dtype.name === "float32" && rowMajorContiguous(shape, x._strides)) {
     let numel = 1;
@@ -1636,6 +1758,7 @@ export function f32RowKernel(op: string, out: TensorView, x: TensorView): void {
   const X = x._storage.data;
   const O = out._storage.data;
   const row = rowKernel(op);
+  const [p0, p1, p2] = laneParams(op, params);
   const vecRow = innerStride === 1 || innerStride === 0;
   const segs = segmenter(op, numel, rowLen, innerStride);
 
@@ -1645,15 +1768,15 @@ export function f32RowKernel(op: string, out: TensorView, x: TensorView): void {
   if (direct && x.dtype.name === "float32") {
     const n = segs(0);
     // the chunks of 16 to the backend's lanes where it has them (the native addon's)
-    const lanes = (op === "sigmoid" || op === "silu" || op === "gelu_tanh") && X instanceof Float32Array && O instanceof Float32Array ? fused.activationLanes : undefined;
+    const lanes = LANE_OPS.has(op) && X instanceof Float32Array && O instanceof Float32Array ? fused.activationLanes : undefined;
     for (let k = 0; k < n; k++) {
       const a = SEG[2 * k];
       const len = SEG[2 * k + 1];
       const nv = vecRow ? len - (len % 16) : 0;
       if (lanes !== undefined && nv > 0) {
-        lanes(op as ActivationOp, X as Float32Array, x._offset + a, O as Float32Array, out._offset + a, nv);
-        row(X, x._offset + a + nv, O, out._offset + a + nv, len - nv, 0);
-      } else row(X, x._offset + a, O, out._offset + a, len, nv);
+        lanes(op as ActivationOp, X as Float32Array, x._offset + a, O as Float32Array, out._offset + a, nv, p0, p1, p2);
+        row(X, x._offset + a + nv, O, out._offset + a + nv, len - nv, 0, p0, p1, p2);
+      } else row(X, x._offset + a, O, out._offset + a, len, nv, p0, p1, p2);
     }
     return;
   }
@@ -1688,7 +1811,7 @@ export function f32RowKernel(op: string, out: TensorView, x: TensorView): void {
           }
         }
         for (let i = 0; i < nb; i++) XB[i] = castIn ? fr(X[IB[i]]) : X[IB[i]];
-        row(XB, 0, YB, 0, nb, Math.max(0, Math.min(nb, vecEnd - pos)));
+        row(XB, 0, YB, 0, nb, Math.max(0, Math.min(nb, vecEnd - pos)), p0, p1, p2);
         for (let i = 0; i < nb; i++) O[OB[i]] = YB[i];
       }
     }

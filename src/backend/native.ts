@@ -445,7 +445,7 @@ export function nativeMatmul(a: Tensor, b: Tensor, out: Tensor, accumulate = fal
 /** Native element-wise ops, in the addon's order (native/src/pointwise.h); names as in js_elementwise.ts. */
 export const EW_OPS = [
   "copy", "neg", "abs", "exp", "log", "sqrt", "rsqrt", "tanh", "sigmoid", "relu", "square", "reciprocal",
-  "silu", "clamp_min", "clamp_max", "clamp", "mul_scalar_add", "erf",
+  "silu", "clamp_min", "clamp_max", "clamp", "mul_scalar_add", "erf", "leaky_relu",
   "add", "sub", "mul", "div", "add_alpha", "maximum", "minimum", "threshold_backward", "tanh_backward",
   "sigmoid_backward", "relu_backward",
 ] as const;
@@ -807,17 +807,18 @@ function checkSizes(fn: string, names: readonly string[], vals: readonly number[
   if (bad !== undefined) throw new RuntimeError(`Trying to create tensor with negative dimension ${bad}: [${vals.join(", ")}]`);
 }
 
-const ACT_OPS: Readonly<Record<string, number>> = { sigmoid: 0, silu: 1, gelu_tanh: 2, gelu: 3 };
-const ACTP = new Float64Array(4);
+const ACT_OPS: Readonly<Record<string, number>> = { sigmoid: 0, silu: 1, gelu_tanh: 2, gelu: 3, elu: 4, softplus: 5, mish: 6, log_sigmoid: 7 };
+const ACTP = new Float64Array(7);
 
 /**
  * y[yOff..+n) = op(x[xOff..+n)) as torch 1.13's vector path computes it, bit for bit with
- * src/backend/js_math.ts: sigmoid, silu and gelu_tanh are the vector lambdas of VEC_OPS (float
- * operations around SLEEF's expf / tanhf, for a contiguous row's chunks of 16), gelu (erf form)
- * oneDNN's lane (dnnlGeluErf, every element of a contiguous tensor). y may be x's own elements,
- * nothing else of x.
+ * src/backend/js_math.ts: sigmoid, silu, gelu_tanh, elu, softplus and mish are the vector lambdas
+ * of VEC_OPS (float operations around SLEEF's expf / log1pf / tanhf, for a contiguous row's
+ * chunks of 16; p0-p2: the float lane parameters of elu and softplus), gelu (erf form) oneDNN's
+ * lane (dnnlGeluErf, every element of a contiguous tensor), log_sigmoid logSigmoidf (every
+ * element). y may be x's own elements, nothing else of x.
  */
-export function activationLanes(op: ActivationOp, x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number): void {
+export function activationLanes(op: ActivationOp, x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number, p0 = 0, p1 = 0, p2 = 0): void {
   const fn = "activationLanes";
   const nat = requireNative(fn);
   const code = ACT_OPS[op];
@@ -827,7 +828,7 @@ export function activationLanes(op: ActivationOp, x: Float32Array, xOff: number,
   checkSizes(fn, ["n"], [n]);
   checkCount(fn, "x", x, xOff, n);
   checkCount(fn, "y", y, yOff, n);
-  ACTP[0] = code, ACTP[1] = xOff, ACTP[2] = yOff, ACTP[3] = n;
+  ACTP[0] = code, ACTP[1] = xOff, ACTP[2] = yOff, ACTP[3] = n, ACTP[4] = p0, ACTP[5] = p1, ACTP[6] = p2;
   if (nat.act_lanes_f32(x, y, ACTP) !== 0) throw new RuntimeError(OVERLAP_IN);
 }
 

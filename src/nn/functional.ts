@@ -96,14 +96,15 @@ function pointwise(
   f: ((v: number) => number) | string,
   df: (g: number, x: number, y: number) => number,
   dslow: (g: Tensor, x: Tensor, y: Tensor) => Tensor,
-  opts: { saveOut?: boolean; inPlace?: boolean; contiguous?: boolean } = {},
+  opts: { saveOut?: boolean; inPlace?: boolean; contiguous?: boolean; params?: number[] } = {},
 ): Tensor {
   const flat = uninit(x._shape.slice(), x.dtype);
   const Y = flat._storage.data;
   const n = flat.numel();
-  // f named: the backend's element-wise op of that name computes the forward (1.13's own kernel, its bits)
+  // f named: the backend's element-wise op of that name computes the forward (1.13's own kernel,
+  // its bits), with the op's scalar arguments
   if (typeof f === "string") {
-    if (n > 0) backend.elementwise(f, flat, [x], x.dtype);
+    if (n > 0) backend.elementwise(f, flat, [x], x.dtype, opts.params);
   } else {
     const { d: X, o: xo } = raw(x);
     for (let i = 0; i < n; i++) Y[i] = f(X[xo + i]);
@@ -902,7 +903,7 @@ export function mish(input: Tensor, inplace?: Inplace): Tensor {
   const out = pointwise(
     input,
     "MishBackward0",
-    (v) => v * Math.tanh(sp(v)),
+    "mish",
     (g, x) => {
       const t = Math.tanh(sp(x));
       return g * (t + x * sigm(x) * (1 - t * t));
@@ -919,8 +920,10 @@ export function mish(input: Tensor, inplace?: Inplace): Tensor {
 /** F.leaky_relu(input, negative_slope=0.01, inplace=False) */
 export function leaky_relu(input: Tensor, ...args: unknown[]): Tensor {
   const o = params<{ negative_slope: number; inplace: boolean }>(args, ["negative_slope", "inplace"]);
-  const slope = o.negative_slope ?? 0.01;
+  const slope0 = o.negative_slope ?? 0.01;
   checkFloat(input, "leaky_relu_cpu");
+  // the kernels take the slope in the tensor's dtype: x * slope is one float32 multiply
+  const slope = input.dtype === float32 ? Math.fround(slope0) : slope0;
   if (o.inplace) {
     // leaky_relu_ saves its result (LeakyReluBackward1): the sign of the result is the sign of
     // the input only for a non-negative slope
@@ -932,19 +935,20 @@ export function leaky_relu(input: Tensor, ...args: unknown[]): Tensor {
     const res = pointwise(
       input,
       "LeakyReluBackward1",
-      (v) => (v > 0 ? v : v * slope),
+      "leaky_relu",
       (g, _x, y) => (slope < 0 ? negSlope() : y > 0 ? g : g * slope),
       (g, _x, y) => (slope < 0 ? negSlope() : g.mul(y.gt(0).to(g.dtype).mul(1 - slope).add(slope))),
-      { saveOut: true },
+      { saveOut: true, params: [slope] },
     );
     return inPlace(input, res, "LeakyReluBackward1");
   }
   return pointwise(
     input,
     "LeakyReluBackward0",
-    (v) => (v > 0 ? v : v * slope),
+    "leaky_relu",
     (g, x) => (x > 0 ? g : g * slope),
     (g, x) => g.mul(x.gt(0).to(g.dtype).mul(1 - slope).add(slope)),
+    { params: [slope] },
   );
 }
 export function leaky_relu_(input: Tensor, negative_slope = 0.01): Tensor {
@@ -961,19 +965,20 @@ export function elu(input: Tensor, ...args: unknown[]): Tensor {
     const res = pointwise(
       input,
       "EluBackward1",
-      (v) => (v > 0 ? v : alpha * Math.expm1(v)),
+      "elu",
       (g, _x, y) => (y > 0 ? g : g * (y + alpha)),
       (g, _x, y) => g.mul(where(y.gt(0), y.mul(0).add(1), y.add(alpha))),
-      { saveOut: true },
+      { saveOut: true, params: [alpha, 1, 1] },
     );
     return inPlace(input, res, "EluBackward1");
   }
   return pointwise(
     input,
     "EluBackward0",
-    (v) => (v > 0 ? v : alpha * Math.expm1(v)),
+    "elu",
     (g, x) => (x > 0 ? g : g * alpha * Math.exp(x)),
     (g, x) => g.mul(where(x.gt(0), x.mul(0).add(1), x.exp().mul(alpha))),
+    { params: [alpha, 1, 1] },
   );
 }
 export function elu_(input: Tensor, alpha = 1): Tensor {
@@ -992,7 +997,7 @@ export function softplus(input: Tensor, ...args: unknown[]): Tensor {
   return pointwise(
     input,
     "SoftplusBackward0",
-    (v) => (v * beta > threshold ? v : Math.log1p(Math.exp(v * beta)) / beta),
+    "softplus",
     (g, x) => {
       if (x * beta > threshold) return g;
       const z = Math.exp(x * beta);
@@ -1002,6 +1007,7 @@ export function softplus(input: Tensor, ...args: unknown[]): Tensor {
       const lin = x.mul(beta).gt(threshold);
       return g.mul(where(lin, x.mul(0).add(1), x.mul(beta).sigmoid()));
     },
+    { params: [beta, threshold] },
   );
 }
 
@@ -1011,16 +1017,17 @@ export function hardtanh(input: Tensor, ...args: unknown[]): Tensor {
   const lo = o.min_val ?? -1, hi = o.max_val ?? 1;
   checkFloat(input, "hardtanh_backward_cpu");
   // the in-place form reads the clamped result, which gives the same mask
+  // 1.13's hardtanh is clamp(x, min_val, max_val)
   const out = pointwise(
     input,
     "HardtanhBackward0",
-    (v) => (v < lo ? lo : v > hi ? hi : v),
+    "clamp",
     (g, x, y) => ((o.inplace ? y : x) <= lo || (o.inplace ? y : x) >= hi ? 0 : g),
     (g, x, y) => {
       const v = o.inplace ? y : x;
       return g.mul(v.gt(lo).logical_and(v.lt(hi)));
     },
-    { saveOut: !!o.inplace },
+    { saveOut: !!o.inplace, params: [lo, hi] },
   );
   return o.inplace ? inPlace(input, out) : out;
 }
@@ -1035,7 +1042,7 @@ export function logsigmoid(input: Tensor): Tensor {
   return pointwise(
     input,
     "LogSigmoidBackward0",
-    (v) => Math.min(v, 0) - Math.log1p(Math.exp(-Math.abs(v))),
+    "log_sigmoid",
     (g, x) => g * sigm(-x),
     (g, x) => g.mul(x.neg().sigmoid()),
     { contiguous: true },
