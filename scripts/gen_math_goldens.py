@@ -76,6 +76,14 @@ RANGES = {
     "softplus_b2t5": ((-20, 10), (1e-10, 120)),
     "mish": ((-30, 30), (1e-10, 120)),
     "logsigmoid": ((-30, 30), (1e-10, 120)),
+    "selu": ((-20, 5), (1e-10, 120)),
+    "celu_a07": ((-20, 5), (1e-10, 120)),
+    "hardsigmoid": ((-5, 5), (1e-10, 1e10)),
+    "hardswish": ((-5, 5), (1e-10, 1e10)),
+    "softshrink": ((-2, 2), (1e-10, 1e10)),
+    "hardshrink_p3": ((-2, 2), (1e-10, 1e10)),
+    "softsign": ((-10, 10), (1e-10, 3e38)),
+    "tanhshrink": ((-10, 10), (1e-10, 100)),
 }
 ACTIVATIONS = {
     "leaky_relu": lambda t: F.leaky_relu(t),
@@ -86,9 +94,18 @@ ACTIVATIONS = {
     "softplus_b2t5": lambda t: F.softplus(t, beta=2, threshold=5),
     "mish": lambda t: F.mish(t),
     "logsigmoid": lambda t: F.logsigmoid(t),
+    "selu": lambda t: F.selu(t),
+    "celu_a07": lambda t: F.celu(t, 0.7),
+    "hardsigmoid": lambda t: F.hardsigmoid(t),
+    "hardswish": lambda t: F.hardswish(t),
+    "softshrink": lambda t: F.softshrink(t),
+    "hardshrink_p3": lambda t: F.hardshrink(t, 0.3),
+    "softsign": lambda t: F.softsign(t),
+    "tanhshrink": lambda t: F.tanhshrink(t),
 }
 VEC_OPS = {"sinh", "cosh", "sigmoid", "silu", "gelu", "gelu_tanh", "leaky_relu", "leaky_relu_p3", "elu", "elu_a07",
-           "softplus", "softplus_b2t5", "mish"}
+           "softplus", "softplus_b2t5", "mish", "selu", "celu_a07", "hardsigmoid", "hardswish", "softshrink",
+           "hardshrink_p3", "softsign", "tanhshrink"}
 TRIG = {"sin", "cos", "tan"}
 # every element on the vector path, whatever the layout (input made contiguous): layouts tested too
 LAYOUT_ONLY = {"logsigmoid"}

@@ -288,6 +288,50 @@ def gen_nn():
         ),
         "nested": nn.Sequential(nn.Flatten(), nn.Sequential(nn.Linear(4, 4), nn.GELU()), nn.ModuleList([nn.ReLU(), nn.Dropout(0.1)])),
         "moduledict": nn.ModuleDict({"act": nn.Tanh(), "lin": nn.Linear(2, 2)}),
+        # activation modules (the TS test builds them with the same arguments)
+        "leaky_relu": nn.LeakyReLU(),
+        "leaky_relu_opts": nn.LeakyReLU(0.2, True),
+        "elu": nn.ELU(),
+        "elu_opts": nn.ELU(0.5, True),
+        "celu": nn.CELU(),
+        "celu_2": nn.CELU(2.0),
+        "selu": nn.SELU(),
+        "selu_inplace": nn.SELU(True),
+        "glu": nn.GLU(),
+        "hardtanh": nn.Hardtanh(),
+        "hardtanh_opts": nn.Hardtanh(-2.5, 2.5, True),
+        "relu6": nn.ReLU6(),
+        "relu6_inplace": nn.ReLU6(True),
+        "silu": nn.SiLU(),
+        "silu_inplace": nn.SiLU(True),
+        "mish": nn.Mish(),
+        "hardswish": nn.Hardswish(),
+        "hardswish_inplace": nn.Hardswish(True),
+        "hardsigmoid": nn.Hardsigmoid(),
+        "logsigmoid": nn.LogSigmoid(),
+        "softplus": nn.Softplus(),
+        "softplus_opts": nn.Softplus(2, 5),
+        "softplus_half": nn.Softplus(0.5),
+        "softsign": nn.Softsign(),
+        "tanhshrink": nn.Tanhshrink(),
+        "softshrink": nn.Softshrink(),
+        "hardshrink": nn.Hardshrink(0.3),
+        "softmin": nn.Softmin(1),
+        "log_softmax": nn.LogSoftmax(dim=1),
+        "log_softmax_none": nn.LogSoftmax(),
+        # loss modules
+        "cross_entropy": nn.CrossEntropyLoss(),
+        "cross_entropy_opts": nn.CrossEntropyLoss(weight=torch.ones(3), ignore_index=1, label_smoothing=0.1),
+        "nll": nn.NLLLoss(),
+        "mse": nn.MSELoss(),
+        "mse_sum": nn.MSELoss(reduction="sum"),
+        "l1": nn.L1Loss(),
+        "bce": nn.BCELoss(),
+        "bce_logits": nn.BCEWithLogitsLoss(),
+        "smooth_l1": nn.SmoothL1Loss(),
+        "huber": nn.HuberLoss(),
+        "kl_div": nn.KLDivLoss(reduction="batchmean"),
+        "act_stack": nn.Sequential(nn.Linear(4, 8), nn.LeakyReLU(0.1), nn.Linear(8, 8), nn.SiLU(), nn.Linear(8, 2), nn.LogSoftmax(dim=-1)),
     }
     out["reprs"] = {k: repr(v) for k, v in reprs.items()}
 
@@ -300,6 +344,12 @@ def gen_nn():
     mlp = reprs["mlp"]
     out["mlp_keys"] = list(mlp.state_dict().keys())
     out["mlp_buffer_names"] = [n for n, _ in mlp.named_buffers()]
+    # a loss's weight is a buffer (in state_dict when given)
+    out["loss_state_dict_keys"] = {
+        "cross_entropy": list(reprs["cross_entropy"].state_dict().keys()),
+        "cross_entropy_opts": list(reprs["cross_entropy_opts"].state_dict().keys()),
+        "bce_logits_pos": list(nn.BCEWithLogitsLoss(pos_weight=torch.ones(2)).state_dict().keys()),
+    }
 
     # load_state_dict strictness
     def load(sd, strict=True):
@@ -368,7 +418,64 @@ def gen_nn():
     run("softmax", lambda: nn.Softmax(dim=-1), [4, 5])
     run("flatten", lambda: nn.Flatten(), [2, 3, 4])
     run("mlp", lambda: nn.Sequential(nn.Linear(6, 8), nn.BatchNorm1d(8), nn.Tanh(), nn.Linear(8, 3)), [10, 6], steps=2)
+    acts = {
+        "leaky_relu_opts": lambda: nn.LeakyReLU(0.2),
+        "elu": lambda: nn.ELU(),
+        "celu_2": lambda: nn.CELU(2.0),
+        "selu": lambda: nn.SELU(),
+        "glu": lambda: nn.GLU(),
+        "hardtanh_opts": lambda: nn.Hardtanh(-0.5, 0.75),
+        "relu6": lambda: nn.ReLU6(),
+        "silu": lambda: nn.SiLU(),
+        "mish": lambda: nn.Mish(),
+        "hardswish": lambda: nn.Hardswish(),
+        "hardsigmoid": lambda: nn.Hardsigmoid(),
+        "logsigmoid": lambda: nn.LogSigmoid(),
+        "softplus_opts": lambda: nn.Softplus(2, 5),
+        "softsign": lambda: nn.Softsign(),
+        "tanhshrink": lambda: nn.Tanhshrink(),
+        "softshrink": lambda: nn.Softshrink(),
+        "hardshrink": lambda: nn.Hardshrink(0.3),
+        "softmin": lambda: nn.Softmin(1),
+        "log_softmax": lambda: nn.LogSoftmax(dim=1),
+    }
+    for name, make in acts.items():
+        run("act_" + name, make, [4, 6])
+    run("act_stack", lambda: nn.Sequential(nn.Linear(4, 8), nn.LeakyReLU(0.1), nn.Linear(8, 8), nn.SiLU(), nn.Linear(8, 2), nn.LogSoftmax(dim=-1)), [5, 4])
     out["layers"] = layers
+
+    # loss modules: value and input gradient for inputs drawn after manual_seed(11)
+    losses = []
+
+    def loss_case(name, make, x_shape, target, positive=False):
+        torch.manual_seed(11)
+        x = torch.randn(x_shape)
+        if positive:
+            x = x.sigmoid()
+        x.requires_grad_()
+        t = target()
+        y = make()(x, t)
+        w = torch.linspace(-1, 1, y.numel()).view(y.shape) if y.dim() > 0 else torch.tensor(1.5)
+        (y * w).sum().backward()
+        losses.append({"name": name, "x": b64(x), "target": b64(t), "y": b64(y), "x_grad": b64(x.grad)})
+
+    cls = lambda: torch.tensor([0, 2, 1, 2, 0])
+    loss_case("cross_entropy", lambda: nn.CrossEntropyLoss(), [5, 3], cls)
+    loss_case("cross_entropy_opts", lambda: nn.CrossEntropyLoss(weight=torch.tensor([0.5, 2.0, 1.0]), ignore_index=1, label_smoothing=0.1), [5, 3], cls)
+    loss_case("cross_entropy_none", lambda: nn.CrossEntropyLoss(reduction="none"), [5, 3], cls)
+    loss_case("nll", lambda: nn.NLLLoss(), [5, 3], cls)
+    loss_case("nll_sum", lambda: nn.NLLLoss(reduction="sum"), [5, 3], cls)
+    dense = lambda: torch.linspace(-1, 1, 12).view(3, 4)
+    loss_case("mse", lambda: nn.MSELoss(), [3, 4], dense)
+    loss_case("mse_sum", lambda: nn.MSELoss(reduction="sum"), [3, 4], dense)
+    loss_case("l1", lambda: nn.L1Loss(), [3, 4], dense)
+    loss_case("smooth_l1", lambda: nn.SmoothL1Loss(beta=0.5), [3, 4], dense)
+    loss_case("huber", lambda: nn.HuberLoss(delta=0.7), [3, 4], dense)
+    prob = lambda: torch.linspace(0.05, 0.95, 12).view(3, 4)
+    loss_case("bce", lambda: nn.BCELoss(), [3, 4], prob, positive=True)
+    loss_case("bce_logits", lambda: nn.BCEWithLogitsLoss(pos_weight=torch.tensor([1.0, 2.0, 0.5, 1.5])), [3, 4], prob)
+    loss_case("kl_div", lambda: nn.KLDivLoss(reduction="batchmean"), [3, 4], lambda: torch.softmax(torch.linspace(-1, 1, 12).view(3, 4), 1))
+    out["losses"] = losses
 
     # embedding lookups and gradients (int inputs)
     torch.manual_seed(9)

@@ -209,6 +209,40 @@ export function pyFormat(v: number, spec: "f" | "e", precision: number): string 
   return neg ? "-" + body : body;
 }
 
+/** C++ `ostream << double` (printf %g, 6 significant digits), used in ATen messages; a NaN
+ * prints as `${nanSign}nan` (its sign bit is the caller's to know). */
+export function cppDouble(x: number, nanSign: "" | "-" = ""): string {
+  if (x !== x) return `${nanSign}nan`;
+  if (x === Infinity) return "inf";
+  if (x === -Infinity) return "-inf";
+  if (x === 0) return Object.is(x, -0) ? "-0" : "0";
+  const sign = x < 0 ? "-" : "";
+  // six significant digits rounded half-to-even on the exact binary value, as glibc's printf
+  // does (JS toExponential rounds ties up)
+  const [m, es] = Math.abs(x).toExponential(40).split("e");
+  let e = Number(es);
+  const d = m.replace(".", "");
+  let n = Number(d.slice(0, 6));
+  const rest = d.slice(6);
+  if (rest[0] > "5" || (rest[0] === "5" && (/[1-9]/.test(rest.slice(1)) || n % 2 === 1))) {
+    n += 1;
+    if (n === 1000000) {
+      n = 100000;
+      e += 1;
+    }
+  }
+  const digits = String(n);
+  const strip = (s: string) => s.replace(/0+$/, "");
+  if (e < -4 || e >= 6) {
+    const frac = strip(digits.slice(1));
+    const ae = Math.abs(e);
+    return `${sign}${digits[0]}${frac ? "." + frac : ""}e${e < 0 ? "-" : "+"}${ae < 10 ? "0" : ""}${ae}`;
+  }
+  const int = e >= 0 ? digits.slice(0, e + 1) : "0";
+  const frac = strip(e >= 0 ? digits.slice(e + 1) : "0".repeat(-e - 1) + digits);
+  return `${sign}${int}${frac ? "." + frac : ""}`;
+}
+
 /** CPython repr(float): shortest round-trip digits, exponent form when exp < -4 or >= 16. */
 export function pyFloatRepr(v: number): string {
   if (Number.isNaN(v)) return "nan";

@@ -18,6 +18,7 @@ import { Tensor } from "../src/tensor.js";
 import { Storage } from "../src/storage.js";
 import { float32, type DType } from "../src/dtype.js";
 import { jsBackend } from "../src/backend/index.js";
+import { withJsBackend } from "./ts-kernels.js";
 import { getReductionThreads, setReductionThreads } from "../src/backend/sum_order.js";
 
 interface Doc {
@@ -101,8 +102,11 @@ function values(t: Tensor): number[] {
 }
 
 const F = torch.nn.functional;
-/** golden name -> the backend op, its scalar arguments, the public call (nn.functional activations) */
-const ACTIVATIONS: Record<string, [string, number[], (x: Tensor) => Tensor]> = {
+/** golden name -> the backend op (null: the function composes other ops), its scalar arguments,
+ * the public call (nn.functional activations) */
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+const ACTIVATIONS: Record<string, [string | null, number[], (x: Tensor) => Tensor]> = {
   leaky_relu: ["leaky_relu", [0.01], (x) => F.leaky_relu(x)],
   leaky_relu_p3: ["leaky_relu", [0.3], (x) => F.leaky_relu(x, 0.3)],
   elu: ["elu", [1, 1, 1], (x) => F.elu(x)],
@@ -111,6 +115,14 @@ const ACTIVATIONS: Record<string, [string, number[], (x: Tensor) => Tensor]> = {
   softplus_b2t5: ["softplus", [2, 5], (x) => F.softplus(x, { beta: 2, threshold: 5 })],
   mish: ["mish", [], (x) => F.mish(x)],
   logsigmoid: ["log_sigmoid", [], (x) => F.logsigmoid(x)],
+  selu: ["elu", [SELU_ALPHA, SELU_SCALE, 1], (x) => F.selu(x)],
+  celu_a07: ["elu", [0.7, 1, 1 / 0.7], (x) => F.celu(x, 0.7)],
+  hardsigmoid: ["hardsigmoid", [], (x) => F.hardsigmoid(x)],
+  hardswish: ["hardswish", [], (x) => F.hardswish(x)],
+  softshrink: ["softshrink", [0.5], (x) => F.softshrink(x)],
+  hardshrink_p3: ["hardshrink", [0.3], (x) => F.hardshrink(x, 0.3)],
+  softsign: [null, [], (x) => F.softsign(x)],
+  tanhshrink: [null, [], (x) => F.tanhshrink(x)],
 };
 function publicOp(op: string, x: Tensor): Tensor {
   if (op in ACTIVATIONS) return ACTIVATIONS[op][2](x);
@@ -121,8 +133,9 @@ function publicOp(op: string, x: Tensor): Tensor {
 }
 
 function kernelOp(op: string, x: Tensor, outDtype: DType = float32): Tensor {
+  const [name, params, call] = ACTIVATIONS[op] ?? [op, []];
+  if (name === null) return withJsBackend(() => call!(x));
   const out = torch.empty(x._shape.slice(), { dtype: outDtype });
-  const [name, params] = ACTIVATIONS[op] ?? [op, []];
   jsBackend.elementwise(name, out, [x], float32, params);
   return out;
 }

@@ -136,6 +136,49 @@ const REPRS: Record<string, () => nn.Module> = {
       new nn.ModuleList([new nn.ReLU(), new nn.Dropout(0.1)]),
     ),
   moduledict: () => new nn.ModuleDict({ act: new nn.Tanh(), lin: new nn.Linear(2, 2) }),
+  leaky_relu: () => new nn.LeakyReLU(),
+  leaky_relu_opts: () => new nn.LeakyReLU(0.2, true),
+  elu: () => new nn.ELU(),
+  elu_opts: () => new nn.ELU({ alpha: 0.5, inplace: true }),
+  celu: () => new nn.CELU(),
+  celu_2: () => new nn.CELU(2.0),
+  selu: () => new nn.SELU(),
+  selu_inplace: () => new nn.SELU(true),
+  glu: () => new nn.GLU(),
+  hardtanh: () => new nn.Hardtanh(),
+  hardtanh_opts: () => new nn.Hardtanh(-2.5, 2.5, true),
+  relu6: () => new nn.ReLU6(),
+  relu6_inplace: () => new nn.ReLU6({ inplace: true }),
+  silu: () => new nn.SiLU(),
+  silu_inplace: () => new nn.SiLU(true),
+  mish: () => new nn.Mish(),
+  hardswish: () => new nn.Hardswish(),
+  hardswish_inplace: () => new nn.Hardswish(true),
+  hardsigmoid: () => new nn.Hardsigmoid(),
+  logsigmoid: () => new nn.LogSigmoid(),
+  softplus: () => new nn.Softplus(),
+  softplus_opts: () => new nn.Softplus(2, 5),
+  softplus_half: () => new nn.Softplus(0.5),
+  softsign: () => new nn.Softsign(),
+  tanhshrink: () => new nn.Tanhshrink(),
+  softshrink: () => new nn.Softshrink(),
+  hardshrink: () => new nn.Hardshrink(0.3),
+  softmin: () => new nn.Softmin(1),
+  log_softmax: () => new nn.LogSoftmax({ dim: 1 }),
+  log_softmax_none: () => new nn.LogSoftmax(),
+  cross_entropy: () => new nn.CrossEntropyLoss(),
+  cross_entropy_opts: () => new nn.CrossEntropyLoss({ weight: torch.ones(3), ignore_index: 1, label_smoothing: 0.1 }),
+  nll: () => new nn.NLLLoss(),
+  mse: () => new nn.MSELoss(),
+  mse_sum: () => new nn.MSELoss({ reduction: "sum" }),
+  l1: () => new nn.L1Loss(),
+  bce: () => new nn.BCELoss(),
+  bce_logits: () => new nn.BCEWithLogitsLoss(),
+  smooth_l1: () => new nn.SmoothL1Loss(),
+  huber: () => new nn.HuberLoss(),
+  kl_div: () => new nn.KLDivLoss({ reduction: "batchmean" }),
+  act_stack: () =>
+    new nn.Sequential(new nn.Linear(4, 8), new nn.LeakyReLU(0.1), new nn.Linear(8, 8), new nn.SiLU(), new nn.Linear(8, 2), new nn.LogSoftmax({ dim: -1 })),
 };
 
 test("module reprs equal PyTorch's", () => {
@@ -221,7 +264,63 @@ const LAYERS: Record<string, () => nn.Module> = {
   softmax: () => new nn.Softmax(-1),
   flatten: () => new nn.Flatten(),
   mlp: () => new nn.Sequential(new nn.Linear(6, 8), new nn.BatchNorm1d(8), new nn.Tanh(), new nn.Linear(8, 3)),
+  act_leaky_relu_opts: () => new nn.LeakyReLU(0.2),
+  act_elu: () => new nn.ELU(),
+  act_celu_2: () => new nn.CELU(2.0),
+  act_selu: () => new nn.SELU(),
+  act_glu: () => new nn.GLU(),
+  act_hardtanh_opts: () => new nn.Hardtanh(-0.5, 0.75),
+  act_relu6: () => new nn.ReLU6(),
+  act_silu: () => new nn.SiLU(),
+  act_mish: () => new nn.Mish(),
+  act_hardswish: () => new nn.Hardswish(),
+  act_hardsigmoid: () => new nn.Hardsigmoid(),
+  act_logsigmoid: () => new nn.LogSigmoid(),
+  act_softplus_opts: () => new nn.Softplus(2, 5),
+  act_softsign: () => new nn.Softsign(),
+  act_tanhshrink: () => new nn.Tanhshrink(),
+  act_softshrink: () => new nn.Softshrink(),
+  act_hardshrink: () => new nn.Hardshrink(0.3),
+  act_softmin: () => new nn.Softmin(1),
+  act_log_softmax: () => new nn.LogSoftmax({ dim: 1 }),
+  act_stack: () =>
+    new nn.Sequential(new nn.Linear(4, 8), new nn.LeakyReLU(0.1), new nn.Linear(8, 8), new nn.SiLU(), new nn.Linear(8, 2), new nn.LogSoftmax({ dim: -1 })),
 };
+
+const LOSSES: Record<string, () => nn.Module> = {
+  cross_entropy: () => new nn.CrossEntropyLoss(),
+  cross_entropy_opts: () => new nn.CrossEntropyLoss({ weight: torch.tensor([0.5, 2.0, 1.0]), ignore_index: 1, label_smoothing: 0.1 }),
+  cross_entropy_none: () => new nn.CrossEntropyLoss({ reduction: "none" }),
+  nll: () => new nn.NLLLoss(),
+  nll_sum: () => new nn.NLLLoss({ reduction: "sum" }),
+  mse: () => new nn.MSELoss(),
+  mse_sum: () => new nn.MSELoss({ reduction: "sum" }),
+  l1: () => new nn.L1Loss(),
+  smooth_l1: () => new nn.SmoothL1Loss({ beta: 0.5 }),
+  huber: () => new nn.HuberLoss({ delta: 0.7 }),
+  bce: () => new nn.BCELoss(),
+  bce_logits: () => new nn.BCEWithLogitsLoss({ pos_weight: torch.tensor([1.0, 2.0, 0.5, 1.5]) }),
+  kl_div: () => new nn.KLDivLoss({ reduction: "batchmean" }),
+};
+
+test("loss modules: values and input gradients equal PyTorch's", () => {
+  const problems: string[] = [];
+  for (const c of G.losses as { name: string; x: B64; target: B64; y: B64; x_grad: B64 }[]) {
+    const x = fromB64(c.x).requires_grad_();
+    const y: Tensor = LOSSES[c.name]()(x, fromB64(c.target));
+    const w = y.dim() > 0 ? torch.linspace(-1, 1, y.numel()).view(y.shape) : torch.tensor(1.5);
+    y.mul(w).sum().backward();
+    for (const p of [close(y, c.y, `${c.name} y`, 1e-5, 1e-6), close(x.grad!, c.x_grad, `${c.name} x.grad`, 1e-5, 1e-6)]) if (p) problems.push(p);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test("a loss module's weight and pos_weight are buffers, in state_dict when given", () => {
+  const K = G.loss_state_dict_keys as Record<string, string[]>;
+  assert.deepEqual([...REPRS.cross_entropy().state_dict().keys()], K.cross_entropy);
+  assert.deepEqual([...REPRS.cross_entropy_opts().state_dict().keys()], K.cross_entropy_opts);
+  assert.deepEqual([...new nn.BCEWithLogitsLoss({ pos_weight: torch.ones(2) }).state_dict().keys()], K.bce_logits_pos);
+});
 
 type LayerStep = { x: B64; y: B64; x_grad: B64; params: Record<string, B64>; buffers: Record<string, B64 | number> };
 for (const rec of G.layers as { name: string; train: boolean; shape: number[]; seed: number; steps: LayerStep[] }[]) {
@@ -286,6 +385,35 @@ test("constructor argument checks", () => {
   assert.throws(() => new nn.Embedding(5, 2, { padding_idx: 5 }), { name: "AssertionError", message: "Padding_idx must be within num_embeddings" });
   assert.throws(() => new nn.Embedding(5, 2, { padding_idx: -6 }), { name: "AssertionError" });
   assert.throws(() => new nn.Dropout(1.5), { name: "ValueError", message: "dropout probability has to be between 0 and 1, but got 1.5" });
+  // nn.Hardtanh asserts max_val > min_val; F.celu and F.softshrink check their argument (torch 1.13's messages)
+  assert.throws(() => new nn.Hardtanh(1, -1), { name: "AssertionError" });
+  const x = torch.randn(3);
+  assert.throws(() => nn.functional.celu(x, 0), { name: "RuntimeError", message: "ZeroDivisionError: alpha cannot be 0 for CELU" });
+  assert.throws(() => nn.functional.softshrink(x, -1), { name: "RuntimeError", message: "lambda must be greater or equal to 0, but found to be -1." });
+  assert.throws(() => nn.functional.selu(torch.tensor([1, 2])), { name: "RuntimeError", message: `"elu_cpu" not implemented for 'Long'` });
+  assert.throws(() => nn.functional.logsigmoid(torch.tensor([1, 2])), { name: "RuntimeError", message: `"log_sigmoid_cpu" not implemented for 'Long'` });
+  // hardtanh is clamp: integer tensors work (and have no gradient to check)
+  assert.deepEqual(nn.functional.hardtanh(torch.tensor([-3, 0, 2])).tolist(), [-1, 0, 1]);
+});
+
+test("activation grad_fn names as in torch 1.13 (selu is elu; the in-place forms save their result)", () => {
+  const x = torch.randn(4).requires_grad_();
+  const F = nn.functional;
+  const names: [string, Tensor][] = [
+    ["EluBackward0", F.selu(x)],
+    ["CeluBackward0", F.celu(x)],
+    ["SoftshrinkBackward0", F.softshrink(x)],
+    ["HardshrinkBackward0", F.hardshrink(x)],
+    ["HardsigmoidBackward0", F.hardsigmoid(x)],
+    ["HardswishBackward0", F.hardswish(x)],
+    ["DivBackward0", F.softsign(x)],
+    ["SubBackward0", F.tanhshrink(x)],
+    ["EluBackward1", F.selu(x.mul(1), true)],
+    ["CeluBackward1", F.celu(x.mul(1), 1, true)],
+    ["HardsigmoidBackward0", F.hardsigmoid(x.mul(1), true)],
+    ["HardswishBackward0", F.hardswish(x.mul(1), true)],
+  ];
+  for (const [name, y] of names) assert.equal(y.grad_fn?.name, name);
 });
 
 test("float64 layers via dtype and Module.to", () => {

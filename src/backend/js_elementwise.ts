@@ -175,6 +175,12 @@ export const EXPRS: Record<string, Expr> = {
   softplus: "(a * P[0] > P[1] ? a : Math.log1p(Math.exp(a * P[0])) / P[0])",
   mish: "a * Math.tanh(Math.log1p(Math.exp(a)))",
   log_sigmoid: "(a !== a ? a : (a < 0 ? a : 0) - Math.log1p(Math.exp(-Math.abs(a))))",
+  // Activation.cpp's float expressions step by step ($R: rounded to the dtype); softshrink's and
+  // hardshrink's threshold lambd in P[0]
+  hardsigmoid: "Math.min(Math.max($R(a + 3), 0), 6) / 6",
+  hardswish: "$R(a * Math.min(Math.max($R(a + 3), 0), 6)) / 6",
+  softshrink: "(a > P[0] ? a - P[0] : a < -P[0] ? a + P[0] : 0)",
+  hardshrink: "(a >= -P[0] && a <= P[0] ? 0 : a)",
   isnan: "a !== a",
   isinf: "(a === Infinity || a === -Infinity)",
   isfinite: "Number.isFinite(a)",

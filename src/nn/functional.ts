@@ -18,10 +18,11 @@ import { needsGrad, params, record, uninit } from "../ops/util.js";
 import { default_generator } from "../random/generator.js";
 import { dropoutMask } from "../random/kernels.js";
 import { AssertionError } from "../errors.js";
-import { sizeRepr } from "../printing.js";
+import { cppDouble, sizeRepr } from "../printing.js";
 import { broadcastShapes, numel, sameShape, wrapDim } from "../shape.js";
 import { empty, Tensor } from "../tensor.js";
 import { warn } from "../warnings.js";
+import { type LegacyReduction, type Reduction, reductionOf } from "./reduction.js";
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -44,25 +45,6 @@ function split3(shape: readonly number[], d: number): [number, number, number] {
   for (let i = 0; i < d; i++) outer *= shape[i];
   for (let i = d + 1; i < shape.length; i++) inner *= shape[i];
   return [outer, shape[d], inner];
-}
-
-type Reduction = "none" | "mean" | "sum";
-interface LegacyReduction {
-  size_average?: boolean | null;
-  reduce?: boolean | null;
-  reduction?: string;
-}
-/** `reduction`, or the deprecated size_average/reduce pair (torch.nn._reduction). */
-function reductionOf(o: LegacyReduction): Reduction {
-  if ((o.size_average !== undefined && o.size_average !== null) || (o.reduce !== undefined && o.reduce !== null)) {
-    const sa = o.size_average ?? true;
-    const rd = o.reduce ?? true;
-    warn("size_average and reduce args will be deprecated, please use reduction='" + (sa && rd ? "mean" : rd ? "sum" : "none") + "' instead.");
-    return sa && rd ? "mean" : rd ? "sum" : "none";
-  }
-  const r = o.reduction ?? "mean";
-  if (r !== "none" && r !== "mean" && r !== "sum") throw new ValueError(`${r} is not a valid value for reduction`);
-  return r;
 }
 
 /** Reduce an elementwise loss with the same summation kernels as `Tensor.sum`/`mean`. */
@@ -955,34 +937,66 @@ export function leaky_relu_(input: Tensor, negative_slope = 0.01): Tensor {
   return leaky_relu(input, negative_slope, true);
 }
 
-/** F.elu(input, alpha=1.0, inplace=False) */
-export function elu(input: Tensor, ...args: unknown[]): Tensor {
-  const o = params<{ alpha: number; inplace: boolean }>(args, ["alpha", "inplace"]);
-  const alpha = o.alpha ?? 1;
+/**
+ * ATen's elu(x, alpha, scale, input_scale), which F.elu, F.selu and F.celu call: x * scale for
+ * x > 0, else (exp(x * input_scale) - 1) * alpha * scale, with 1.13's kernel (its bits). The
+ * in-place form saves its result (EluBackward1 / CeluBackward1), whose gradient is
+ * input_scale * (result + alpha * scale) where x <= 0.
+ */
+function eluCore(input: Tensor, alpha: number, scale: number, inputScale: number, inplace: boolean, node: string): Tensor {
   checkFloat(input, "elu_cpu");
-  if (o.inplace) {
-    // elu_ saves its result (EluBackward1): d/dx = result + alpha where x <= 0
+  const neg = alpha * scale;
+  if (inplace) {
     const res = pointwise(
       input,
-      "EluBackward1",
+      `${node}1`,
       "elu",
-      (g, _x, y) => (y > 0 ? g : g * (y + alpha)),
-      (g, _x, y) => g.mul(where(y.gt(0), y.mul(0).add(1), y.add(alpha))),
-      { saveOut: true, params: [alpha, 1, 1] },
+      (g, _x, y) => (y > 0 ? g * scale : g * inputScale * (y + neg)),
+      (g, _x, y) => g.mul(where(y.gt(0), y.mul(0).add(scale), y.add(neg).mul(inputScale))),
+      { saveOut: true, params: [alpha, scale, inputScale] },
     );
-    return inPlace(input, res, "EluBackward1");
+    return inPlace(input, res, `${node}1`);
   }
   return pointwise(
     input,
-    "EluBackward0",
+    `${node}0`,
     "elu",
-    (g, x) => (x > 0 ? g : g * alpha * Math.exp(x)),
-    (g, x) => g.mul(where(x.gt(0), x.mul(0).add(1), x.exp().mul(alpha))),
-    { params: [alpha, 1, 1] },
+    (g, x) => (x > 0 ? g * scale : g * inputScale * neg * Math.exp(x * inputScale)),
+    (g, x) => g.mul(where(x.gt(0), x.mul(0).add(scale), x.mul(inputScale).exp().mul(inputScale * neg))),
+    { params: [alpha, scale, inputScale] },
   );
+}
+
+/** F.elu(input, alpha=1.0, inplace=False) */
+export function elu(input: Tensor, ...args: unknown[]): Tensor {
+  const o = params<{ alpha: number; inplace: boolean }>(args, ["alpha", "inplace"]);
+  return eluCore(input, o.alpha ?? 1, 1, 1, !!o.inplace, "EluBackward");
 }
 export function elu_(input: Tensor, alpha = 1): Tensor {
   return elu(input, alpha, true);
+}
+
+// ATen's SELU_ALPHA and SELU_SCALE
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+
+/** F.selu(input, inplace=False): elu with alpha 1.6733 and scale 1.0507 */
+export function selu(input: Tensor, inplace?: Inplace): Tensor {
+  return eluCore(input, SELU_ALPHA, SELU_SCALE, 1, inplaceOf(inplace), "EluBackward");
+}
+export function selu_(input: Tensor): Tensor {
+  return selu(input, true);
+}
+
+/** F.celu(input, alpha=1.0, inplace=False): elu with input_scale 1 / alpha */
+export function celu(input: Tensor, ...args: unknown[]): Tensor {
+  const o = params<{ alpha: number; inplace: boolean }>(args, ["alpha", "inplace"]);
+  const alpha = o.alpha ?? 1;
+  if (alpha === 0) throw new RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU");
+  return eluCore(input, alpha, 1, 1 / alpha, !!o.inplace, "CeluBackward");
+}
+export function celu_(input: Tensor, alpha = 1): Tensor {
+  return celu(input, alpha, true);
 }
 
 function where(c: Tensor, a: Tensor, b: Tensor): Tensor {
@@ -1015,9 +1029,8 @@ export function softplus(input: Tensor, ...args: unknown[]): Tensor {
 export function hardtanh(input: Tensor, ...args: unknown[]): Tensor {
   const o = params<{ min_val: number; max_val: number; inplace: boolean }>(args, ["min_val", "max_val", "inplace"]);
   const lo = o.min_val ?? -1, hi = o.max_val ?? 1;
-  checkFloat(input, "hardtanh_backward_cpu");
-  // the in-place form reads the clamped result, which gives the same mask
-  // 1.13's hardtanh is clamp(x, min_val, max_val)
+  // 1.13's hardtanh is clamp(x, min_val, max_val), for every dtype; the in-place form reads the
+  // clamped result, which gives the same mask
   const out = pointwise(
     input,
     "HardtanhBackward0",
@@ -1038,7 +1051,7 @@ export function relu6(input: Tensor, inplace?: Inplace): Tensor {
 
 /** F.logsigmoid(input) = -softplus(-x), computed stably */
 export function logsigmoid(input: Tensor): Tensor {
-  checkFloat(input, "log_sigmoid_forward_cpu");
+  checkFloat(input, "log_sigmoid_cpu");
   return pointwise(
     input,
     "LogSigmoidBackward0",
@@ -1047,6 +1060,77 @@ export function logsigmoid(input: Tensor): Tensor {
     (g, x) => g.mul(x.neg().sigmoid()),
     { contiguous: true },
   );
+}
+
+export function hardtanh_(input: Tensor, min_val = -1, max_val = 1): Tensor {
+  return hardtanh(input, min_val, max_val, true);
+}
+
+/** F.hardsigmoid(input, inplace=False): min(max(x + 3, 0), 6) / 6 in the tensor's dtype */
+export function hardsigmoid(input: Tensor, inplace?: Inplace): Tensor {
+  checkFloat(input, "hardsigmoid_cpu");
+  const sixth = input.dtype === float32 ? Math.fround(1 / 6) : 1 / 6;
+  const out = pointwise(
+    input,
+    "HardsigmoidBackward0",
+    "hardsigmoid",
+    (g, x) => (x > -3 && x < 3 ? g * sixth : 0),
+    (g, x) => g.mul(x.gt(-3).logical_and(x.lt(3))).mul(sixth),
+    { inPlace: inplaceOf(inplace) },
+  );
+  return inplaceOf(inplace) ? inPlace(input, out) : out;
+}
+
+/** F.hardswish(input, inplace=False): x * min(max(x + 3, 0), 6) / 6 */
+export function hardswish(input: Tensor, inplace?: Inplace): Tensor {
+  checkFloat(input, "hardswish_cpu");
+  // hardswish_backward's vector form: 0 below -3, grad from 3 on, grad * (x / 3 + 0.5) between
+  const out = pointwise(
+    input,
+    "HardswishBackward0",
+    "hardswish",
+    (g, x) => (x < -3 ? 0 : x >= 3 ? g : g * (x / 3 + 0.5)),
+    (g, x) => g.mul(where(x.lt(-3), x.mul(0), where(x.ge(3), x.mul(0).add(1), x.div(3).add(0.5)))),
+    { inPlace: inplaceOf(inplace) },
+  );
+  return inplaceOf(inplace) ? inPlace(input, out) : out;
+}
+
+/** F.softshrink(input, lambd=0.5): x - lambd above lambd, x + lambd below -lambd, else 0 */
+export function softshrink(input: Tensor, lambd = 0.5): Tensor {
+  checkFloat(input, "softshrink_cpu");
+  if (!(lambd >= 0)) throw new RuntimeError(`lambda must be greater or equal to 0, but found to be ${cppDouble(lambd)}.`);
+  return pointwise(
+    input,
+    "SoftshrinkBackward0",
+    "softshrink",
+    (g, x) => (x >= -lambd && x <= lambd ? 0 : g),
+    (g, x) => g.mul(x.lt(-lambd).logical_or(x.gt(lambd))),
+    { params: [lambd] },
+  );
+}
+
+/** F.hardshrink(input, lambd=0.5): x where |x| > lambd, else 0 */
+export function hardshrink(input: Tensor, lambd = 0.5): Tensor {
+  checkFloat(input, "hardshrink_cpu");
+  return pointwise(
+    input,
+    "HardshrinkBackward0",
+    "hardshrink",
+    (g, x) => (x >= -lambd && x <= lambd ? 0 : g),
+    (g, x) => g.mul(x.lt(-lambd).logical_or(x.gt(lambd))),
+    { params: [lambd] },
+  );
+}
+
+/** F.softsign(input) = input / (input.abs() + 1), as PyTorch's Python function composes it */
+export function softsign(input: Tensor): Tensor {
+  return input.div(input.abs().add(1));
+}
+
+/** F.tanhshrink(input) = input - input.tanh() */
+export function tanhshrink(input: Tensor): Tensor {
+  return input.sub(input.tanh());
 }
 
 /** F.glu(input, dim=-1): a * sigmoid(b) for the two halves of dim */

@@ -13,16 +13,38 @@ export {
   BatchNorm1d,
   LayerNorm,
   Dropout,
-  Tanh,
-  Sigmoid,
-  ReLU,
-  GELU,
-  Softmax,
   type LinearOptions,
   type EmbeddingOptions,
   type BatchNormOptions,
   type LayerNormOptions,
 } from "./layers.js";
+export {
+  Tanh,
+  Sigmoid,
+  ReLU,
+  GELU,
+  Softmax,
+  LeakyReLU,
+  ELU,
+  CELU,
+  SELU,
+  GLU,
+  Hardtanh,
+  ReLU6,
+  SiLU,
+  Mish,
+  Hardswish,
+  Hardsigmoid,
+  LogSigmoid,
+  Softsign,
+  Tanhshrink,
+  Softplus,
+  Softshrink,
+  Hardshrink,
+  Softmin,
+  LogSoftmax,
+} from "./activation.js";
+export { L1Loss, MSELoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, SmoothL1Loss, HuberLoss, KLDivLoss } from "./loss.js";
 export * as functional from "./functional.js";
 export * as init from "./init.js";
 export * as utils from "./utils.js";

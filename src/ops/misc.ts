@@ -3,6 +3,7 @@
 // so their grad_fn is the node PyTorch 1.13 shows (e.g. repeat_interleave -> IndexSelectBackward0,
 // diff -> SubBackward0, einsum -> ViewBackward0/PermuteBackward0).
 import { backend } from "../backend/index.js";
+import { cppDouble } from "../printing.js";
 import { bool, float32, get_default_dtype, int32, int64 } from "../dtype.js";
 import { RuntimeError, TypeError } from "../errors.js";
 import { broadcastShapes, parseSize, sameShape, wrapDim } from "../shape.js";
@@ -184,8 +185,8 @@ export function isclose(a: Tensor, b: Tensor, ...args: unknown[]): Tensor {
   const o = params<CloseOpts>(args, ["rtol", "atol", "equal_nan"]);
   const rtol = o.rtol ?? 1e-5, atol = o.atol ?? 1e-8, equalNan = o.equal_nan ?? false;
   if (a.dtype !== b.dtype) throw new RuntimeError(`${typeName(a.dtype)} did not match ${typeName(b.dtype)}`);
-  if (!(rtol >= 0)) throw new RuntimeError(`rtol must be greater than or equal to zero, but got ${fmtNum(rtol)}`);
-  if (!(atol >= 0)) throw new RuntimeError(`atol must be greater than or equal to zero, but got ${fmtNum(atol)}`);
+  if (!(rtol >= 0)) throw new RuntimeError(`rtol must be greater than or equal to zero, but got ${cppDouble(rtol)}`);
+  if (!(atol >= 0)) throw new RuntimeError(`atol must be greater than or equal to zero, but got ${cppDouble(atol)}`);
   const shape = broadcastShapes(a._shape, b._shape);
   const out = empty(shape, bool);
   const A = expandTo(a, shape)._values(), B = expandTo(b, shape)._values();
@@ -209,11 +210,6 @@ export function isclose(a: Tensor, b: Tensor, ...args: unknown[]): Tensor {
     O[i] = close ? 1 : 0;
   }
   return out;
-}
-
-/** C++ ostream formatting of a double for the tolerance messages. */
-function fmtNum(v: number): string {
-  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
 }
 
 export function allclose(a: Tensor, b: Tensor, ...args: unknown[]): boolean {

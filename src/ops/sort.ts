@@ -8,6 +8,7 @@ import { wrapDim } from "../shape.js";
 import { empty, Tensor, type TensorLike } from "../tensor.js";
 import { needsGrad, params, record, resultType, wrap } from "./util.js";
 import { typeName } from "./dtype_names.js";
+import { cppDouble } from "../printing.js";
 import { where } from "./pointwise.js";
 import { ValuesIndices } from "./reduction.js";
 import { plainCopy, rowWalk, zerosOf } from "./scatter.js";
@@ -734,23 +735,6 @@ export function searchsorted(sortedSequence: Tensor, input: TensorLike, ...args:
 
 function toVals(t: Tensor, dt: DType): ArrayLike<number> {
   return (t.dtype === dt ? t : t.to(dt))._values();
-}
-
-/** C++ `ostream << double` (6 significant digits, %g style). */
-function cppDouble(v: number, nanSign: "" | "-"): string {
-  if (v !== v) return `${nanSign}nan`;
-  if (v === Infinity) return "inf";
-  if (v === -Infinity) return "-inf";
-  if (v === 0) return Object.is(v, -0) ? "-0" : "0";
-  const e = Number(v.toExponential(5).split("e")[1]);
-  if (e < -4 || e >= 6) {
-    const [m, x] = v.toExponential(5).split("e");
-    const mant = m.includes(".") ? m.replace(/0+$/, "").replace(/\.$/, "") : m;
-    const ex = Number(x);
-    return `${mant}e${ex < 0 ? "-" : "+"}${String(Math.abs(ex)).padStart(2, "0")}`;
-  }
-  const s = v.toFixed(Math.max(5 - e, 0));
-  return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
 }
 
 export function histc(x: Tensor, ...args: unknown[]): Tensor {

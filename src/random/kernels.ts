@@ -11,7 +11,9 @@
 // small-tensor normal path and exponential_ use glibc 2.36's log/sin/cos as 1.13 ran them.
 
 import { RuntimeError, TypeError as TorchTypeError, ValueError } from "../errors.js";
-import { pyFloatRepr } from "../printing.js";
+import { cppDouble, pyFloatRepr } from "../printing.js";
+
+export { cppDouble };
 import { fma32, fma64 } from "./fma.js";
 import type { Generator } from "./generator.js";
 import { cos, cosf, LANE, log, log256Lane, logf, sin, sincos256, sinf, TWO_PI_F32 } from "./libm.js";
@@ -44,39 +46,6 @@ const TWO_M53 = 2 ** -53;
 const TWO32 = 4294967296;
 const TWO_PI = 2 * Math.PI;
 const fround = Math.fround;
-
-/** C++ `ostream << double` (printf %g, 6 significant digits), used in ATen messages. */
-export function cppDouble(x: number): string {
-  if (x !== x) return x < 0 ? "-nan" : "nan";
-  if (x === Infinity) return "inf";
-  if (x === -Infinity) return "-inf";
-  if (x === 0) return Object.is(x, -0) ? "-0" : "0";
-  const sign = x < 0 ? "-" : "";
-  // six significant digits rounded half-to-even on the exact binary value, as glibc's printf
-  // does (JS toExponential rounds ties up)
-  const [m, es] = Math.abs(x).toExponential(40).split("e");
-  let e = Number(es);
-  const d = m.replace(".", "");
-  let n = Number(d.slice(0, 6));
-  const rest = d.slice(6);
-  if (rest[0] > "5" || (rest[0] === "5" && (/[1-9]/.test(rest.slice(1)) || n % 2 === 1))) {
-    n += 1;
-    if (n === 1000000) {
-      n = 100000;
-      e += 1;
-    }
-  }
-  const digits = String(n);
-  const strip = (s: string) => s.replace(/0+$/, "");
-  if (e < -4 || e >= 6) {
-    const frac = strip(digits.slice(1));
-    const ae = Math.abs(e);
-    return `${sign}${digits[0]}${frac ? "." + frac : ""}e${e < 0 ? "-" : "+"}${ae < 10 ? "0" : ""}${ae}`;
-  }
-  const int = e >= 0 ? digits.slice(0, e + 1) : "0";
-  const frac = strip(e >= 0 ? digits.slice(e + 1) : "0".repeat(-e - 1) + digits);
-  return `${sign}${int}${frac ? "." + frac : ""}`;
-}
 
 function isFloat32(out: FloatArray): out is Float32Array {
   return out instanceof Float32Array;
