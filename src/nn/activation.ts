@@ -53,7 +53,8 @@ export class LeakyReLU extends Module {
   }
 }
 
-export class ELU extends Module {
+/** ELU and CELU: `alpha` and `inplace`, printed "alpha=1.0[, inplace=True]" */
+abstract class AlphaActivation extends Module {
   readonly alpha: number;
   readonly inplace: boolean;
   constructor(...args: unknown[]) {
@@ -61,29 +62,19 @@ export class ELU extends Module {
     const o = params<{ alpha: number; inplace: boolean }>(args, ["alpha", "inplace"]);
     this.alpha = o.alpha ?? 1;
     this.inplace = !!o.inplace;
-  }
-  override forward(input: Tensor): Tensor {
-    return F.elu(input, this.alpha, this.inplace);
   }
   override extra_repr(): string {
     return `alpha=${pyFloat(this.alpha)}${inplaceSuffix(this.inplace)}`;
   }
 }
-
-export class CELU extends Module {
-  readonly alpha: number;
-  readonly inplace: boolean;
-  constructor(...args: unknown[]) {
-    super();
-    const o = params<{ alpha: number; inplace: boolean }>(args, ["alpha", "inplace"]);
-    this.alpha = o.alpha ?? 1;
-    this.inplace = !!o.inplace;
+export class ELU extends AlphaActivation {
+  override forward(input: Tensor): Tensor {
+    return F.elu(input, this.alpha, this.inplace);
   }
+}
+export class CELU extends AlphaActivation {
   override forward(input: Tensor): Tensor {
     return F.celu(input, this.alpha, this.inplace);
-  }
-  override extra_repr(): string {
-    return `alpha=${pyFloat(this.alpha)}${inplaceSuffix(this.inplace)}`;
   }
 }
 
