@@ -27,7 +27,6 @@ import { type LegacyReduction, type Reduction, reductionOf } from "./reduction.j
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-
 /** Contiguous values of t (no autograd), with the offset of its first element. */
 function raw(t: Tensor): { d: TypedArray; o: number } {
   const c = t.is_contiguous() ? t : no_grad(() => t.detach().contiguous());
@@ -1044,6 +1043,10 @@ export function hardtanh(input: Tensor, ...args: unknown[]): Tensor {
   );
   return o.inplace ? inPlace(input, out) : out;
 }
+export function hardtanh_(input: Tensor, min_val = -1, max_val = 1): Tensor {
+  return hardtanh(input, min_val, max_val, true);
+}
+
 /** F.relu6(input, inplace=False) = hardtanh(input, 0, 6) */
 export function relu6(input: Tensor, inplace?: Inplace): Tensor {
   return hardtanh(input, 0, 6, inplaceOf(inplace));
@@ -1060,10 +1063,6 @@ export function logsigmoid(input: Tensor): Tensor {
     (g, x) => g.mul(x.neg().sigmoid()),
     { contiguous: true },
   );
-}
-
-export function hardtanh_(input: Tensor, min_val = -1, max_val = 1): Tensor {
-  return hardtanh(input, min_val, max_val, true);
 }
 
 /** F.hardsigmoid(input, inplace=False): min(max(x + 3, 0), 6) / 6 in the tensor's dtype */
