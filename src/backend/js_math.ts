@@ -9,9 +9,11 @@
 //   to a full vector, so each lane's value depends only on its input -- except sin/cos/tan,
 //   whose vector takes the slow (Payne-Hanek) reduction for all 8 lanes when any lane has
 //   |x| >= 125 or is inf/nan: `big` below says which path the element's group took.
-// * sigmoid, silu, gelu(tanh), sinh, cosh are cpu_kernel_vec: a contiguous row is done in
-//   chunks of 16 with the vector lambda (SLEEF) and the remainder with the scalar lambda (glibc
-//   2.36 expf/erff/tanhf/sinhf/coshf); a strided row is all scalar. gelu (erf form) is the same
+// * sigmoid, silu, gelu(tanh), sinh, cosh and nn.functional's elu (selu, celu), softplus, mish
+//   are cpu_kernel_vec: a contiguous row is done in chunks of 16 with the vector lambda (SLEEF)
+//   and the remainder with the scalar lambda (glibc 2.36 expf/erff/tanhf/sinhf/coshf/log1pf); a
+//   strided row is all scalar. log_sigmoid runs its vector code on every element (partial loads
+//   for the tail). gelu (erf form) is the same
 //   except that a contiguous tensor of more than one element goes to oneDNN 2.6's eltwise
 //   gelu_erf (Abramowitz-Stegun erf with oneDNN's exp), through ATen's use_mkldnn().
 // * exp2 is a plain cpu_kernel: glibc exp2f everywhere.
@@ -1235,9 +1237,6 @@ export function glibcExpm1f(x: number): number {
   return setExp(y, k);
 }
 
-const L1P_LN2HI = fr(6.9313812256e-1);
-const L1P_LN2LO = fr(9.0580006145e-6);
-const L1P_TWO25 = fr(3.3554432e7);
 const L1P_LP = [6.6666668653e-1, 4.0000000596e-1, 2.8571429849e-1, 2.2222198546e-1, 1.818357259e-1, 1.5313838422e-1, 1.479819864e-1].map(fr);
 const L1P_TWO_THIRDS = fr(0.66666666666666666);
 
@@ -1294,12 +1293,12 @@ export function glibcLog1pf(x: number): number {
     // |f| < 2^-20
     if (f === 0) {
       if (k === 0) return 0;
-      c = fr(c + fr(kf * L1P_LN2LO));
-      return fr(fr(kf * L1P_LN2HI) + c);
+      c = fr(c + fr(kf * EM1_LN2LO));
+      return fr(fr(kf * EM1_LN2HI) + c);
     }
     const R = fr(hfsq * fr(1 - fr(L1P_TWO_THIRDS * f)));
     if (k === 0) return fr(f - R);
-    return fr(fr(kf * L1P_LN2HI) - fr(fr(R - fr(fr(kf * L1P_LN2LO) + c)) - f));
+    return fr(fr(kf * EM1_LN2HI) - fr(fr(R - fr(fr(kf * EM1_LN2LO) + c)) - f));
   }
   const s = fr(f / fr(2 + f));
   const z = fr(s * s);
@@ -1307,7 +1306,7 @@ export function glibcLog1pf(x: number): number {
   for (let i = 5; i >= 0; i--) R = fr(L1P_LP[i] + fr(z * R));
   R = fr(z * R);
   if (k === 0) return fr(f - fr(hfsq - fr(s * fr(hfsq + R))));
-  return fr(fr(kf * L1P_LN2HI) - fr(fr(hfsq - fr(fr(s * fr(hfsq + R)) + fr(fr(kf * L1P_LN2LO) + c))) - f));
+  return fr(fr(kf * EM1_LN2HI) - fr(fr(hfsq - fr(fr(s * fr(hfsq + R)) + fr(fr(kf * EM1_LN2LO) + c))) - f));
 }
 
 /** glibc tanhf (Sun s_tanhf.c). */
