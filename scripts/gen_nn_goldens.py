@@ -319,6 +319,8 @@ def gen_nn():
         "softmin": nn.Softmin(1),
         "log_softmax": nn.LogSoftmax(dim=1),
         "log_softmax_none": nn.LogSoftmax(),
+        "prelu": nn.PReLU(),
+        "prelu_3": nn.PReLU(3, 0.1),
         # loss modules
         "cross_entropy": nn.CrossEntropyLoss(),
         "cross_entropy_opts": nn.CrossEntropyLoss(weight=torch.ones(3), ignore_index=1, label_smoothing=0.1),
@@ -441,6 +443,8 @@ def gen_nn():
     }
     for name, make in acts.items():
         run("act_" + name, make, [4, 6])
+    run("act_prelu", lambda: nn.PReLU(), [4, 6])
+    run("act_prelu_channels", lambda: nn.PReLU(3, 0.1), [2, 3, 4])
     run("act_stack", lambda: nn.Sequential(nn.Linear(4, 8), nn.LeakyReLU(0.1), nn.Linear(8, 8), nn.SiLU(), nn.Linear(8, 2), nn.LogSoftmax(dim=-1)), [5, 4])
     out["layers"] = layers
 

@@ -166,6 +166,8 @@ const REPRS: Record<string, () => nn.Module> = {
   softmin: () => new nn.Softmin(1),
   log_softmax: () => new nn.LogSoftmax({ dim: 1 }),
   log_softmax_none: () => new nn.LogSoftmax(),
+  prelu: () => new nn.PReLU(),
+  prelu_3: () => new nn.PReLU(3, 0.1),
   cross_entropy: () => new nn.CrossEntropyLoss(),
   cross_entropy_opts: () => new nn.CrossEntropyLoss({ weight: torch.ones(3), ignore_index: 1, label_smoothing: 0.1 }),
   nll: () => new nn.NLLLoss(),
@@ -283,6 +285,8 @@ const LAYERS: Record<string, () => nn.Module> = {
   act_hardshrink: () => new nn.Hardshrink(0.3),
   act_softmin: () => new nn.Softmin(1),
   act_log_softmax: () => new nn.LogSoftmax({ dim: 1 }),
+  act_prelu: () => new nn.PReLU(),
+  act_prelu_channels: () => new nn.PReLU(3, 0.1),
   act_stack: () =>
     new nn.Sequential(new nn.Linear(4, 8), new nn.LeakyReLU(0.1), new nn.Linear(8, 8), new nn.SiLU(), new nn.Linear(8, 2), new nn.LogSoftmax({ dim: -1 })),
 };
@@ -392,6 +396,15 @@ test("constructor argument checks", () => {
   assert.throws(() => nn.functional.softshrink(x, -1), { name: "RuntimeError", message: "lambda must be greater or equal to 0, but found to be -1." });
   assert.throws(() => nn.functional.selu(torch.tensor([1, 2])), { name: "RuntimeError", message: `"elu_cpu" not implemented for 'Long'` });
   assert.throws(() => nn.functional.logsigmoid(torch.tensor([1, 2])), { name: "RuntimeError", message: `"log_sigmoid_cpu" not implemented for 'Long'` });
+  // F.prelu's checks: one weight or one per channel (dim 1), no dtype promotion
+  assert.throws(() => nn.functional.prelu(torch.randn(2, 3, 4), torch.ones(4)), {
+    name: "RuntimeError",
+    message: "Mismatch of parameter numbers and input channel size. Found parameter numbers = 4 and channel size = 3.",
+  });
+  assert.throws(() => nn.functional.prelu(torch.randn(3), torch.ones(3)), { message: /channel size = 1\.$/ });
+  assert.throws(() => nn.functional.prelu(torch.tensor(2.5), torch.ones(2)), { name: "RuntimeError", message: "Not allow zero-dim input tensor." });
+  assert.throws(() => nn.functional.prelu(torch.tensor([1, 2]), torch.ones(1)), { name: "RuntimeError", message: "prelu: Type promoting not supported. Got Long and Float" });
+  assert.equal(nn.functional.prelu(torch.randn(2, 3).requires_grad_(), torch.ones(1)).grad_fn?.name, "PreluBackward0");
   // hardtanh is clamp: integer tensors work (and have no gradient to check)
   assert.deepEqual(nn.functional.hardtanh(torch.tensor([-3, 0, 2])).tolist(), [-1, 0, 1]);
 });

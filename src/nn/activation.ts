@@ -2,12 +2,15 @@
 // its constructor arguments as attributes, calls its nn.functional function, and prints
 // PyTorch's repr through extra_repr. Arguments are positional or in a trailing options object
 // (`new nn.LeakyReLU(0.2)`, `new nn.LeakyReLU({ negative_slope: 0.2, inplace: true })`).
+import { type DType, get_default_dtype } from "../dtype.js";
 import { AssertionError } from "../errors.js";
+import { full } from "../ops/creation.js";
 import { params } from "../ops/util.js";
 import { pyFloatRepr } from "../printing.js";
 import type { Tensor } from "../tensor.js";
 import * as F from "./functional.js";
 import { Module } from "./module.js";
+import { Parameter } from "./parameter.js";
 
 /** str() of a Python float attribute (always with a decimal point or exponent) */
 const pyFloat = (v: number) => pyFloatRepr(v);
@@ -50,6 +53,24 @@ export class LeakyReLU extends Module {
   }
   override extra_repr(): string {
     return `negative_slope=${pyFloat(this.negative_slope)}${inplaceSuffix(this.inplace)}`;
+  }
+}
+
+/** nn.PReLU(num_parameters=1, init=0.25): a learnable slope below 0, one or one per channel */
+export class PReLU extends Module {
+  readonly num_parameters: number;
+  declare weight: Parameter;
+  constructor(...args: unknown[]) {
+    super();
+    const o = params<{ num_parameters: number; init: number; dtype: DType }>(args, ["num_parameters", "init"]);
+    this.num_parameters = o.num_parameters ?? 1;
+    this.weight = new Parameter(full([this.num_parameters], o.init ?? 0.25, { dtype: o.dtype ?? get_default_dtype() }));
+  }
+  override forward(input: Tensor): Tensor {
+    return F.prelu(input, this.weight);
+  }
+  override extra_repr(): string {
+    return `num_parameters=${this.num_parameters}`;
   }
 }
 

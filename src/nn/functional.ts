@@ -1132,6 +1132,50 @@ export function tanhshrink(input: Tensor): Tensor {
   return input.sub(input.tanh());
 }
 
+/**
+ * F.prelu(input, weight): x where x > 0, else weight * x, with one weight or one per channel
+ * (dim 1). The backward is 1.13's: grad * weight below 0, and the weight's gradient the sum of
+ * x * grad over the elements below 0 (a torch.sum over the other dims, so in its order).
+ */
+export function prelu(input: Tensor, weight: Tensor): Tensor {
+  const nw = weight.numel();
+  const channels = input.dim() >= 2 ? input._shape[1] : 1;
+  if (input.dim() === 0 && nw !== 1) throw new RuntimeError("Not allow zero-dim input tensor.");
+  if (nw !== 1 && nw !== channels) {
+    throw new RuntimeError(`Mismatch of parameter numbers and input channel size. Found parameter numbers = ${nw} and channel size = ${channels}.`);
+  }
+  if (input.dtype !== weight.dtype) {
+    throw new RuntimeError(`prelu: Type promoting not supported. Got ${typeName(input.dtype)} and ${typeName(weight.dtype)}`);
+  }
+  // the weight laid along dim 1 (or one value), broadcast against the input
+  const wShape = nw === 1 ? [] : input._shape.map((n, i) => (i === 1 ? n : 1));
+  const wb = (w: Tensor) => w.reshape(wShape);
+  const out = no_grad(() => {
+    const x = input.detach();
+    return x.where(x.gt(0), x.mul(wb(weight.detach())));
+  });
+  if (needsGrad(input, weight)) {
+    const reduced = nw === 1 ? input._shape.map((_, i) => i) : input._shape.map((_, i) => i).filter((i) => i !== 1);
+    record(
+      out,
+      "PreluBackward0",
+      [input, weight],
+      (g) => {
+        const pos = input.gt(0);
+        const gx = input._requires_grad ? g.where(pos, g.mul(wb(weight))) : null;
+        let gw: Tensor | null = null;
+        if (weight._requires_grad) {
+          const terms = input.mul(g).where(pos.logical_not(), 0);
+          gw = (reduced.length ? terms.sum(reduced) : terms).reshape(weight._shape);
+        }
+        return [gx, gw];
+      },
+      [input, weight],
+    );
+  }
+  return out;
+}
+
 /** F.glu(input, dim=-1): a * sigmoid(b) for the two halves of dim */
 export function glu(input: Tensor, dim = -1): Tensor {
   const d = wrapDim(dim, input.dim());

@@ -43,6 +43,7 @@ export {
   Hardshrink,
   Softmin,
   LogSoftmax,
+  PReLU,
 } from "./activation.js";
 export { L1Loss, MSELoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, SmoothL1Loss, HuberLoss, KLDivLoss } from "./loss.js";
 export * as functional from "./functional.js";
