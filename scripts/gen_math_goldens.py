@@ -226,12 +226,58 @@ def threaded():
     return res
 
 
+def softmax_cases():
+    """softmax / log_softmax forward and backward (float32, one thread): the last dim (1.13's
+    vectorized row kernels: 8-lane sums, SLEEF exp/log) and other dims (vectorized columns of 8
+    with a scalar tail for softmax, the scalar host loops for log_softmax and the backward).
+    Inputs and incoming gradients are stored with the results (base64 float32)."""
+    g = torch.Generator().manual_seed(SEED)
+    out = []
+
+    def case(shape, dim, mask=None):
+        x = (torch.rand(shape, generator=g) * 20 - 10).float()
+        if mask == "inf":  # a causal-mask-like pattern of -inf, and one row with large values
+            flat = x.view(-1)
+            flat[::3] = float("-inf")
+            flat[1] = 80.0
+        elif mask == "nan":
+            x.view(-1)[2] = float("nan")
+        elif mask == "rowinf":  # a whole slice along dim of -inf
+            x.select(dim, 0).fill_(float("-inf"))
+            x.narrow(dim, 0, x.shape[dim]).select(0, 0).fill_(float("-inf"))
+        go = (torch.rand(shape, generator=g) * 2 - 1).float()
+        rec = {"shape": list(shape), "dim": dim, "x": enc(x), "g": enc(go)}
+        for name, f in (("softmax", F.softmax), ("log_softmax", F.log_softmax)):
+            xr = x.clone().requires_grad_()
+            y = f(xr, dim=dim)
+            (gi,) = torch.autograd.grad(y, xr, go)
+            rec[name] = enc(y)
+            rec[name + "_grad"] = enc(gi)
+        out.append(rec)
+
+    for n in list(range(1, 41)) + [47, 64, 65, 128, 200]:
+        case([6, n], 1)
+    for n in (3, 8, 17, 27, 64):
+        case([5, n], 1, "inf")
+        case([4, n], 1, "nan")
+    case([2, 64, 64], 2, "inf")
+    for n in (1, 2, 7, 27):
+        case([3, n, 5], 1)
+        case([2, n, 16], 1)
+        case([n, 9], 0)
+    case([2, 3, 4], 0)
+    case([3, 17, 11], 1, "inf")
+    case([4, 6], 0, "rowinf")
+    return out
+
+
 def main():
     # specials as float32 bit patterns (JSON has no inf/nan)
     doc = {"torch": torch.__version__, "n": N, "seed": SEED, "specials": [bits(f32(v)) for v in SPECIALS], "ranges": RANGES, "ops": {}}
     for op in RANGES:
         doc["ops"][op] = cases(op)
     doc["threads16"] = threaded()
+    doc["softmax"] = softmax_cases()
     path = os.path.join(os.path.dirname(__file__), "..", "test", "goldens", "math_exact.json")
     with open(path, "w") as f:
         json.dump(doc, f, separators=(",", ":"))

@@ -18,7 +18,8 @@ import { Tensor } from "../src/tensor.js";
 import { Storage } from "../src/storage.js";
 import { float32, type DType } from "../src/dtype.js";
 import { jsBackend } from "../src/backend/index.js";
-import { withJsBackend } from "./ts-kernels.js";
+import { withJsBackend, withTsKernels } from "./ts-kernels.js";
+import { contiguousStrides } from "../src/shape.js";
 import { getReductionThreads, setReductionThreads } from "../src/backend/sum_order.js";
 
 interface Doc {
@@ -279,4 +280,35 @@ describe("vector/scalar split", () => {
     const alone = values(torch.sin(view(Float32Array.from(small), [small.length], [1])));
     assert.ok(alone.some((v, i) => bits(v) !== bits(mixed[i])));
   });
+});
+
+describe("float32 softmax / log_softmax and their backward bit-exact with 1.13", () => {
+  interface SoftmaxCase { shape: number[]; dim: number; x: string; g: string; [k: string]: unknown }
+  const cases = (doc as unknown as { softmax: SoftmaxCase[] }).softmax;
+  test("the goldens cover the last dim (every length 1..40 and longer rows, masks, NaN) and other dims", () => {
+    assert.ok(cases.length >= 60);
+    assert.ok(cases.some((c) => c.dim !== c.shape.length - 1));
+  });
+  for (const via of ["the active backend", "the TypeScript loops"] as const) {
+    test(`through F.softmax / F.log_softmax and backward (${via})`, () => {
+      const bad: string[] = [];
+      const run = () => {
+        for (const c of cases) {
+          const x = view(decode(c.x), c.shape, contiguousStrides(c.shape));
+          const g = view(decode(c.g), c.shape, contiguousStrides(c.shape));
+          for (const name of ["softmax", "log_softmax"] as const) {
+            const xr = x.detach().requires_grad_();
+            const y = F[name](xr, c.dim);
+            y.backward(g);
+            const what = `${name} ${JSON.stringify(c.shape)} dim ${c.dim}`;
+            for (const p of compare(values(y.detach()), decode(c[name] as string), null)) bad.push(`${what}: ${p}`);
+            for (const p of compare(values(xr.grad!), decode(c[`${name}_grad`] as string), null)) bad.push(`${what} grad: ${p}`);
+          }
+        }
+      };
+      if (via === "the TypeScript loops") withTsKernels(run);
+      else run();
+      assert.deepEqual(bad.slice(0, 10), []);
+    });
+  }
 });

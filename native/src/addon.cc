@@ -16,7 +16,6 @@
 #include "pointwise.h"
 #include "reduce.h"
 #include "reduce_stats.h"
-#include "fdlibm.h"
 #include "random.h"
 #include "malloc_tuning.h"
 
@@ -771,22 +770,22 @@ bool xy_args(napi_env env, napi_callback_info info, const char* fn, Array* X, Ar
   return true;
 }
 
-// softmax_f32(x, y, [xOff, yOff, outer, n, inner, log]): see pointwise.h. y may be x.
+// softmax_f32(x, y, [xOff, yOff, rows, n, log]): see pointwise.h. y may be x.
 napi_value SoftmaxF32(napi_env env, napi_callback_info info) {
   const char* fn = "softmax_f32";
   Array X, Y;
-  int64_t v[6];
-  if (!xy_args(env, info, fn, &X, &Y, v, 6)) return nullptr;
-  const int64_t total = mul_or_neg(mul_or_neg(v[2], v[3]), v[4]);
-  if (total < 0 || v[5] > 1) {
+  int64_t v[5];
+  if (!xy_args(env, info, fn, &X, &Y, v, 5)) return nullptr;
+  const int64_t total = mul_or_neg(v[2], v[3]);
+  if (total < 0 || v[4] > 1) {
     throw_range(env, "softmax_f32: bad sizes");
     return nullptr;
   }
   if (!check_range(env, fn, "x", X, v[0], total) || !check_range(env, fn, "y", Y, v[1], total))
     return nullptr;
   if (total == 0) return nullptr;
-  tl::softmax_fwd_f32(static_cast<const float*>(X.data) + v[0], static_cast<float*>(Y.data) + v[1],
-                      v[2], v[3], v[4], v[5] == 1);
+  tl::softmax_fwd_f32(static_cast<const float*>(X.data) + v[0], static_cast<float*>(Y.data) + v[1], v[2], v[3],
+                      v[4] == 1);
   return nullptr;
 }
 
@@ -815,7 +814,7 @@ napi_value ActLanesF32(napi_env env, napi_callback_info info) {
   return make_int(env, 0);
 }
 
-// softmax_bwd_f32(g, y, gi, [gOff, yOff, giOff, outer, n, inner, log]): see pointwise.h.
+// softmax_bwd_f32(g, y, gi, [gOff, yOff, giOff, rows, n, log]): see pointwise.h.
 napi_value SoftmaxBwdF32(napi_env env, napi_callback_info info) {
   const char* fn = "softmax_bwd_f32";
   napi_value argv[4];
@@ -826,11 +825,11 @@ napi_value SoftmaxBwdF32(napi_env env, napi_callback_info info) {
       !get_array(env, argv[2], napi_float32_array, fn, "gi", &R) ||
       !get_array(env, argv[3], napi_float64_array, fn, "params", &P))
     return nullptr;
-  int64_t v[7];
-  for (int i = 0; i < 7; ++i)
+  int64_t v[6];
+  for (int i = 0; i < 6; ++i)
     if (!param_int(env, fn, P, i, &v[i])) return nullptr;
-  const int64_t total = mul_or_neg(mul_or_neg(v[3], v[4]), v[5]);
-  if (total < 0 || v[6] > 3) {
+  const int64_t total = mul_or_neg(v[3], v[4]);
+  if (total < 0 || v[5] > 1) {
     throw_range(env, "softmax_bwd_f32: bad sizes");
     return nullptr;
   }
@@ -839,8 +838,7 @@ napi_value SoftmaxBwdF32(napi_env env, napi_callback_info info) {
     return nullptr;
   if (total == 0) return nullptr;
   tl::softmax_bwd_f32(static_cast<const float*>(G.data) + v[0], static_cast<const float*>(Y.data) + v[1],
-                      static_cast<float*>(R.data) + v[2], v[3], v[4], v[5], (v[6] & 1) != 0,
-                      (v[6] & 2) != 0);
+                      static_cast<float*>(R.data) + v[2], v[3], v[4], v[5] == 1);
   return nullptr;
 }
 
@@ -1495,7 +1493,7 @@ napi_value RngFill(napi_env env, napi_callback_info info) {
   return make_int(env, 0);
 }
 
-// The test entries fdlibm_f64 / rng_libm_f64: (op, x, y) with op in [0, max_op] and x, y
+// The test entry rng_libm_f64: (op, x, y) with op in [0, max_op] and x, y
 // Float64Arrays of one length; fn(op, x[i]) -> y[i] over blocks of up to 8 elements.
 template <typename F>
 napi_value f64_test_entry(napi_env env, napi_callback_info info, const char* fn, int32_t max_op, F apply) {
@@ -1518,21 +1516,6 @@ napi_value f64_test_entry(napi_env env, napi_callback_info info, const char* fn,
   double* y = static_cast<double*>(Y.data);
   for (size_t i = 0; i < X.length; i += 8) apply(op, x + i, y + i, X.length - i < 8 ? X.length - i : 8);
   return nullptr;
-}
-
-// fdlibm_f64(op, x, y): y[i] = exp(x[i]) (op 0), log(x[i]) (op 1) or exp8 (op 2, 8 lanes at a
-// time) with fdlibm.h's functions (the tests compare them with V8's Math.exp / Math.log).
-napi_value FdlibmF64(napi_env env, napi_callback_info info) {
-  return f64_test_entry(env, info, "fdlibm_f64", 2, [](int32_t op, const double* x, double* y, size_t m) {
-    if (op == 2) {
-      tl::fdlibm::v8d v = {};
-      for (size_t j = 0; j < m; ++j) v[j] = x[j];
-      const tl::fdlibm::v8d r = tl::fdlibm::exp8(v);
-      for (size_t j = 0; j < m; ++j) y[j] = r[j];
-      return;
-    }
-    for (size_t j = 0; j < m; ++j) y[j] = op == 0 ? tl::fdlibm::exp(x[j]) : tl::fdlibm::log(x[j]);
-  });
 }
 
 // rng_libm_f64(op, x, y): y[i] = log (op 0), sin (1) or cos (2) of x[i] with random_impl.inc's
@@ -1601,7 +1584,6 @@ NAPI_MODULE_INIT() {
       {"extreme_f64", nullptr, extreme_entry<double>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"var_f32", nullptr, var_entry<float>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"var_f64", nullptr, var_entry<double>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"fdlibm_f64", nullptr, FdlibmF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"rng_fill", nullptr, RngFill, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"rng_libm_f64", nullptr, RngLibmF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };

@@ -59,20 +59,17 @@ void ew_f32(const EwArgs& a) {
   });
 }
 
-void softmax_fwd_f32(const float* x, float* y, int64_t outer, int64_t n, int64_t inner, bool log) {
-  if (outer <= 0 || n <= 0 || inner <= 0) return;
-  const int64_t per = n * inner;
-  parallel_for(outer, (kRowsGrainElems + per - 1) / per, [&](int64_t b, int64_t e) {
-    ops().softmax_fwd(x + b * per, y + b * per, e - b, n, inner, log);
+void softmax_fwd_f32(const float* x, float* y, int64_t rows, int64_t n, bool log) {
+  if (rows <= 0 || n <= 0) return;
+  parallel_for(rows, (kRowsGrainElems + n - 1) / n, [&](int64_t b, int64_t e) {
+    ops().softmax_fwd(x + b * n, y + b * n, e - b, n, log);
   });
 }
 
-void softmax_bwd_f32(const float* g, const float* y, float* gi, int64_t outer, int64_t n,
-                     int64_t inner, bool log, bool neg_zero_start) {
-  if (outer <= 0 || n <= 0 || inner <= 0) return;
-  const int64_t per = n * inner;
-  parallel_for(outer, (kRowsGrainElems + per - 1) / per, [&](int64_t b, int64_t e) {
-    ops().softmax_bwd(g + b * per, y + b * per, gi + b * per, e - b, n, inner, log, neg_zero_start);
+void softmax_bwd_f32(const float* g, const float* y, float* gi, int64_t rows, int64_t n, bool log) {
+  if (rows <= 0 || n <= 0) return;
+  parallel_for(rows, (kRowsGrainElems + n - 1) / n, [&](int64_t b, int64_t e) {
+    ops().softmax_bwd(g + b * n, y + b * n, gi + b * n, e - b, n, log);
   });
 }
 

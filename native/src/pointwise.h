@@ -61,16 +61,14 @@ struct EwU8Args {
 };
 void ew_u8(const EwU8Args& a);
 
-// softmax / log_softmax over the middle dim of a contiguous [outer, n, inner] float32 array,
-// as src/nn/functional.ts's softmaxCore computes it: m = the row max (NaN if any), then in
-// double s = sum exp(x - m) (sequential), y = x - m - log(s) or exp(x - m) / s, rounded once.
-void softmax_fwd_f32(const float* x, float* y, int64_t outer, int64_t n, int64_t inner, bool log);
-// exp and log are fdlibm's (fdlibm.h), as V8's Math.exp / Math.log: the same bits as the TypeScript loop.
-// Its backward: log: gi = g - exp(y) * sum(g); softmax: gi = y * (g - sum(g * y)), the sums in
-// double, sequential, each result rounded once. neg_zero_start: the sums start from -0 (ATen's
-// last-dim kernels start from the first element, so a sum of -0s stays -0), else from 0.
-void softmax_bwd_f32(const float* g, const float* y, float* gi, int64_t outer, int64_t n,
-                     int64_t inner, bool log, bool neg_zero_start = false);
+// softmax / log_softmax over `rows` contiguous rows of n floats (the last dim), as torch 1.13's
+// row kernels compute them (src/nn/softmax_f32.ts, its last-dim case): the row max, exp(x - max)
+// on SLEEF's expf lanes, their sum in float over 8 lanes (vec::reduce_all), then (x - max) -
+// log(sum) with SLEEF's logf, or exp * (1 / sum).
+void softmax_fwd_f32(const float* x, float* y, int64_t rows, int64_t n, bool log);
+// Its gradient: log_softmax g - exp(y) * sum(g) (one FMA), softmax (g - sum(g * y)) * y, the
+// sums in softmax_f32.ts's 8-lane order (sum(g * y) with FMAs).
+void softmax_bwd_f32(const float* g, const float* y, float* gi, int64_t rows, int64_t n, bool log);
 
 // F.layer_norm over M contiguous rows of N floats (pointwise_impl.inc), exactly as
 // src/nn/functional.ts's layerNormRows: in double, mean = (sequential sum) / N, var = (sequential
@@ -138,8 +136,8 @@ void act_lanes_f32(int op, const float* x, float* y, int64_t n, const float* p);
 using EwFn = void (*)(const EwArgs&);
 struct PointwiseOps {
   EwFn ew;
-  void (*softmax_fwd)(const float*, float*, int64_t, int64_t, int64_t, bool);
-  void (*softmax_bwd)(const float*, const float*, float*, int64_t, int64_t, int64_t, bool, bool);
+  void (*softmax_fwd)(const float*, float*, int64_t, int64_t, bool);
+  void (*softmax_bwd)(const float*, const float*, float*, int64_t, int64_t, bool);
   void (*adam)(const AdamArgs&);
   void (*sgd)(const SgdArgs&);
   void (*layer_norm_fwd)(const float*, float*, int64_t, int64_t, double, const double*, const double*, double*,

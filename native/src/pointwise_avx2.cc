@@ -16,7 +16,6 @@
 #pragma GCC target("avx2,fma,avx,popcnt")
 // after the target pragma: compiled with this file's instruction set (VEX-encoded scalar code;
 // legacy SSE code between AVX-512 kernels paid transition stalls, ~10 ns an exp instead of ~1.5)
-#include "fdlibm.h"
 
 namespace tl {
 namespace ew_avx2 {
@@ -132,8 +131,6 @@ struct F {
     return _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b), k));
   }
 };
-// fdlibm::exp8 in the softmax rows
-constexpr bool kExp8 = false;
 #include "pointwise_impl.inc"
 }  // namespace ew_avx2
 

@@ -18,7 +18,6 @@
 #pragma GCC target("avx512f,fma,avx2,bmi,bmi2,popcnt")
 // after the target pragma: compiled with this file's instruction set (VEX-encoded scalar code;
 // legacy SSE code between AVX-512 kernels paid transition stalls, ~10 ns an exp instead of ~1.5)
-#include "fdlibm.h"
 
 namespace tl {
 namespace ew_avx512 {
@@ -131,8 +130,6 @@ struct F {
   }
   static inline I blend_i(K k, I a, I b) { return _mm512_mask_blend_epi32(k, a, b); }
 };
-// fdlibm::exp8 in the softmax rows
-constexpr bool kExp8 = true;
 #include "pointwise_impl.inc"
 }  // namespace ew_avx512
 

@@ -9,13 +9,10 @@
 #include <vector>
 
 #include "pointwise.h"
-#include "fdlibm.h"
 
 namespace tl {
 namespace ew_generic {
 #define TL_EW_SCALAR_ONLY
-// fdlibm::exp8 in the softmax rows
-constexpr bool kExp8 = false;
 #include "pointwise_impl.inc"
 }  // namespace ew_generic
 

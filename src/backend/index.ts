@@ -43,13 +43,10 @@ export type ActivationOp = "sigmoid" | "silu" | "gelu_tanh" | "gelu" | "elu" | "
  * loop, which computes the same bits. Arrays are contiguous float32 with element offsets
  * (varianceInto takes tensors). */
 export interface FusedKernels {
-  /** y = softmax (log: log_softmax) of x viewed as [outer, n, inner] over n */
-  softmaxRows?(x: Float32Array, xOff: number, y: Float32Array, yOff: number, outer: number, n: number, inner: number, log: boolean): void;
-  /** its gradient; negZeroStart: the row sums start from -0 */
-  softmaxBackwardRows?(
-    g: Float32Array, gOff: number, y: Float32Array, yOff: number, gi: Float32Array, giOff: number,
-    outer: number, n: number, inner: number, log: boolean, negZeroStart: boolean,
-  ): void;
+  /** y = softmax (log: log_softmax) of `rows` contiguous rows of n (src/nn/softmax_f32.ts, last dim) */
+  softmaxRows?(x: Float32Array, xOff: number, y: Float32Array, yOff: number, rows: number, n: number, log: boolean): void;
+  /** its gradient */
+  softmaxBackwardRows?(g: Float32Array, gOff: number, y: Float32Array, yOff: number, gi: Float32Array, giOff: number, rows: number, n: number, log: boolean): void;
   /** F.layer_norm's row loops over M rows of N (src/nn/functional.ts's layerNormRows) */
   layerNormRows?(
     x: Float32Array, xOff: number, y: Float32Array, M: number, N: number, eps: number,

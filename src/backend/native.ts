@@ -112,8 +112,6 @@ export interface NativeBinding {
    * 1: a written range overlaps x or the other. */
   var_f32(x: Float32Array, variance: Float32Array, mean: Float32Array, params: Float64Array): number;
   var_f64(x: Float64Array, variance: Float64Array, mean: Float64Array, params: Float64Array): number;
-  /** y = exp(x) (op 0) or log(x) (op 1) with native/src/fdlibm.h (tests compare it with V8's Math.exp/log) */
-  fdlibm_f64(op: number, x: Float64Array, y: Float64Array): void;
   /** ew_f32 over n contiguous elements of each operand; its numbers [op, n, outOff, aOff, bOff,
    * p0, p1] come from the array given to ew_flat_params (one Node-API argument fewer per number).
    * An operand is a Float32Array or an ArrayBuffer (offsets then count floats from its start). */
@@ -832,49 +830,46 @@ export function activationLanes(op: ActivationOp, x: Float32Array, xOff: number,
   if (nat.act_lanes_f32(x, y, ACTP) !== 0) throw new RuntimeError(OVERLAP_IN);
 }
 
-const SP = new Float64Array(7);
+const SP = new Float64Array(6);
 
 /**
- * y = softmax (or log_softmax when `log`) of contiguous float32 x viewed as [outer, n, inner],
- * over the n dim, with src/nn/functional.ts's numbers (double inside: max, sequential sum of
- * exp(x - max), rounded once). y may be x.
+ * y = softmax (or log_softmax when `log`) of `rows` contiguous float32 rows of n (the last dim),
+ * as torch 1.13's row kernels compute them: src/nn/softmax_f32.ts's numbers, bit for bit (float
+ * sums over 8 lanes, SLEEF's expf / logf). y may be x.
  */
-export function softmaxRows(x: Float32Array, xOff: number, y: Float32Array, yOff: number, outer: number, n: number, inner: number, log: boolean): void {
+export function softmaxRows(x: Float32Array, xOff: number, y: Float32Array, yOff: number, rows: number, n: number, log: boolean): void {
   const fn = "softmaxRows";
   const nat = requireNative(fn);
   checkArray(fn, "x", x, Float32Array);
   checkArray(fn, "y", y, Float32Array);
-  checkSizes(fn, ["outer", "n", "inner"], [outer, n, inner]);
-  const total = outer * n * inner;
+  checkSizes(fn, ["rows", "n"], [rows, n]);
+  const total = rows * n;
   checkCount(fn, "x", x, xOff, total);
   checkCount(fn, "y", y, yOff, total);
   checkFlag(fn, "log", log);
-  SP[0] = xOff, SP[1] = yOff, SP[2] = outer, SP[3] = n, SP[4] = inner, SP[5] = log ? 1 : 0;
+  SP[0] = xOff, SP[1] = yOff, SP[2] = rows, SP[3] = n, SP[4] = log ? 1 : 0;
   nat.softmax_f32(x, y, SP);
 }
 
 /**
- * The gradient of softmaxRows: gi = g - exp(y) * sum(g) (log) or y * (g - sum(g * y)), sums in
- * double over each row, as src/nn/functional.ts's LogSoftmaxBackward0/SoftmaxBackward0
- * (negZeroStart: the sums start from -0, as its last-dim case does).
+ * The gradient of softmaxRows: gi = g - exp(y) * sum(g) (log, one FMA) or (g - sum(g * y)) * y,
+ * the sums in src/nn/softmax_f32.ts's 8-lane order.
  */
 export function softmaxBackwardRows(
-  g: Float32Array, gOff: number, y: Float32Array, yOff: number, gi: Float32Array, giOff: number,
-  outer: number, n: number, inner: number, log: boolean, negZeroStart = false,
+  g: Float32Array, gOff: number, y: Float32Array, yOff: number, gi: Float32Array, giOff: number, rows: number, n: number, log: boolean,
 ): void {
   const fn = "softmaxBackwardRows";
   const nat = requireNative(fn);
   checkArray(fn, "g", g, Float32Array);
   checkArray(fn, "y", y, Float32Array);
   checkArray(fn, "gi", gi, Float32Array);
-  checkSizes(fn, ["outer", "n", "inner"], [outer, n, inner]);
-  const total = outer * n * inner;
+  checkSizes(fn, ["rows", "n"], [rows, n]);
+  const total = rows * n;
   checkCount(fn, "g", g, gOff, total);
   checkCount(fn, "y", y, yOff, total);
   checkCount(fn, "gi", gi, giOff, total);
   checkFlag(fn, "log", log);
-  checkFlag(fn, "negZeroStart", negZeroStart);
-  SP[0] = gOff, SP[1] = yOff, SP[2] = giOff, SP[3] = outer, SP[4] = n, SP[5] = inner, SP[6] = (log ? 1 : 0) | (negZeroStart ? 2 : 0);
+  SP[0] = gOff, SP[1] = yOff, SP[2] = giOff, SP[3] = rows, SP[4] = n, SP[5] = log ? 1 : 0;
   nat.softmax_bwd_f32(g, y, gi, SP);
 }
 

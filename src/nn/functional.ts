@@ -22,6 +22,7 @@ import { cppDouble, sizeRepr } from "../printing.js";
 import { broadcastShapes, numel, sameShape, wrapDim } from "../shape.js";
 import { empty, Tensor } from "../tensor.js";
 import { warn } from "../warnings.js";
+import { softmaxBackwardF32, softmaxF32 } from "./softmax_f32.js";
 import { type LegacyReduction, type Reduction, reductionOf } from "./reduction.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -197,8 +198,11 @@ function softmaxCore(xIn: Tensor, dim: number, log: boolean): Tensor {
   const out = uninit(x._shape.slice(), x.dtype);
   const { d: X, o: xo } = raw(x);
   const Y = out._storage.data;
-  if (fused.softmaxRows && X instanceof Float32Array && Y instanceof Float32Array) fused.softmaxRows(X, xo, Y, 0, outer, n, inner, log);
-  else softmaxLoop(X, xo, Y, outer, n, inner, log);
+  // float32: torch 1.13's kernels bit for bit (softmax_f32.ts, or the backend's copy of them)
+  if (X instanceof Float32Array && Y instanceof Float32Array) {
+    if (fused.softmaxRows && inner === 1) fused.softmaxRows(X, xo, Y, 0, outer, n, log);
+    else softmaxF32(X, xo, Y, 0, outer, n, inner, log);
+  } else softmaxLoop(X, xo, Y, outer, n, inner, log);
   if (needsGrad(x)) {
     record(
       out,
@@ -212,8 +216,9 @@ function softmaxCore(xIn: Tensor, dim: number, log: boolean): Tensor {
         const gi = uninit(x._shape.slice(), g.dtype);
         const G = raw(g);
         const R = gi._storage.data;
-        if (fused.softmaxBackwardRows && G.d instanceof Float32Array && Y instanceof Float32Array && R instanceof Float32Array) {
-          fused.softmaxBackwardRows(G.d, G.o, Y, 0, R, 0, outer, n, inner, log, lastDim);
+        if (G.d instanceof Float32Array && Y instanceof Float32Array && R instanceof Float32Array) {
+          if (fused.softmaxBackwardRows && inner === 1) fused.softmaxBackwardRows(G.d, G.o, Y, 0, R, 0, outer, n, log);
+          else softmaxBackwardF32(G.d, G.o, Y, R, outer, n, inner, log);
         } else softmaxBackwardLoop(G.d, G.o, Y, R, outer, n, inner, log, lastDim);
         return [gi];
       },
