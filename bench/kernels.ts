@@ -39,7 +39,22 @@ out.softmax_masked = per(() => F.softmax(masked, -1), 300);
 out.softmax = per(() => F.softmax(att, -1), 300);
 const g = torch.randn([1024, 64]), p = torch.rand([1024, 64]);
 const r = new Float32Array(1024 * 64);
-out.softmax_bwd = per(() => backend.softmaxBackwardRows(g._storage.data, 0, p._storage.data, 0, r, 0, 1024, 64, 1, false, true), 300);
+// the backend entry's arguments changed in the fifth session (rows, n, log): older trees take
+// (outer, n, inner, log, negZeroStart)
+const rowsApi = backend.softmaxBackwardRows.length === 9;
+out.softmax_bwd = per(
+  () =>
+    rowsApi
+      ? backend.softmaxBackwardRows(g._storage.data, 0, p._storage.data, 0, r, 0, 1024, 64, false)
+      : backend.softmaxBackwardRows(g._storage.data, 0, p._storage.data, 0, r, 0, 1024, 64, 1, false, true),
+  300,
+);
+// cross_entropy's pair on makemore's logits: log_softmax forward and its backward
+const logits = torch.randn([32, 27]).requires_grad_(), tgt = torch.randint(0, 27, [32]);
+out.cross_entropy_fwd_bwd = per(() => {
+  logits.grad = null;
+  F.cross_entropy(logits, tgt).backward();
+}, 5000);
 const M = 1024, N = 128;
 const lx = torch.randn([M, N]), lg = torch.randn([M, N]);
 const w = Float64Array.from(torch.randn([N])._storage.data), bb = Float64Array.from(torch.randn([N])._storage.data);
