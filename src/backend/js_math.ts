@@ -1498,7 +1498,8 @@ const KALPHA = fr(Math.SQRT1_2);
 const KBETA = fr(1.4142135623730951 * 1.1283791670955126 * 0.5); // M_SQRT2 * M_2_SQRTPI * 0.5 in double
 const KKAPPA = fr(0.044715);
 
-/** Element functions of the lane-independent "vml" ops (the float32 compute `a` in scope). */
+/** float32 expressions that replace EXPRS': the lane-independent "vml" ops (the float32 compute
+ * `a` in scope) and kernels whose float operations 1.13 orders or fuses differently. */
 export const F32_LANE_EXPRS: Record<string, string> = {
   exp: "H.expf(a)",
   exp2: "H.glibcExp2f(a)",
@@ -1513,6 +1514,8 @@ export const F32_LANE_EXPRS: Record<string, string> = {
   acos: "H.acosf(a)",
   atan: "H.atanf(a)",
   log_sigmoid: "H.logSigmoidf(a)",
+  // tanh's gradient from (grad, result): 1.13 computes 1 - y * y as one FMA (GCC contracted it)
+  tanh_backward: "a * H.fma32(-b, b, 1)",
 };
 
 /** 1.13's log_sigmoid: every element, the tail of a row too (partial loads), through the vector
@@ -1524,7 +1527,7 @@ function logSigmoidf(a: number): number {
 }
 
 /** The functions F32_LANE_EXPRS calls, for the kernel compiler's helper object. */
-export const F32_LANE_FNS = { glibcExp2f, expf, logf, log2f, log10f, log1pf, expm1f, tanhf, erff, asinf, acosf, atanf, logSigmoidf };
+export const F32_LANE_FNS = { glibcExp2f, expf, logf, log2f, log10f, log1pf, expm1f, tanhf, erff, asinf, acosf, atanf, logSigmoidf, fma32 };
 
 type Lane = (x: number) => number;
 /** a lane with the op's scalar parameters, already float32 (elu: negcoef, poscoef, negiptcoef;

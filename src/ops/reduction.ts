@@ -432,7 +432,8 @@ function varianceCore(x: Tensor, o: VarOpts, name: string, takeSqrt: boolean, wi
         const s = unreduce(V, inShape, dims, keep);
         gv = gv.div(s.mul(2)).masked_fill(s.eq(0), 0);
       }
-      return [gv.mul(dev).mul(2 / Math.max(n - corr, 0))];
+      // ATen's var_backward: (2.0 / dof) * grad * (self - mean), in that order
+      return [gv.mul(2 / Math.max(n - corr, 0)).mul(dev)];
       // var's node saves self only (an in-place write into the variance is fine), std's the result too
     }, takeSqrt ? [x, V] : [x]);
     if (withMean) record(Mn, node, [x], (g) => [unreduce(g, inShape, dims, keep).div(n)]);
