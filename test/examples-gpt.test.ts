@@ -1,6 +1,6 @@
 // examples/gpt.ts ("Let's build GPT") against torch 1.13 running gpt.py's classes
 // (test/goldens/nn_examples.json, scripts/gen_nn_goldens.py): a 2-layer, n_embd 32 GPT trained
-// with AdamW tracks PyTorch's loss for 50 steps (1e-3), then samples the same text; with
+// with AdamW tracks PyTorch's loss for 50 steps (1e-6), then samples the same text; with
 // dropout 0.2 the masks are PyTorch's too.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -32,7 +32,8 @@ test("tiny GPT with AdamW tracks PyTorch's loss over 50 steps, then samples the 
   for (const p of model.parameters()) n += p.numel();
   assert.equal(n, R.n_params);
   const worst = Math.max(...losses.map((l, i) => Math.abs(l - R.losses[i])));
-  assert.ok(worst <= 1e-3, `max |loss - torch| = ${worst}`);
+  // layer_norm is not yet 1.13's bits (everything else is): the losses stay within 1e-6
+  assert.ok(worst <= 1e-6, `max |loss - torch| = ${worst}`);
   model.eval();
   const idx = torch.no_grad(() => model.generate(torch.zeros([1, 1], { dtype: torch.long }), 40));
   assert.equal(corpus.decode(idx.get(0).tolist() as number[]), R.generated);
