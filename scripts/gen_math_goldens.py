@@ -271,6 +271,36 @@ def softmax_cases():
     return out
 
 
+# backward formulas that torchlette computes as 1.13 does, float operation for float operation
+BACKWARD = {
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "relu": torch.relu,
+    "exp": torch.exp,
+    "log_abs": lambda t: t.abs().log(),
+    "sqrt_abs": lambda t: t.abs().sqrt(),
+    "pow2": lambda t: t.pow(2),
+    "pow3": lambda t: t.pow(3),
+    "mul_self": lambda t: t * t,
+    "erf": torch.erf,
+    "leaky_relu": F.leaky_relu,
+    "normalize": lambda t: (t - t.mean()) / t.std(),
+}
+
+
+def backward_cases():
+    """Gradients of BACKWARD's functions at 5000 inputs for a random incoming gradient."""
+    g = torch.Generator().manual_seed(SEED + 1)
+    x = torch.randn(5000, generator=g) * 4
+    go = torch.randn(5000, generator=g)
+    out = {"x": enc(x), "g": enc(go)}
+    for name, f in BACKWARD.items():
+        xr = x.clone().requires_grad_()
+        f(xr).backward(go)
+        out[name] = enc(xr.grad)
+    return out
+
+
 def main():
     # specials as float32 bit patterns (JSON has no inf/nan)
     doc = {"torch": torch.__version__, "n": N, "seed": SEED, "specials": [bits(f32(v)) for v in SPECIALS], "ranges": RANGES, "ops": {}}
@@ -278,6 +308,7 @@ def main():
         doc["ops"][op] = cases(op)
     doc["threads16"] = threaded()
     doc["softmax"] = softmax_cases()
+    doc["backward"] = backward_cases()
     path = os.path.join(os.path.dirname(__file__), "..", "test", "goldens", "math_exact.json")
     with open(path, "w") as f:
         json.dump(doc, f, separators=(",", ":"))

@@ -312,3 +312,30 @@ describe("float32 softmax / log_softmax and their backward bit-exact with 1.13",
     });
   }
 });
+
+describe("float32 backward formulas bit-exact with 1.13", () => {
+  const B = (doc as unknown as { backward: Record<string, string> }).backward;
+  const FNS: Record<string, (t: Tensor) => Tensor> = {
+    sigmoid: (t) => torch.sigmoid(t),
+    tanh: (t) => torch.tanh(t),
+    relu: (t) => torch.relu(t),
+    exp: (t) => torch.exp(t),
+    log_abs: (t) => t.abs().log(),
+    sqrt_abs: (t) => t.abs().sqrt(),
+    pow2: (t) => t.pow(2),
+    pow3: (t) => t.pow(3),
+    mul_self: (t) => t.mul(t),
+    erf: (t) => torch.erf(t),
+    leaky_relu: (t) => F.leaky_relu(t),
+    normalize: (t) => t.sub(t.mean()).div(t.std()),
+  };
+  test("every function has a golden", () => assert.deepEqual(Object.keys(FNS).sort(), Object.keys(B).filter((k) => k !== "x" && k !== "g").sort()));
+  for (const [name, f] of Object.entries(FNS)) {
+    test(name, () => {
+      const x = view(decode(B.x), [5000], [1]).requires_grad_();
+      f(x).backward(view(decode(B.g), [5000], [1]));
+      const bad = compare(values(x.grad!), decode(B[name]), null);
+      assert.equal(bad.length, 0, bad.join("\n"));
+    });
+  }
+});

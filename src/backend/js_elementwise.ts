@@ -228,7 +228,8 @@ export const EXPRS: Record<string, Expr> = {
   tanh_backward: "a * (1 - b * b)",
   // relu's gradient from (result, grad): where(result > 0, grad, 0), the zero +0 whatever grad's sign
   relu_backward: "(a > 0 ? b : 0)",
-  sigmoid_backward: "a * b * (1 - b)",
+  // ATen: grad * (1 - y) * y, each step rounded to the dtype
+  sigmoid_backward: "$R(a * $R(1 - b)) * b",
   masked_fill: "(b ? P[0] : a)",
 };
 
