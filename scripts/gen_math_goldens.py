@@ -301,6 +301,30 @@ def backward_cases():
     return out
 
 
+def layer_norm_cases():
+    """F.layer_norm forward (with mean and rstd) and backward, float32: row lengths through
+    RowwiseMoments' vector tail, chunk and cascade cases, with and without gamma/beta."""
+    g = torch.Generator().manual_seed(SEED + 2)
+    out = []
+    for N, affine in [(1, True), (5, True), (8, True), (27, True), (32, True), (32, False), (100, True), (128, True),
+                      (129, False), (200, True), (384, True), (1000, True), (2048, True), (3000, False), (5000, True)]:
+        M = 7
+        x = torch.randn((M, N), generator=g) * 3 + 0.5
+        w = torch.randn(N, generator=g) if affine else None
+        b = torch.randn(N, generator=g) if affine else None
+        go = torch.randn((M, N), generator=g)
+        y, mean, rstd = torch.native_layer_norm(x, [N], w, b, 1e-5)
+        xr = x.clone().requires_grad_()
+        wr = w.clone().requires_grad_() if affine else None
+        br = b.clone().requires_grad_() if affine else None
+        F.layer_norm(xr, [N], wr, br, 1e-5).backward(go)
+        rec = {"M": M, "N": N, "x": enc(x), "g": enc(go), "y": enc(y), "mean": enc(mean), "rstd": enc(rstd), "gx": enc(xr.grad)}
+        if affine:
+            rec.update({"w": enc(w), "b": enc(b), "gw": enc(wr.grad), "gb": enc(br.grad)})
+        out.append(rec)
+    return out
+
+
 def main():
     # specials as float32 bit patterns (JSON has no inf/nan)
     doc = {"torch": torch.__version__, "n": N, "seed": SEED, "specials": [bits(f32(v)) for v in SPECIALS], "ranges": RANGES, "ops": {}}
@@ -309,6 +333,7 @@ def main():
     doc["threads16"] = threaded()
     doc["softmax"] = softmax_cases()
     doc["backward"] = backward_cases()
+    doc["layer_norm"] = layer_norm_cases()
     path = os.path.join(os.path.dirname(__file__), "..", "test", "goldens", "math_exact.json")
     with open(path, "w") as f:
         json.dump(doc, f, separators=(",", ":"))

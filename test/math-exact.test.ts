@@ -339,3 +339,33 @@ describe("float32 backward formulas bit-exact with 1.13", () => {
     });
   }
 });
+
+describe("float32 layer_norm and its backward bit-exact with 1.13", () => {
+  interface LnCase { M: number; N: number; [k: string]: string | number }
+  const cases = (doc as unknown as { layer_norm: LnCase[] }).layer_norm;
+  for (const via of ["the active backend", "the TypeScript loops"] as const) {
+    test(`through F.layer_norm and backward (${via}): output, input/weight/bias gradients`, () => {
+      const bad: string[] = [];
+      const run = () => {
+        for (const c of cases) {
+          const mat = (k: string) => view(decode(c[k] as string), [c.M, c.N], [c.N, 1]);
+          const vec = (k: string) => (c[k] === undefined ? null : view(decode(c[k] as string), [c.N], [1]).requires_grad_());
+          const x = mat("x").requires_grad_(), w = vec("w"), b = vec("b");
+          const y = F.layer_norm(x, [c.N], w, b, 1e-5);
+          y.backward(mat("g"));
+          const check = (t: Tensor | null, k: string) => {
+            if (t === null) return;
+            for (const p of compare(values(t), decode(c[k] as string), null)) bad.push(`N ${c.N} ${k}: ${p}`);
+          };
+          check(y.detach(), "y");
+          check(x.grad, "gx");
+          check(w?.grad ?? null, "gw");
+          check(b?.grad ?? null, "gb");
+        }
+      };
+      if (via === "the TypeScript loops") withTsKernels(run);
+      else run();
+      assert.deepEqual(bad.slice(0, 10), []);
+    });
+  }
+});

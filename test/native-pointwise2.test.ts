@@ -342,7 +342,7 @@ describe("native where, masked_fill, comparisons, relu_backward and layer_norm r
   it("layerNormRows / layerNormBackwardRows and the raw addon reject bad arguments", () => {
     const M = 3, N = 4;
     const x = new Float32Array(M * N).fill(1), y = new Float32Array(M * N), g = new Float32Array(M * N), r = new Float32Array(M * N);
-    const w = new Float64Array(N), bb = new Float64Array(N), mean = new Float64Array(M), rstd = new Float64Array(M);
+    const w = new Float32Array(N), bb = new Float32Array(N), mean = new Float64Array(M), rstd = new Float64Array(M);
     const gW = new Float64Array(N), gB = new Float64Array(N);
     assert.doesNotThrow(() => layerNormRows(x, 0, y, M, N, 1e-5, w, bb, mean, rstd));
     assert.doesNotThrow(() => layerNormBackwardRows(g, 0, x, 0, r, M, N, w, mean, rstd, gW, gB));
@@ -354,7 +354,9 @@ describe("native where, masked_fill, comparisons, relu_backward and layer_norm r
     assert.throws(() => layerNormRows(x, 0, y, M, N, "1" as unknown as number, w, bb, mean, rstd), TorchTypeError);
     assert.throws(() => layerNormRows(x, 0, y, M, N, 1e-5, w.subarray(1), bb, mean, rstd), RuntimeError);
     assert.throws(() => layerNormRows(x, 0, y, M, N, 1e-5, w, bb, mean.subarray(1), rstd), RuntimeError);
-    assert.throws(() => layerNormRows(x, 0, y, M, N, 1e-5, new Float32Array(N) as unknown as Float64Array, bb, mean, rstd), RuntimeError);
+    assert.throws(() => layerNormRows(x, 0, y, M, N, 1e-5, new Float64Array(N) as unknown as Float32Array, bb, mean, rstd), RuntimeError);
+    assert.doesNotThrow(() => layerNormRows(x, 0, y, M, N, 1e-5, null, null, mean, rstd));
+    assert.doesNotThrow(() => layerNormBackwardRows(g, 0, x, 0, r, M, N, null, mean, rstd, gW, gB));
     assert.throws(() => layerNormRows(new Float64Array(12) as unknown as Float32Array, 0, y, M, N, 1e-5, w, bb, mean, rstd), RuntimeError);
     assert.throws(() => layerNormRows([] as unknown as Float32Array, 0, y, M, N, 1e-5, w, bb, mean, rstd), TorchTypeError);
     // overlapping output and input: refused (the addon reports it, the wrapper throws)
@@ -377,16 +379,20 @@ describe("native where, masked_fill, comparisons, relu_backward and layer_norm r
     assert.throws(() => nat.layer_norm_f32(x, y, w, bb, mean, rstd, P([0, 0, 2 ** 40, 2 ** 40, 1e-5])), RangeError);
     assert.throws(() => nat.layer_norm_f32(x, y, w, bb, mean, rstd, P([0, 0, M, 2.5, 1e-5])), RangeError);
     assert.throws(() => nat.layer_norm_f32(x, y, w.subarray(1), bb, mean, rstd, P([0, 0, M, N, 1e-5])), RangeError);
-    assert.throws(() => nat.layer_norm_f32(x, y, x as unknown as Float64Array, bb, mean, rstd, P([0, 0, M, N, 1e-5])), TypeError);
+    assert.throws(() => nat.layer_norm_f32(x, y, mean as unknown as Float32Array, bb, mean, rstd, P([0, 0, M, N, 1e-5])), TypeError);
+    assert.equal(nat.layer_norm_f32(x, y, null, null, mean, rstd, P([0, 0, M, N, 1e-5])), 0);
+    assert.equal(nat.layer_norm_f32(x, y, y.subarray(0, N), bb, mean, rstd, P([0, 0, M, N, 1e-5])), 1);
     assert.throws(() => (nat.layer_norm_f32 as unknown as (...a: unknown[]) => number)(x, y, w), TypeError);
     assert.equal(nat.layer_norm_bwd_f32(g, x, r, w, mean, rstd, gW, gB, P([0, 0, 0, M, N])), 0);
     assert.equal(nat.layer_norm_bwd_f32(g, x, null, w, mean, rstd, null, null, P([0, 0, 0, M, N])), 0);
-    assert.equal(nat.layer_norm_bwd_f32(g, x, r, w, mean, rstd, gW, w, P([0, 0, 0, M, N])), 1);
+    assert.equal(nat.layer_norm_bwd_f32(g, x, r, w, mean, rstd, gW, gW, P([0, 0, 0, M, N])), 1);
+    assert.equal(nat.layer_norm_bwd_f32(g, x, r, null, mean, rstd, gW, gB, P([0, 0, 0, M, N])), 0);
     assert.equal(nat.layer_norm_bwd_f32(g, x, x, w, mean, rstd, gW, gB, P([0, 0, 0, M, N])), 1);
     assert.throws(() => nat.layer_norm_bwd_f32(g, x, r, w, mean, rstd, gW, gB, P([0, 0, 1, M, N])), RangeError);
     assert.throws(() => nat.layer_norm_bwd_f32(g, x, r, w, mean.subarray(1), rstd, gW, gB, P([0, 0, 0, M, N])), RangeError);
     assert.throws(() => nat.layer_norm_bwd_f32(g, x, r, w, mean, rstd, g as unknown as Float64Array, gB, P([0, 0, 0, M, N])), TypeError);
-    assert.throws(() => nat.layer_norm_bwd_f32(g, x, w as unknown as Float32Array, w, mean, rstd, gW, gB, P([0, 0, 0, M, N])), TypeError);
+    assert.throws(() => nat.layer_norm_bwd_f32(g, x, mean as unknown as Float32Array, w, mean, rstd, gW, gB, P([0, 0, 0, M, N])), TypeError);
+    assert.throws(() => nat.layer_norm_bwd_f32(g, x, r, mean as unknown as Float32Array, mean, rstd, gW, gB, P([0, 0, 0, M, N])), TypeError);
     assert.throws(() => nat.layer_norm_bwd_f32(g, x, r, w, mean, rstd, gW, gB, P([0, 0, 0, M])), RangeError);
     // random garbage sizes: thrown errors or 0/1 only, nothing written outside
     const rand = rng(4);

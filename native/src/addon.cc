@@ -956,18 +956,19 @@ napi_value SgdF32(napi_env env, napi_callback_info info) {
   return make_int(env, 0);
 }
 
-// layer_norm_f32(x, y, w, b, mean, rstd, [xOff, yOff, M, N, eps]): see pointwise.h. x, y:
-// Float32Array (M*N from their offsets); w, b: Float64Array (N); mean, rstd: Float64Array (M).
-// Returns 0, or 1 (nothing done) when a written range overlaps another range.
+// layer_norm_f32(x, y, w | null, b | null, mean, rstd, [xOff, yOff, M, N, eps]): see pointwise.h.
+// x, y: Float32Array (M*N from their offsets); w, b: Float32Array (N) or null; mean, rstd:
+// Float64Array (M). Returns 0, or 1 (nothing done) when a written range overlaps another range.
 napi_value LayerNormF32(napi_env env, napi_callback_info info) {
   const char* fn = "layer_norm_f32";
   napi_value argv[7];
   if (!get_args(env, info, fn, 7, argv)) return nullptr;
+  const bool hasW = !is_nullish(env, argv[2]), hasB = !is_nullish(env, argv[3]);
   Array X, Y, W, B, Mu, Rs, P;
   if (!get_array(env, argv[0], napi_float32_array, fn, "x", &X) ||
       !get_array(env, argv[1], napi_float32_array, fn, "y", &Y) ||
-      !get_array(env, argv[2], napi_float64_array, fn, "w", &W) ||
-      !get_array(env, argv[3], napi_float64_array, fn, "b", &B) ||
+      (hasW && !get_array(env, argv[2], napi_float32_array, fn, "w", &W)) ||
+      (hasB && !get_array(env, argv[3], napi_float32_array, fn, "b", &B)) ||
       !get_array(env, argv[4], napi_float64_array, fn, "mean", &Mu) ||
       !get_array(env, argv[5], napi_float64_array, fn, "rstd", &Rs) ||
       !get_array(env, argv[6], napi_float64_array, fn, "params", &P))
@@ -985,41 +986,44 @@ napi_value LayerNormF32(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   if (!check_range(env, fn, "x", X, v[0], total) || !check_range(env, fn, "y", Y, v[1], total) ||
-      !check_range(env, fn, "w", W, 0, N) || !check_range(env, fn, "b", B, 0, N) ||
+      (hasW && !check_range(env, fn, "w", W, 0, N)) || (hasB && !check_range(env, fn, "b", B, 0, N)) ||
       !check_range(env, fn, "mean", Mu, 0, M) || !check_range(env, fn, "rstd", Rs, 0, M))
     return nullptr;
-  // ranges: 0 y, 1 mean, 2 rstd (written), 3 x, 4 w, 5 b (read)
+  // ranges: 0 y, 1 mean, 2 rstd (written), 3 x, 4 w, 5 b (read; empty when absent)
   uintptr_t lo[6], hi[6];
   byte_range(Y, v[1], total, 4, &lo[0], &hi[0]);
   byte_range(Mu, 0, M, 8, &lo[1], &hi[1]);
   byte_range(Rs, 0, M, 8, &lo[2], &hi[2]);
   byte_range(X, v[0], total, 4, &lo[3], &hi[3]);
-  byte_range(W, 0, N, 8, &lo[4], &hi[4]);
-  byte_range(B, 0, N, 8, &lo[5], &hi[5]);
+  byte_range(W, 0, hasW ? N : 0, 4, &lo[4], &hi[4]);
+  byte_range(B, 0, hasB ? N : 0, 4, &lo[5], &hi[5]);
   for (int i = 0; i < 3; ++i)
     for (int j = i + 1; j < 6; ++j)
       if (overlaps(lo[i], hi[i], lo[j], hi[j])) return make_int(env, 1);
   if (M > 0)
     tl::layer_norm_fwd_f32(static_cast<const float*>(X.data) + v[0], static_cast<float*>(Y.data) + v[1], M, N,
-                           static_cast<const double*>(P.data)[4], static_cast<const double*>(W.data),
-                           static_cast<const double*>(B.data), static_cast<double*>(Mu.data),
+                           (float)static_cast<const double*>(P.data)[4],
+                           hasW ? static_cast<const float*>(W.data) : nullptr,
+                           hasB ? static_cast<const float*>(B.data) : nullptr, static_cast<double*>(Mu.data),
                            static_cast<double*>(Rs.data));
   return make_int(env, 0);
 }
 
-// layer_norm_bwd_f32(g, x, r | null, w, mean, rstd, gw | null, gb | null, [gOff, xOff, rOff, M, N]):
-// see pointwise.h. g, x, r: Float32Array (M*N); w, gw, gb: Float64Array (N); mean, rstd:
-// Float64Array (M). Returns 0, or 1 (nothing done) when a written range overlaps another.
+// layer_norm_bwd_f32(g, x, r | null, w | null, mean, rstd, gw | null, gb | null, [gOff, xOff, rOff,
+// M, N]): see pointwise.h. g, x, r: Float32Array (M*N); w: Float32Array (N) or null; gw, gb:
+// Float64Array (N); mean, rstd: Float64Array (M). Returns 0, or 1 (nothing done) when a written
+// range overlaps another.
 napi_value LayerNormBwdF32(napi_env env, napi_callback_info info) {
   const char* fn = "layer_norm_bwd_f32";
   napi_value argv[9];
   if (!get_args(env, info, fn, 9, argv)) return nullptr;
-  const bool hasR = !is_nullish(env, argv[2]), hasW = !is_nullish(env, argv[6]), hasB = !is_nullish(env, argv[7]);
+  const bool hasR = !is_nullish(env, argv[2]), hasGamma = !is_nullish(env, argv[3]);
+  const bool hasW = !is_nullish(env, argv[6]), hasB = !is_nullish(env, argv[7]);
   Array G, X, R, W, Mu, Rs, GW, GB, P;
   if (!get_array(env, argv[0], napi_float32_array, fn, "g", &G) ||
       !get_array(env, argv[1], napi_float32_array, fn, "x", &X) ||
       (hasR && !get_array(env, argv[2], napi_float32_array, fn, "r", &R)) ||
-      !get_array(env, argv[3], napi_float64_array, fn, "w", &W) ||
+      (hasGamma && !get_array(env, argv[3], napi_float32_array, fn, "w", &W)) ||
       !get_array(env, argv[4], napi_float64_array, fn, "mean", &Mu) ||
       !get_array(env, argv[5], napi_float64_array, fn, "rstd", &Rs) ||
       (hasW && !get_array(env, argv[6], napi_float64_array, fn, "gw", &GW)) ||
@@ -1035,7 +1039,7 @@ napi_value LayerNormBwdF32(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   if (!check_range(env, fn, "g", G, v[0], total) || !check_range(env, fn, "x", X, v[1], total) ||
-      (hasR && !check_range(env, fn, "r", R, v[2], total)) || !check_range(env, fn, "w", W, 0, N) ||
+      (hasR && !check_range(env, fn, "r", R, v[2], total)) || (hasGamma && !check_range(env, fn, "w", W, 0, N)) ||
       !check_range(env, fn, "mean", Mu, 0, M) || !check_range(env, fn, "rstd", Rs, 0, M) ||
       (hasW && !check_range(env, fn, "gw", GW, 0, N)) || (hasB && !check_range(env, fn, "gb", GB, 0, N)))
     return nullptr;
@@ -1046,7 +1050,7 @@ napi_value LayerNormBwdF32(napi_env env, napi_callback_info info) {
   byte_range(GB, 0, hasB ? N : 0, 8, &lo[2], &hi[2]);
   byte_range(G, v[0], total, 4, &lo[3], &hi[3]);
   byte_range(X, v[1], total, 4, &lo[4], &hi[4]);
-  byte_range(W, 0, N, 8, &lo[5], &hi[5]);
+  byte_range(W, 0, hasGamma ? N : 0, 4, &lo[5], &hi[5]);
   byte_range(Mu, 0, M, 8, &lo[6], &hi[6]);
   byte_range(Rs, 0, M, 8, &lo[7], &hi[7]);
   for (int i = 0; i < 3; ++i)
@@ -1055,7 +1059,7 @@ napi_value LayerNormBwdF32(napi_env env, napi_callback_info info) {
   if (M > 0)
     tl::layer_norm_bwd_f32(static_cast<const float*>(G.data) + v[0], static_cast<const float*>(X.data) + v[1],
                            hasR ? static_cast<float*>(R.data) + v[2] : nullptr, M, N,
-                           static_cast<const double*>(W.data), static_cast<const double*>(Mu.data),
+                           hasGamma ? static_cast<const float*>(W.data) : nullptr, static_cast<const double*>(Mu.data),
                            static_cast<const double*>(Rs.data), hasW ? static_cast<double*>(GW.data) : nullptr,
                            hasB ? static_cast<double*>(GB.data) : nullptr);
   return make_int(env, 0);

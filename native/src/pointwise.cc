@@ -73,19 +73,17 @@ void softmax_bwd_f32(const float* g, const float* y, float* gi, int64_t rows, in
   });
 }
 
-void layer_norm_fwd_f32(const float* x, float* y, int64_t M, int64_t N, double eps, const double* w,
-                        const double* b, double* mean, double* rstd) {
+void layer_norm_fwd_f32(const float* x, float* y, int64_t M, int64_t N, float eps, const float* w,
+                        const float* b, double* mean, double* rstd) {
   if (M <= 0 || N < 0) return;
-  // chunks of whole row blocks (the kernels vectorize over up to 32 rows at a time; any split
-  // gives the same bits, since every row is computed on its own)
-  int64_t grain = N > 0 ? (kRowsGrainElems + N - 1) / N : M;
-  grain = (grain + 31) / 32 * 32;
+  // every row is computed on its own: any split gives the same bits
+  const int64_t grain = N > 0 ? (kRowsGrainElems + N - 1) / N : M;
   parallel_for(M, grain, [&](int64_t r0, int64_t r1) {
     ops().layer_norm_fwd(x + r0 * N, y + r0 * N, r1 - r0, N, eps, w, b, mean + r0, rstd + r0);
   });
 }
 
-void layer_norm_bwd_f32(const float* g, const float* x, float* r, int64_t M, int64_t N, const double* w,
+void layer_norm_bwd_f32(const float* g, const float* x, float* r, int64_t M, int64_t N, const float* w,
                         const double* mean, const double* rstd, double* gw, double* gb) {
   if (M <= 0 || N < 0) return;
   if (get_num_threads() <= 1 || M * N < 2 * kRowsGrainElems) {
@@ -93,9 +91,7 @@ void layer_norm_bwd_f32(const float* g, const float* x, float* r, int64_t M, int
     return;
   }
   // Threads: one task sums the weight and bias gradients over all rows (each column adds its
-  // rows in order), the others compute the input gradient by blocks of rows. (Splitting the
-  // weight sums by column ranges instead ran slower inside a training step, whose g and x come
-  // from L3: each thread then read every row of both.)
+  // rows in order), the others compute the input gradient by blocks of rows.
   const int64_t rows = 128;
   const int64_t blocks = r != nullptr ? (M + rows - 1) / rows : 0;
   const bool wb = gw != nullptr || gb != nullptr;

@@ -70,16 +70,15 @@ void softmax_fwd_f32(const float* x, float* y, int64_t rows, int64_t n, bool log
 // sums in softmax_f32.ts's 8-lane order (sum(g * y) with FMAs).
 void softmax_bwd_f32(const float* g, const float* y, float* gi, int64_t rows, int64_t n, bool log);
 
-// F.layer_norm over M contiguous rows of N floats (pointwise_impl.inc), exactly as
-// src/nn/functional.ts's layerNormRows: in double, mean = (sequential sum) / N, var = (sequential
-// sum of (x - mean)^2) / N, rstd = 1 / sqrt(var + eps), y = (x - mean) * rstd * w[j] + b[j]
-// rounded once; mean and rstd kept (double) for the backward. w, b: N doubles.
-void layer_norm_fwd_f32(const float* x, float* y, int64_t M, int64_t N, double eps, const double* w,
-                        const double* b, double* mean, double* rstd);
-// Its backward, as layerNormBackwardRows: per row ds = sum g w x, db = sum g w (sequential);
-// gw[j] += g (x - mean) rstd and gb[j] += g in row order (either may be null); r (may be null)
-// = rstd g w + B x + C with B = (db mean - ds) rstd^3 / N, C = -B mean - db rstd / N.
-void layer_norm_bwd_f32(const float* g, const float* x, float* r, int64_t M, int64_t N, const double* w,
+// F.layer_norm over M contiguous rows of N floats as torch 1.13 computes it
+// (src/nn/layer_norm_f32.ts): RowwiseMoments (Welford over 8 lanes, cascade), rstd = 1 / sqrt(var
+// + eps), y = fma(fma(x, rstd, -rstd * mean), w, b); w, b: N floats or null (1 and 0). mean and
+// rstd (floats, kept as doubles) for the backward.
+void layer_norm_fwd_f32(const float* x, float* y, int64_t M, int64_t N, float eps, const float* w,
+                        const float* b, double* mean, double* rstd);
+// Its backward (layerNormBackwardF32): r (may be null) the input gradient; gw, gb (either may be
+// null) set to the weight and bias gradients over all M rows (each column adds its rows in order).
+void layer_norm_bwd_f32(const float* g, const float* x, float* r, int64_t M, int64_t N, const float* w,
                         const double* mean, const double* rstd, double* gw, double* gb);
 
 // One Adam/AdamW step over n float32 elements, with the roundings of src/optim/adam.ts's
@@ -140,9 +139,9 @@ struct PointwiseOps {
   void (*softmax_bwd)(const float*, const float*, float*, int64_t, int64_t, bool);
   void (*adam)(const AdamArgs&);
   void (*sgd)(const SgdArgs&);
-  void (*layer_norm_fwd)(const float*, float*, int64_t, int64_t, double, const double*, const double*, double*,
+  void (*layer_norm_fwd)(const float*, float*, int64_t, int64_t, float, const float*, const float*, double*,
                          double*);
-  void (*layer_norm_bwd)(const float*, const float*, float*, int64_t, int64_t, const double*, const double*,
+  void (*layer_norm_bwd)(const float*, const float*, float*, int64_t, int64_t, const float*, const double*,
                          const double*, double*, double*);
   void (*act_lanes)(int, const float*, float*, int64_t, const float*);
 };

@@ -47,10 +47,10 @@ export interface FusedKernels {
   softmaxRows?(x: Float32Array, xOff: number, y: Float32Array, yOff: number, rows: number, n: number, log: boolean): void;
   /** its gradient */
   softmaxBackwardRows?(g: Float32Array, gOff: number, y: Float32Array, yOff: number, gi: Float32Array, giOff: number, rows: number, n: number, log: boolean): void;
-  /** F.layer_norm's row loops over M rows of N (src/nn/functional.ts's layerNormRows) */
+  /** F.layer_norm over M rows of N (src/nn/layer_norm_f32.ts's layerNormF32; w, b null when absent) */
   layerNormRows?(
     x: Float32Array, xOff: number, y: Float32Array, M: number, N: number, eps: number,
-    w: Float64Array, b: Float64Array, mean: Float64Array, rstd: Float64Array,
+    w: Float32Array | null, b: Float32Array | null, mean: Float64Array, rstd: Float64Array,
   ): void;
   /** y = op(x) over n contiguous floats as torch 1.13's vector path computes them
    * (src/backend/js_math.ts: VEC_OPS vec lanes for a contiguous row's chunks of 16, with the
@@ -69,7 +69,7 @@ export interface FusedKernels {
   /** and its backward (layerNormBackwardRows) */
   layerNormBackwardRows?(
     g: Float32Array, gOff: number, x: Float32Array, xOff: number, r: Float32Array | null, M: number, N: number,
-    w: Float64Array, mean: Float64Array, rstd: Float64Array, gW: Float64Array | null, gB: Float64Array | null,
+    w: Float32Array | null, mean: Float64Array, rstd: Float64Array, gW: Float64Array | null, gB: Float64Array | null,
   ): void;
   /** var/std over dims of x (float32/float64, any layout) into the contiguous fresh V and M with
    * src/ops/reduction.ts's Welford loop (the mean into M); false (nothing done) where it does not apply */

@@ -75,15 +75,15 @@ export interface NativeBinding {
    */
   ew_u8(op: number, out: Float32Array | Uint8Array, a: Float32Array | Uint8Array, b: Float32Array | Uint8Array, c: Float32Array | null, params: Float64Array): void;
   /** layer_norm rows; params [xOff, yOff, M, N, eps]. 1: a written range overlaps another. */
-  layer_norm_f32(x: Float32Array, y: Float32Array, w: Float64Array, b: Float64Array, mean: Float64Array, rstd: Float64Array, params: Float64Array): number;
+  layer_norm_f32(x: Float32Array, y: Float32Array, w: Float32Array | null, b: Float32Array | null, mean: Float64Array, rstd: Float64Array, params: Float64Array): number;
   /** its backward; params [gOff, xOff, rOff, M, N]. 1: a written range overlaps another. */
   layer_norm_bwd_f32(
-    g: Float32Array, x: Float32Array, r: Float32Array | null, w: Float64Array, mean: Float64Array, rstd: Float64Array,
+    g: Float32Array, x: Float32Array, r: Float32Array | null, w: Float32Array | null, mean: Float64Array, rstd: Float64Array,
     gw: Float64Array | null, gb: Float64Array | null, params: Float64Array,
   ): number;
-  /** softmax / log_softmax over the middle dim of [outer, n, inner]; params [xOff, yOff, outer, n, inner, log] */
+  /** softmax / log_softmax rows; params [xOff, yOff, rows, n, log] */
   softmax_f32(x: Float32Array, y: Float32Array, params: Float64Array): void;
-  /** y = activation lanes of x; params [op (0 sigmoid, 1 silu, 2 gelu_tanh, 3 gelu), xOff, yOff, n]. 1: y overlaps x other than exactly. */
+  /** y = activation lanes of x; params [op (ACT_OPS), xOff, yOff, n, p0, p1, p2]. 1: y overlaps x other than exactly. */
   act_lanes_f32(x: Float32Array, y: Float32Array, params: Float64Array): number;
   /** its backward; params [gOff, yOff, giOff, outer, n, inner, log] */
   softmax_bwd_f32(g: Float32Array, y: Float32Array, gi: Float32Array, params: Float64Array): void;
@@ -880,16 +880,19 @@ function checkF64(fn: string, name: string, a: unknown, need: number): void {
   if ((a as Float64Array).length < need) throw new RuntimeError(`${fn}(): ${name} holds ${(a as Float64Array).length} elements, ${need} needed`);
 }
 
+function checkF32(fn: string, name: string, a: unknown, need: number): void {
+  checkArray(fn, name, a, Float32Array);
+  if ((a as Float32Array).length < need) throw new RuntimeError(`${fn}(): ${name} holds ${(a as Float32Array).length} elements, ${need} needed`);
+}
+
 /**
- * F.layer_norm over M contiguous rows of N float32 values at x[xOff...], into y[0...] (M*N),
- * with src/nn/functional.ts's layerNormRows numbers (double inside, sequential sums, rounded
- * once): w, b are the N weights/biases as doubles (ones/zeros when absent); mean and rstd (M
- * doubles) receive each row's statistics for layerNormBackwardRows. The signature is
- * layerNormRows's, so functional.ts can call either.
+ * F.layer_norm over M contiguous rows of N float32 values at x[xOff...], into y[0...] (M*N), as
+ * torch 1.13 computes it (src/nn/layer_norm_f32.ts's numbers): w, b the N weights and biases or
+ * null when absent; mean and rstd (M doubles) receive each row's float mean and 1/std.
  */
 export function layerNormRows(
   x: Float32Array, xOff: number, y: Float32Array, M: number, N: number, eps: number,
-  w: Float64Array, b: Float64Array, mean: Float64Array, rstd: Float64Array,
+  w: Float32Array | null, b: Float32Array | null, mean: Float64Array, rstd: Float64Array,
 ): void {
   const fn = "layerNormRows";
   const nat = requireNative(fn);
@@ -900,8 +903,8 @@ export function layerNormRows(
   const total = M * N;
   checkCount(fn, "x", x, xOff, total);
   checkCount(fn, "y", y, 0, total);
-  checkF64(fn, "weight", w, N);
-  checkF64(fn, "bias", b, N);
+  if (w !== null) checkF32(fn, "weight", w, N);
+  if (b !== null) checkF32(fn, "bias", b, N);
   checkF64(fn, "mean", mean, M);
   checkF64(fn, "rstd", rstd, M);
   LNP[0] = xOff, LNP[1] = 0, LNP[2] = M, LNP[3] = N, LNP[4] = eps;
@@ -909,13 +912,13 @@ export function layerNormRows(
 }
 
 /**
- * The backward of layerNormRows with layerNormBackwardRows's numbers: r[0...] (null: not
- * wanted) = the input gradient of rows g[gOff...] given x[xOff...], w, mean, rstd; gW and gB
- * (N doubles each, null: not wanted) accumulate the weight and bias gradients (+=, row order).
+ * The backward of layerNormRows with layerNormBackwardF32's numbers: r[0...] (null: not wanted)
+ * = the input gradient of rows g[gOff...] given x[xOff...], w (null when absent), mean, rstd;
+ * gW and gB (N doubles each, null: not wanted) receive the weight and bias gradients.
  */
 export function layerNormBackwardRows(
   g: Float32Array, gOff: number, x: Float32Array, xOff: number, r: Float32Array | null, M: number, N: number,
-  w: Float64Array, mean: Float64Array, rstd: Float64Array, gW: Float64Array | null, gB: Float64Array | null,
+  w: Float32Array | null, mean: Float64Array, rstd: Float64Array, gW: Float64Array | null, gB: Float64Array | null,
 ): void {
   const fn = "layerNormBackwardRows";
   const nat = requireNative(fn);
@@ -927,7 +930,7 @@ export function layerNormBackwardRows(
   checkCount(fn, "g", g, gOff, total);
   checkCount(fn, "x", x, xOff, total);
   if (r !== null) checkCount(fn, "r", r, 0, total);
-  checkF64(fn, "weight", w, N);
+  if (w !== null) checkF32(fn, "weight", w, N);
   checkF64(fn, "mean", mean, M);
   checkF64(fn, "rstd", rstd, M);
   if (gW !== null) checkF64(fn, "gW", gW, N);

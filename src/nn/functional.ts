@@ -23,6 +23,7 @@ import { broadcastShapes, numel, sameShape, wrapDim } from "../shape.js";
 import { empty, Tensor } from "../tensor.js";
 import { warn } from "../warnings.js";
 import { softmaxBackwardF32, softmaxF32 } from "./softmax_f32.js";
+import { layerNormBackwardF32, layerNormF32 } from "./layer_norm_f32.js";
 import { type LegacyReduction, type Reduction, reductionOf } from "./reduction.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -1427,9 +1428,14 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
   if (Wd) for (let j = 0; j < N; j++) Wv[j] = Wd.d[Wd.o + j];
   if (Bd) for (let j = 0; j < N; j++) Bv[j] = Bd.d[Bd.o + j];
   const Xd = X.d, xo0 = X.o;
-  // a backend's kernel for the same loops (the native addon's), float32 only
-  if (fused.layerNormRows && Xd instanceof Float32Array && Y instanceof Float32Array) fused.layerNormRows(Xd, xo0, Y, M, N, eps, Wv, Bv, mean, rstd);
-  else layerNormRows(Xd, xo0, Y, M, N, eps, Wv, Bv, mean, rstd);
+  // float32: torch 1.13's kernel bit for bit (layer_norm_f32.ts, or the backend's copy of it);
+  // gamma and beta as float32 arrays, null when absent (1.13 computes differently without them)
+  const f32 = Xd instanceof Float32Array && Y instanceof Float32Array;
+  const W32 = f32 && Wd ? Float32Array.from(Wv) : null, B32 = f32 && Bd ? Float32Array.from(Bv) : null;
+  if (f32) {
+    if (fused.layerNormRows) fused.layerNormRows(Xd, xo0, Y, M, N, eps, W32, B32, mean, rstd);
+    else layerNormF32(Xd, xo0, Y, M, N, eps, W32, B32, mean, rstd);
+  } else layerNormRows(Xd, xo0, Y, M, N, eps, Wv, Bv, mean, rstd);
   if (needsGrad(input, weight, bias)) {
     const normDims = ns.map((_, i) => nd - k + i);
     const batchDims = input._shape.slice(0, nd - k).map((_, i) => i);
@@ -1458,8 +1464,9 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
         const gW = weight && weight._requires_grad ? new Float64Array(N) : null;
         const gB = bias && bias._requires_grad ? new Float64Array(N) : null;
         const R = gx ? gx._storage.data : null;
-        if (fused.layerNormBackwardRows && Gd instanceof Float32Array && Xd instanceof Float32Array && (R === null || R instanceof Float32Array)) {
-          fused.layerNormBackwardRows(Gd, go0, Xd, xo0, R, M, N, Wv, mean, rstd, gW, gB);
+        if (f32 && Gd instanceof Float32Array && (R === null || R instanceof Float32Array)) {
+          if (fused.layerNormBackwardRows) fused.layerNormBackwardRows(Gd, go0, Xd as Float32Array, xo0, R, M, N, W32, mean, rstd, gW, gB);
+          else layerNormBackwardF32(Gd, go0, Xd, xo0, R, M, N, W32, mean, rstd, gW, gB);
         } else layerNormBackwardRows(Gd, go0, Xd, xo0, R, M, N, Wv, mean, rstd, gW, gB);
         const toT = (a: Float64Array | null) => {
           if (!a) return null;
