@@ -268,6 +268,8 @@ describe("native where, masked_fill, comparisons, relu_backward and layer_norm r
       { shape: [17, 33], ns: [33], w: true, b: false, gx: true, gw: true, special: true },
       { shape: [71, 9], ns: [9], w: true, b: true, gx: true, gw: true, special: true },
       { shape: [2, 40, 24], ns: [24], w: true, b: true, gx: true, gw: true },
+      // rows of 125 vectors (a three-level Welford cascade and a tail), 7 rows (4 side by side, then 3)
+      { shape: [7, 1003], ns: [1003], w: true, b: true, gx: true, gw: true, special: true },
       { shape: [9, 3], ns: [3], w: false, b: true, gx: true, gw: true },
       { shape: [9, 3], ns: [3], w: false, b: false, gx: true, gw: false },
       { shape: [12, 6], ns: [6], w: true, b: true, gx: false, gw: true },
