@@ -325,6 +325,32 @@ def layer_norm_cases():
     return out
 
 
+def addc_cases():
+    """add with alpha, addcmul and addcdiv in float32 (their FMAs and roundings), broadcast and
+    with a transposed operand, and the gradients of addcmul / addcdiv."""
+    g = torch.Generator().manual_seed(SEED + 3)
+    out = []
+    for op, value, shapes in [("add", 0.1, [(37, 19), (37, 19)]), ("add", -3.7, [(37, 19), (19,)]),
+                              ("addcmul", 0.001, [(37, 19), (37, 19), (37, 19)]),
+                              ("addcmul", -2.5, [(37, 19), (1, 19), (37, 1)]),
+                              ("addcmul", 1, [(5, 40), (5, 40), (5, 40)]),
+                              ("addcdiv", -0.01, [(37, 19), (37, 19), (37, 19)]),
+                              ("addcdiv", 3.3, [(37, 19), (19,), (37, 1)])]:
+        ts = [torch.randn(sh, generator=g) * 2 for sh in shapes]
+        if op == "addcdiv":
+            ts[2] = ts[2].abs() + 0.5
+        t_in = [t.clone().requires_grad_() for t in ts]
+        if op == "add":
+            y = torch.add(t_in[0], t_in[1], alpha=value)
+        else:
+            y = getattr(torch, op)(*t_in, value=value)
+        go = torch.randn(y.shape, generator=g)
+        y.backward(go)
+        out.append({"op": op, "value": value, "shapes": [list(sh) for sh in shapes], "ins": [enc(t) for t in ts],
+                    "y": enc(y), "g": enc(go), "grads": [enc(t.grad) for t in t_in]})
+    return out
+
+
 def main():
     # specials as float32 bit patterns (JSON has no inf/nan)
     doc = {"torch": torch.__version__, "n": N, "seed": SEED, "specials": [bits(f32(v)) for v in SPECIALS], "ranges": RANGES, "ops": {}}
@@ -334,6 +360,7 @@ def main():
     doc["softmax"] = softmax_cases()
     doc["backward"] = backward_cases()
     doc["layer_norm"] = layer_norm_cases()
+    doc["addc"] = addc_cases()
     path = os.path.join(os.path.dirname(__file__), "..", "test", "goldens", "math_exact.json")
     with open(path, "w") as f:
         json.dump(doc, f, separators=(",", ":"))

@@ -46,7 +46,7 @@ export const {
   sinh, cosh, tanh, sigmoid, relu, floor, ceil, round, trunc, frac, reciprocal, square, erf, isnan, isinf, isfinite,
   logical_not, bitwise_not, add, sub, rsub, mul, div, true_divide, floor_divide, remainder, fmod, pow, maximum, minimum,
   atan2, eq, ne, lt, le, gt, ge, greater, greater_equal, less, less_equal, not_equal, logical_and, logical_or,
-  logical_xor, bitwise_and, bitwise_or, bitwise_xor, where, clamp, clip, clamp_min, clamp_max, masked_fill, lerp,
+  logical_xor, bitwise_and, bitwise_or, bitwise_xor, where, clamp, clip, clamp_min, clamp_max, masked_fill, lerp, addcmul, addcdiv,
 } = { ...pointwise, negative: pointwise.neg };
 export const subtract = pointwise.sub, multiply = pointwise.mul, divide = pointwise.div;
 

@@ -369,3 +369,38 @@ describe("float32 layer_norm and its backward bit-exact with 1.13", () => {
     });
   }
 });
+
+describe("float32 add with alpha, addcmul and addcdiv bit-exact with 1.13", () => {
+  interface AddcCase { op: "add" | "addcmul" | "addcdiv"; value: number; shapes: number[][]; ins: string[]; y: string; g: string; grads: string[] }
+  const cases = (doc as unknown as { addc: AddcCase[] }).addc;
+  for (const via of ["the active backend", "the TypeScript loops"] as const) {
+    for (const layout of ["contiguous", "transposed"] as const) {
+      test(`${layout} operands (${via}): results and gradients`, () => {
+        const bad: string[] = [];
+        const run = () => {
+          for (const c of cases) {
+            const ins = c.ins.map((b64, i) => {
+              const sh = c.shapes[i];
+              const v = decode(b64);
+              if (layout === "contiguous" || sh.length < 2) return view(v, sh, contiguousStrides(sh)).requires_grad_();
+              // the same values stored column-major: the kernels walk strided operands
+              const t = new Float32Array(v.length);
+              for (let r = 0; r < sh[0]; r++) for (let k = 0; k < sh[1]; k++) t[k * sh[0] + r] = v[r * sh[1] + k];
+              return view(t, sh, [1, sh[0]]).requires_grad_();
+            });
+            const y = c.op === "add" ? torch.add(ins[0], ins[1], { alpha: c.value }) : torch[c.op](ins[0], ins[1], ins[2], { value: c.value });
+            y.backward(view(decode(c.g), y.shape, contiguousStrides(y.shape)));
+            const tag = `${c.op}(${c.value}) [${c.shapes.map((s) => s.join("x")).join(", ")}]`;
+            for (const p of compare(values(y.detach()), decode(c.y), null)) bad.push(`${tag} y: ${p}`);
+            ins.forEach((t, i) => {
+              for (const p of compare(values(t.grad!), decode(c.grads[i]), null)) bad.push(`${tag} grad ${i}: ${p}`);
+            });
+          }
+        };
+        if (via === "the TypeScript loops") withTsKernels(run);
+        else run();
+        assert.deepEqual(bad.slice(0, 10), []);
+      });
+    }
+  }
+});

@@ -902,13 +902,13 @@ bool step_args(napi_env env, napi_callback_info info, const char* fn, std::initi
 }
 
 // adam_f32(p, g, m, v, vmax | null, params): one Adam/AdamW step (pointwise.h's AdamArgs).
-// params: [pOff, gOff, mOff, vOff, vmaxOff, n, maximize, wd_mode, decay, wd, lerp_low, w,
-//          one_minus_w, beta2, one_minus_beta2, bc2_sqrt, eps, neg_step].
+// params: [pOff, gOff, mOff, vOff, vmaxOff, n, maximize, wd_mode, decay, wd, beta1,
+//          one_minus_beta1, beta2, one_minus_beta2, bc2_sqrt, eps, neg_step].
 // Returns 0, or 1 (nothing done) when two of the arrays' ranges overlap.
 napi_value AdamF32(napi_env env, napi_callback_info info) {
   StepCall s;
   napi_value ret;
-  if (!step_args(env, info, "adam_f32", {"p", "g", "m", "v", "vmax"}, 18, {1, 2}, &s, &ret)) return ret;
+  if (!step_args(env, info, "adam_f32", {"p", "g", "m", "v", "vmax"}, 17, {1, 2}, &s, &ret)) return ret;
   const double* p = s.params;
   tl::AdamArgs a;
   a.p = s.ptr[0];
@@ -921,14 +921,13 @@ napi_value AdamF32(napi_env env, napi_callback_info info) {
   a.wd_mode = (int)s.flags[1];
   a.decay = (float)p[8];
   a.wd = (float)p[9];
-  a.lerp_low = p[10] != 0;
-  a.w = (float)p[11];
-  a.one_minus_w = (float)p[12];
-  a.beta2 = (float)p[13];
-  a.one_minus_beta2 = (float)p[14];
-  a.bc2_sqrt = (float)p[15];
-  a.eps = (float)p[16];
-  a.neg_step = (float)p[17];
+  a.beta1 = (float)p[10];
+  a.one_minus_beta1 = (float)p[11];
+  a.beta2 = (float)p[12];
+  a.one_minus_beta2 = (float)p[13];
+  a.bc2_sqrt = (float)p[14];
+  a.eps = (float)p[15];
+  a.neg_step = (float)p[16];
   tl::adam_f32(a);
   return make_int(env, 0);
 }

@@ -82,8 +82,9 @@ void layer_norm_bwd_f32(const float* g, const float* x, float* r, int64_t M, int
                         const double* mean, const double* rstd, double* gw, double* gb);
 
 // One Adam/AdamW step over n float32 elements, with the roundings of src/optim/adam.ts's
-// tensor-op sequence: every op rounds to float32. The scalars arrive already computed (in JS,
-// by the same expressions as adam.ts) and rounded to float32, as the ops cast them.
+// tensor-op sequence (torch 1.13's): every op rounds to float32, add_'s and addcmul_'s
+// multiply-adds are FMAs. The scalars arrive already computed (in JS, by the same expressions
+// as adam.ts) and rounded to float32, as the ops cast them.
 struct AdamArgs {
   float* p;
   const float* g;
@@ -95,9 +96,7 @@ struct AdamArgs {
   int wd_mode;        // 0: none, 1: decoupled (AdamW: p *= decay), 2: L2 (Adam: g += wd * p)
   float decay;        // fround(1 - lr * wd)
   float wd;           // fround(wd)
-  bool lerp_low;      // |1 - beta1| < 0.5: m + w * (g - m), else g - (g - m) * (1 - w)
-  float w;            // fround(1 - beta1)
-  float one_minus_w;  // fround(1 - (1 - beta1))
+  float beta1, one_minus_beta1;  // m = fma(g, 1 - beta1, m * beta1)
   float beta2, one_minus_beta2, bc2_sqrt, eps, neg_step;  // neg_step = fround(-(lr / bc1))
 };
 void adam_f32(const AdamArgs& a);

@@ -151,7 +151,21 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
           }
       }
     }
-    for (const node of order) {
+    // PyTorch's schedule: a node runs once every node it depends on has run, the latest-created
+    // ready node first (the engine's ready queue orders by sequence number). The order decides
+    // in which order a node's incoming gradients are summed, and so their last bits.
+    const deps = new Map<Node, number>();
+    for (const n of order) for (const e of n.edges) if (e.fn) deps.set(e.fn, (deps.get(e.fn) ?? 0) + 1);
+    const ready = new ReadyQueue();
+    for (const n of rootNodes) if (!deps.has(n)) ready.push(n);
+    while (ready.size > 0) {
+      const node = ready.pop();
+      for (const e of node.edges) {
+        if (!e.fn) continue;
+        const left = deps.get(e.fn)! - 1;
+        deps.set(e.fn, left);
+        if (left === 0) ready.push(e.fn);
+      }
       let g = nodeGrads.get(node);
       if (g === undefined) continue;
       nodeGrads.delete(node);
@@ -210,6 +224,41 @@ function run(roots: Tensor[], grads: Tensor[], o: RunOpts): Map<Tensor, Tensor> 
     allocWatch.born = prevBorn;
   }
   return captured;
+}
+
+/** A binary max-heap of nodes by sequence number. */
+class ReadyQueue {
+  private readonly h: Node[] = [];
+  get size(): number {
+    return this.h.length;
+  }
+  push(n: Node): void {
+    const h = this.h;
+    let i = h.push(n) - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p].seq >= n.seq) break;
+      h[i] = h[p];
+      i = p;
+    }
+    h[i] = n;
+  }
+  pop(): Node {
+    const h = this.h, top = h[0], last = h.pop()!;
+    if (h.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const c = l + 1 < h.length && h[l + 1].seq > h[l].seq ? l + 1 : l;
+        if (h[c].seq <= last.seq) break;
+        h[i] = h[c];
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
+  }
 }
 
 /** Hands a consumed gradient's memory to the storage pool when this run made it and nothing the

@@ -221,6 +221,9 @@ export const EXPRS: Record<string, Expr> = {
   clamp_t: "(a !== a ? a : b !== b ? b : c !== c ? c : H.clamp(a, b, c))",
   where: "(a ? b : c)",
   lerp: "(b - a) * c + a",
+  // input a, tensor1 b, tensor2 c, value P[0] (already of the dtype); float32: js_math.ts
+  addcmul: { f: "a + $R(P[0] * b) * c", i: "a + P[0] * b * c" },
+  addcdiv: "a + $R($R(P[0] * b) / c)",
   mul_scalar_add: "a * P[0] + P[1]",
   pow_scalar: { f: "Math.pow(a, P[0])", i: "H.ipow(a, P[0])" },
   rpow_scalar: { f: "Math.pow(P[0], a)", i: "H.ipow(P[0], a)" },

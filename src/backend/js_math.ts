@@ -1516,6 +1516,10 @@ export const F32_LANE_EXPRS: Record<string, string> = {
   log_sigmoid: "H.logSigmoidf(a)",
   // tanh's gradient from (grad, result): 1.13 computes 1 - y * y as one FMA (GCC contracted it)
   tanh_backward: "a * H.fma32(-b, b, 1)",
+  // a + alpha * b: 1.13's vector path is vec::fmadd(b, alpha, a) (the scalar one contracted too)
+  add_alpha: "H.fma32(b, Math.fround(P[0]), a)",
+  // addcmul's self + value * t1 * t2: one FMA after the rounded value * t1 (GCC contracted it)
+  addcmul: "H.fma32(Math.fround(P[0] * b), c, a)",
 };
 
 /** 1.13's log_sigmoid: every element, the tail of a row too (partial loads), through the vector

@@ -979,7 +979,7 @@ function checkStepOptions<O extends object>(fn: string, o: O, numbers: readonly 
   for (const k of flags) if (o[k] !== undefined) checkFlag(fn, k, o[k]);
 }
 
-const AP = new Float64Array(18);
+const AP = new Float64Array(17);
 
 /**
  * One Adam / AdamW step over n float32 elements (param, grad, exp_avg, exp_avg_sq and, for
@@ -999,7 +999,6 @@ export function adamStep(
   // float32 as the tensor ops cast their scalar operands.
   const { lr, beta1, beta2, eps, step } = o;
   const wd = o.weight_decay;
-  const w = 1 - beta1;
   const bc1 = 1 - Math.pow(beta1, step);
   const bc2 = 1 - Math.pow(beta2, step);
   const stepSize = lr / bc1;
@@ -1007,14 +1006,13 @@ export function adamStep(
   AP[7] = wd === 0 ? 0 : o.decoupled ? 1 : 2;
   AP[8] = 1 - lr * wd;
   AP[9] = wd;
-  AP[10] = Math.abs(w) < 0.5 ? 1 : 0;
-  AP[11] = w;
-  AP[12] = 1 - w;
-  AP[13] = beta2;
-  AP[14] = 1 - beta2;
-  AP[15] = Math.sqrt(bc2);
-  AP[16] = eps;
-  AP[17] = -stepSize;
+  AP[10] = beta1;
+  AP[11] = 1 - beta1;
+  AP[12] = beta2;
+  AP[13] = 1 - beta2;
+  AP[14] = Math.sqrt(bc2);
+  AP[15] = eps;
+  AP[16] = -stepSize;
   if (nat.adam_f32(p, g, m, v, vmax, AP) !== 0) throw new RuntimeError(OVERLAP_IN);
 }
 

@@ -812,6 +812,42 @@ export function lerp(start: TensorLike, end: TensorLike, weight: TensorLike): Te
   return out;
 }
 
+/** torch.addcmul / torch.addcdiv: input + value * tensor1 * tensor2 (or / tensor2), broadcast,
+ * in the three operands' result dtype. float32 as 1.13's kernels round: value cast to float,
+ * (value * t1) rounded, then addcmul's product and sum one FMA (GCC contracted the kernel's
+ * self + s * t1 * t2), addcdiv's quotient rounded before the sum. */
+function addc(op: "addcmul" | "addcdiv", inputIn: TensorLike, t1In: TensorLike, t2In: TensorLike, value: number): Tensor {
+  const x = wrap(inputIn), t1 = wrap(t1In), t2 = wrap(t2In);
+  if (op === "addcdiv" && t1.dtype.kind !== "f" && t2.dtype.kind !== "f")
+    throw new RuntimeError(ADDCDIV_INT);
+  const dt = resultType(x, t1, t2);
+  const out = run(op, [x, t1, t2], dt, dt, [castScalar(value, dt)]);
+  if (needsGrad(x, t1, t2)) {
+    const xs = x._shape, s1 = t1._shape, s2 = t2._shape;
+    record(out, op === "addcmul" ? "AddcmulBackward0" : "AddcdivBackward0", [x, t1, t2], (g) => {
+      const gx = x._requires_grad ? sumTo(g, xs) : null;
+      if (op === "addcmul")
+        return [gx, t1._requires_grad ? sumTo(g.mul(t2.mul(value)), s1) : null, t2._requires_grad ? sumTo(g.mul(t1.mul(value)), s2) : null];
+      return [
+        gx,
+        // 1.13's order: grad * (value / tensor2), -grad * (value * tensor1 / (tensor2 * tensor2))
+        t1._requires_grad ? sumTo(g.mul(div(value, t2)), s1) : null,
+        t2._requires_grad ? sumTo(g.neg().mul(t1.mul(value).div(t2.mul(t2))), s2) : null,
+      ];
+    }, [t1, t2]);
+  }
+  return out;
+}
+const ADDCDIV_INT =
+  "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.";
+
+export function addcmul(input: TensorLike, tensor1: TensorLike, tensor2: TensorLike, opts?: { value?: number }): Tensor {
+  return addc("addcmul", input, tensor1, tensor2, opts?.value ?? 1);
+}
+export function addcdiv(input: TensorLike, tensor1: TensorLike, tensor2: TensorLike, opts?: { value?: number }): Tensor {
+  return addc("addcdiv", input, tensor1, tensor2, opts?.value ?? 1);
+}
+
 // in-place forms: the cheap kernel path without autograd, rebase_history with it
 type BinFn = (a: TensorLike, b: TensorLike, opts?: never) => Tensor;
 export function inPlaceBinary(fn: BinFn, op: string) {
@@ -874,6 +910,8 @@ declare module "../tensor.js" {
     clamp(min?: T | null | { min?: T | null; max?: T | null }, max?: T | null): Tensor; clip(min?: T | null | { min?: T | null; max?: T | null }, max?: T | null): Tensor;
     clamp_min(min: T): Tensor; clamp_max(max: T): Tensor;
     masked_fill(mask: Tensor, value: T): Tensor; lerp(end: T, weight: T): Tensor;
+    addcmul(tensor1: T, tensor2: T, opts?: { value?: number }): Tensor; addcdiv(tensor1: T, tensor2: T, opts?: { value?: number }): Tensor;
+    addcmul_(tensor1: T, tensor2: T, opts?: { value?: number }): Tensor; addcdiv_(tensor1: T, tensor2: T, opts?: { value?: number }): Tensor;
     // in place
     add_(other: T, opts?: { alpha?: number }): Tensor; sub_(other: T, opts?: { alpha?: number }): Tensor; mul_(other: T): Tensor;
     div_(other: T, opts?: { rounding_mode?: "floor" | "trunc" | null }): Tensor; pow_(other: T): Tensor;
@@ -983,6 +1021,21 @@ P.lerp_ = function (this: Tensor, e: T, w: T) {
   if (needsGrad(this, e instanceof Tensor ? e : null)) return inPlaceWithGrad(this, r);
   return this.copy_(r);
 };
+for (const [name, f] of [["addcmul", addcmul], ["addcdiv", addcdiv]] as const) {
+  P[name] = function (this: Tensor, t1: T, t2: T, opts?: { value?: number }) {
+    return f(this, t1, t2, opts);
+  };
+  P[`${name}_`] = function (this: Tensor, t1: T, t2: T, opts?: { value?: number }) {
+    const grad = needsGrad(this, t1 instanceof Tensor ? t1 : null, t2 instanceof Tensor ? t2 : null);
+    inPlaceChecks(this, grad);
+    const r = f(grad ? original(this) : this, t1, t2, opts);
+    if (!sameShape(r._shape, this._shape))
+      throw new RuntimeError(`output with shape [${this._shape.join(", ")}] doesn't match the broadcast shape [${r._shape.join(", ")}]`);
+    checkCast(r.dtype, this.dtype);
+    if (grad) return inPlaceWithGrad(this, r);
+    return this.copy_(r);
+  };
+}
 /** The out-of-place value of fill_/zero_/copy_ on a tensor that takes part in autograd, with
  * PyTorch's node: self's old history gets zeros (FillBackward2/3, ZeroBackward0, CopyBackwards)
  * and `src` the gradient summed to its shape. */

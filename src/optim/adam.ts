@@ -1,6 +1,8 @@
 // torch.optim.Adam / AdamW, PyTorch's single-tensor update:
 //   step += 1; (Adam: g += wd * p | AdamW: p *= 1 - lr * wd)
-//   m = lerp(m, g, 1 - beta1); v = v * beta2 + (1 - beta2) * g * g
+//   m = m * beta1 + (1 - beta1) * g; v = v * beta2 + (1 - beta2) * g * g
+// (torch 1.13's op sequence: mul_ then add_ with alpha, mul_ then addcmul_; 2.x lerps m,
+// which differs in the last bit)
 //   denom = sqrt(v) / sqrt(1 - beta2^step) + eps        (amsgrad: max of v so far)
 //   p += -(lr / (1 - beta1^step)) * m / denom
 import { ValueError } from "../errors.js";
@@ -57,8 +59,8 @@ export class Adam extends Optimizer {
         if (this.decoupled) p.mul_(1 - lr * wd);
         else grad = grad.add(p, { alpha: wd });
       }
-      m.lerp_(grad, 1 - beta1);
-      v.mul_(beta2).add_(grad.mul(1 - beta2).mul(grad));
+      m.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
+      v.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
       const bc1 = 1 - Math.pow(beta1, step);
       const bc2 = 1 - Math.pow(beta2, step);
       const stepSize = lr / bc1;
@@ -70,7 +72,7 @@ export class Adam extends Optimizer {
         vv = mx;
       }
       const denom = vv.sqrt().div(bc2Sqrt).add_(eps);
-      p.add_(m.mul(-stepSize).div(denom));
+      p.addcdiv_(m, denom, { value: -stepSize });
     }
   }
 }

@@ -10,6 +10,7 @@
 import { backend } from "../backend/index.js";
 import { float32, float64 } from "../dtype.js";
 import type { Tensor } from "../tensor.js";
+import { fma32 } from "../random/fma.js";
 
 /** Off: the optimizers take their op-by-op path (the tests compare the two). */
 export const fusedOptimizers = { enabled: true };
@@ -45,10 +46,11 @@ export interface AdamScalars {
 /**
  * adam.ts's op sequence:
  *   g = maximize ? -grad : grad; AdamW: p.mul_(1 - lr*wd) | Adam: g = g.add(p, {alpha: wd})
- *   m.lerp_(g, 1 - beta1)            d = g - m; |w| < 0.5 ? m + w*d : g - d*(1 - w)
- *   v.mul_(beta2).add_(g.mul(1 - beta2).mul(g))
+ *   m.mul_(beta1).add_(g, {alpha: 1 - beta1})
+ *   v.mul_(beta2).addcmul_(g, g, {value: 1 - beta2})
  *   (amsgrad: mx.copy_(maximum(mx, v)); v' = mx)
- *   denom = sqrt(v').div(sqrt(bc2)).add_(eps);  p.add_(m.mul(-lr/bc1).div(denom))
+ *   denom = sqrt(v').div(sqrt(bc2)).add_(eps);  p.addcdiv_(m, denom, {value: -lr/bc1})
+ * (float32: add with alpha and addcmul are FMAs, as in 1.13's kernels)
  * Version counters move as those ops move them.
  */
 export function adamFused(p: Tensor, grad: Tensor, m: Tensor, v: Tensor, mx: Tensor | null, s: AdamScalars): void {
@@ -65,8 +67,6 @@ export function adamFused(p: Tensor, grad: Tensor, m: Tensor, v: Tensor, mx: Ten
     bumpAdam(p, m, v, mx, s);
     return;
   }
-  const w = 1 - s.beta1;
-  const lerpLow = Math.abs(w) < 0.5;
   const bc1 = 1 - Math.pow(s.beta1, s.step);
   const bc2 = 1 - Math.pow(s.beta2, s.step);
   const stepSize = s.lr / bc1;
@@ -75,18 +75,16 @@ export function adamFused(p: Tensor, grad: Tensor, m: Tensor, v: Tensor, mx: Ten
   const sign = s.maximize ? -1 : 1;
   if (p.dtype === float32) {
     const R = Math.fround;
-    const decay = R(1 - s.lr * s.wd), wd = R(s.wd), fw = R(w), f1w = R(1 - w);
+    const decay = R(1 - s.lr * s.wd), wd = R(s.wd), b1 = R(s.beta1), f1b1 = R(1 - s.beta1);
     const b2 = R(s.beta2), f1b2 = R(1 - s.beta2), fbc = R(bc2Sqrt), feps = R(s.eps), nss = R(-stepSize);
     for (let i = 0; i < n; i++) {
       let pi = P[po + i];
       let g = sign * G[go + i];
       if (mode === 1) pi = R(pi * decay);
-      else if (mode === 2) g = R(g + wd * pi);
-      const mi = M[mo + i];
-      const d = R(g - mi);
-      const m2 = lerpLow ? R(mi + R(fw * d)) : R(g - R(d * f1w));
+      else if (mode === 2) g = fma32(pi, wd, g);
+      const m2 = fma32(g, f1b1, R(M[mo + i] * b1));
       M[mo + i] = m2;
-      const v2 = R(R(V[vo + i] * b2) + R(R(g * f1b2) * g));
+      const v2 = fma32(R(f1b2 * g), g, R(V[vo + i] * b2));
       V[vo + i] = v2;
       let vv = v2;
       if (X !== null) {
@@ -104,11 +102,10 @@ export function adamFused(p: Tensor, grad: Tensor, m: Tensor, v: Tensor, mx: Ten
       let g = sign * G[go + i];
       if (mode === 1) pi = pi * decay;
       else if (mode === 2) g = g + wd * pi;
-      const mi = M[mo + i];
-      const d = g - mi;
-      const m2 = lerpLow ? mi + w * d : g - d * (1 - w);
+      // (1.13's float64 kernels fuse these multiply-adds too: within a rounding here)
+      const m2 = M[mo + i] * s.beta1 + g * (1 - s.beta1);
       M[mo + i] = m2;
-      const v2 = V[vo + i] * s.beta2 + g * (1 - s.beta2) * g;
+      const v2 = V[vo + i] * s.beta2 + (1 - s.beta2) * g * g;
       V[vo + i] = v2;
       let vv = v2;
       if (X !== null) {
@@ -123,11 +120,12 @@ export function adamFused(p: Tensor, grad: Tensor, m: Tensor, v: Tensor, mx: Ten
   bumpAdam(p, m, v, mx, s);
 }
 
-/** the version counter moves of the op sequence: p.mul_ (AdamW with decay), p.add_, m.lerp_,
- * v.mul_, v.add_, mx.copy_ */
+/** the version counter moves of the op sequence: p.mul_ (AdamW with decay), p.addcdiv_,
+ * m.mul_, m.add_, v.mul_, v.addcmul_, mx.copy_ */
 function bumpAdam(p: Tensor, m: Tensor, v: Tensor, mx: Tensor | null, s: AdamScalars): void {
   if (s.wd !== 0 && s.decoupled) p._bump();
   p._bump();
+  m._bump();
   m._bump();
   v._bump();
   v._bump();
@@ -190,13 +188,14 @@ export function sgdFused(
     for (let i = 0; i < n; i++) {
       const pi = P[po + i];
       let d = sign * G[go + i];
-      if (useWd) d = R(d + wd * pi);
+      // add_ with alpha: an FMA in 1.13 (and in the op-by-op path)
+      if (useWd) d = fma32(pi, wd, d);
       if (B !== null) {
-        const b = R(R(B[bo + i] * mom) + damp * d);
+        const b = fma32(d, damp, R(B[bo + i] * mom));
         B[bo + i] = b;
-        d = s.nesterov ? R(d + mom * b) : b;
+        d = s.nesterov ? fma32(b, mom, d) : b;
       }
-      P[po + i] = R(pi + nlr * d);
+      P[po + i] = fma32(d, nlr, pi);
     }
   } else {
     const wd = s.wd, mom = s.momentum, damp = 1 - s.dampening, nlr = -s.lr;
