@@ -83,13 +83,13 @@ export interface NativeBinding {
   ): number;
   /** softmax / log_softmax rows; params [xOff, yOff, rows, n, log] */
   softmax_f32(x: Float32Array, y: Float32Array, params: Float64Array): void;
+  /** its backward; params [gOff, yOff, giOff, rows, n, log] */
+  softmax_bwd_f32(g: Float32Array, y: Float32Array, gi: Float32Array, params: Float64Array): void;
   /** y = activation lanes of x; params [op (ACT_OPS), xOff, yOff, n, p0, p1, p2]. 1: y overlaps x other than exactly. */
   act_lanes_f32(x: Float32Array, y: Float32Array, params: Float64Array): number;
-  /** its backward; params [gOff, yOff, giOff, outer, n, inner, log] */
-  softmax_bwd_f32(g: Float32Array, y: Float32Array, gi: Float32Array, params: Float64Array): void;
   /**
    * One Adam/AdamW step; params [pOff, gOff, mOff, vOff, vmaxOff, n, maximize, wdMode, decay, wd,
-   * lerpLow, w, oneMinusW, beta2, oneMinusBeta2, bc2Sqrt, eps, negStep]. 1: arrays overlap.
+   * beta1, oneMinusBeta1, beta2, oneMinusBeta2, bc2Sqrt, eps, negStep]. 1: arrays overlap.
    */
   adam_f32(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, params: Float64Array): number;
   /**

@@ -1423,19 +1423,20 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
   const out = uninit(input._shape.slice(), input.dtype);
   const Y = out._storage.data;
   const mean = new Float64Array(M), rstd = new Float64Array(M);
-  // weight/bias as plain arrays (ones/zeros when absent) keep the inner loops branch-free
-  const Wv = new Float64Array(N).fill(1), Bv = new Float64Array(N);
-  if (Wd) for (let j = 0; j < N; j++) Wv[j] = Wd.d[Wd.o + j];
-  if (Bd) for (let j = 0; j < N; j++) Bv[j] = Bd.d[Bd.o + j];
   const Xd = X.d, xo0 = X.o;
   // float32: torch 1.13's kernel bit for bit (layer_norm_f32.ts, or the backend's copy of it);
-  // gamma and beta as float32 arrays, null when absent (1.13 computes differently without them)
+  // gamma and beta as float32 copies, null when absent (1.13 computes differently without them).
+  // Other dtypes: as double arrays, ones/zeros when absent, keeping the loops branch-free.
   const f32 = Xd instanceof Float32Array && Y instanceof Float32Array;
-  const W32 = f32 && Wd ? Float32Array.from(Wv) : null, B32 = f32 && Bd ? Float32Array.from(Bv) : null;
+  const part = (r: { d: TypedArray; o: number }) => r.d.subarray(r.o, r.o + N);
+  const W32 = f32 && Wd ? Float32Array.from(part(Wd)) : null, B32 = f32 && Bd ? Float32Array.from(part(Bd)) : null;
+  const doublesOfW = () => (Wd ? Float64Array.from(part(Wd)) : new Float64Array(N).fill(1));
+  const Wv = f32 ? null : doublesOfW();
+  const Bv = f32 ? null : Bd ? Float64Array.from(part(Bd)) : new Float64Array(N);
   if (f32) {
     if (fused.layerNormRows) fused.layerNormRows(Xd, xo0, Y, M, N, eps, W32, B32, mean, rstd);
     else layerNormF32(Xd, xo0, Y, M, N, eps, W32, B32, mean, rstd);
-  } else layerNormRows(Xd, xo0, Y, M, N, eps, Wv, Bv, mean, rstd);
+  } else layerNormRows(Xd, xo0, Y, M, N, eps, Wv!, Bv!, mean, rstd);
   if (needsGrad(input, weight, bias)) {
     const normDims = ns.map((_, i) => nd - k + i);
     const batchDims = input._shape.slice(0, nd - k).map((_, i) => i);
@@ -1467,7 +1468,7 @@ export function layer_norm(input: Tensor, normalized_shape: number[] | number, .
         if (f32 && Gd instanceof Float32Array && (R === null || R instanceof Float32Array)) {
           if (fused.layerNormBackwardRows) fused.layerNormBackwardRows(Gd, go0, Xd as Float32Array, xo0, R, M, N, W32, mean, rstd, gW, gB);
           else layerNormBackwardF32(Gd, go0, Xd, xo0, R, M, N, W32, mean, rstd, gW, gB);
-        } else layerNormBackwardRows(Gd, go0, Xd, xo0, R, M, N, Wv, mean, rstd, gW, gB);
+        } else layerNormBackwardRows(Gd, go0, Xd, xo0, R, M, N, Wv ?? doublesOfW(), mean, rstd, gW, gB);
         const toT = (a: Float64Array | null) => {
           if (!a) return null;
           const t = empty(ns.slice(), g.dtype);

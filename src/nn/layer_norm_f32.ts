@@ -79,17 +79,7 @@ export function rowMoments(x: Arr, o: number, N: number): [number, number] {
       mask >>= 1;
     }
   }
-  for (let i = 1; i < depth; i++) {
-    // level i into level 0
-    const m0 = M0[0], m0add = M0[i], nn = m0 + m0add;
-    const c = nn === 0 ? 0 : fr(fr(m0add) / fr(nn));
-    for (let l = 0; l < K; l++) {
-      const delta = fr(M1[i * K + l] - M1[l]);
-      M1[l] = fr(M1[l] + fr(c * delta));
-      M2[l] = fr(M2[l] + fr(M2[i * K + l] + fr(fr(fr(delta * delta) * c) * m0)));
-    }
-    M0[0] = nn;
-  }
+  for (let i = 1; i < depth; i++) addInto(M0[i], M1, M2, i * K, 0);
   let m0 = 0, m1 = 0, m2 = 0;
   for (let i = n * K; i < N; i++) {
     const xv = x[o + i];

@@ -72,16 +72,18 @@ function allRowMajor(ts: readonly Tensor[]): boolean {
   return true;
 }
 
+/** An in-place op's result must keep self's shape: broadcasting may not grow it. */
+function checkInPlaceShape(self: Tensor, shape: readonly number[]): void {
+  if (!sameShape(shape, self._shape))
+    throw new RuntimeError(`output with shape [${self._shape.join(", ")}] doesn't match the broadcast shape [${shape.join(", ")}]`);
+}
+
 /** In-place: self = op(self, ...others). Others broadcast to self's shape; dtype must be castable. */
 function runInPlace(op: string, self: Tensor, inputs: Tensor[], resultDtype: DType, compute: DType, params?: ArrayLike<number>): Tensor {
   checkCast(resultDtype, self.dtype);
   let shape = self._shape;
   for (const t of inputs) if (!sameShape(shape, t._shape)) shape = broadcastShapes(shape, t._shape);
-  if (!sameShape(shape, self._shape)) {
-    throw new RuntimeError(
-      `output with shape [${self._shape.join(", ")}] doesn't match the broadcast shape [${shape.join(", ")}]`,
-    );
-  }
+  checkInPlaceShape(self, shape);
   backend.elementwise(op, self, asKernelInputs(op, inputs, shape, compute), compute, params);
   self._bump();
   return self;
@@ -1007,8 +1009,7 @@ P.masked_fill_ = function (this: Tensor, m: Tensor, v: T) {
   // (ATen only warns about masked_fill_ on an expanded tensor)
   if (needsGrad(this, v instanceof Tensor ? v : null)) checkInplace(this);
   const r = masked_fill(this, m, v);
-  if (!sameShape(r._shape, this._shape))
-    throw new RuntimeError(`output with shape [${this._shape.join(", ")}] doesn't match the broadcast shape [${r._shape.join(", ")}]`);
+  checkInPlaceShape(this, r._shape);
   if (needsGrad(this, v instanceof Tensor ? v : null)) return inPlaceWithGrad(this, r);
   return this.copy_(r);
 };
@@ -1029,8 +1030,7 @@ for (const [name, f] of [["addcmul", addcmul], ["addcdiv", addcdiv]] as const) {
     const grad = needsGrad(this, t1 instanceof Tensor ? t1 : null, t2 instanceof Tensor ? t2 : null);
     inPlaceChecks(this, grad);
     const r = f(grad ? original(this) : this, t1, t2, opts);
-    if (!sameShape(r._shape, this._shape))
-      throw new RuntimeError(`output with shape [${this._shape.join(", ")}] doesn't match the broadcast shape [${r._shape.join(", ")}]`);
+    checkInPlaceShape(this, r._shape);
     checkCast(r.dtype, this.dtype);
     if (grad) return inPlaceWithGrad(this, r);
     return this.copy_(r);
@@ -1076,11 +1076,7 @@ P.copy_ = function (this: Tensor, src: Tensor | T) {
     assertNoInternalOverlap(this);
     assertNoPartialOverlap(this, s);
   }
-  const shape = broadcastShapes(this._shape, s._shape);
-  if (!sameShape(shape, this._shape))
-    throw new RuntimeError(
-      `output with shape [${this._shape.join(", ")}] doesn't match the broadcast shape [${shape.join(", ")}]`,
-    );
+  checkInPlaceShape(this, broadcastShapes(this._shape, s._shape));
   if (needsGrad(this, s) || (this._base !== null && this._base._requires_grad && s._requires_grad)) {
     if (this._base === null) return inPlaceWithGrad(this, overwriteResult(this, s, "CopyBackwards"));
     const r = s.to(this.dtype).expand(this._shape);
