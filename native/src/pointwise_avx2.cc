@@ -95,7 +95,6 @@ struct F {
   }
   static inline R set1(float x) { return _mm256_set1_ps(x); }
   static inline R sqrt(R a) { return _mm256_sqrt_ps(a); }
-  static inline R tof(R a) { return a; }  // already float32
   static inline R add(R a, R b) { return _mm256_add_ps(a, b); }
   static inline R sub(R a, R b) { return _mm256_sub_ps(a, b); }
   static inline R mul(R a, R b) { return _mm256_mul_ps(a, b); }

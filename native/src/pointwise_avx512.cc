@@ -93,7 +93,6 @@ struct F {
   static inline void storef_n(float* p, R r, int n) { _mm512_mask_storeu_ps(p, m(n), r); }
   static inline R set1(float x) { return _mm512_set1_ps(x); }
   static inline R sqrt(R a) { return _mm512_sqrt_ps(a); }
-  static inline R tof(R a) { return a; }  // already float32
   static inline R add(R a, R b) { return _mm512_add_ps(a, b); }
   static inline R sub(R a, R b) { return _mm512_sub_ps(a, b); }
   static inline R mul(R a, R b) { return _mm512_mul_ps(a, b); }
